@@ -1,0 +1,5 @@
+"""Run RMA Desk with ``python -m rmadesk``."""
+
+from rmadesk.cli import main
+
+raise SystemExit(main())

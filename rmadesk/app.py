@@ -1,0 +1,73 @@
+"""Wiring of the GUI: settings, database, policy and services, then the bench window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+from rmadesk.domain.errors import UserError
+from rmadesk.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _install_excepthook() -> None:
+    from rmadesk.ui import dialogs
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        details = "".join(traceback.format_exception(kind, exc, tb))
+        log.error("unhandled error\n%s", details)
+        if isinstance(exc, UserError):
+            dialogs.show_error(None, "RMA Desk", exc.message)
+            return
+        dialogs.show_error(
+            None,
+            "RMA Desk: something went wrong",
+            "RMA Desk hit an unexpected problem. Your work on screen was kept. "
+            "Copy the details below for your supervisor.",
+            details,
+        )
+
+    sys.excepthook = hook
+
+
+def run_gui(settings: Settings, inspector: str | None = None) -> int:
+    """Open the bench. Returns the process exit code."""
+    from PySide6.QtWidgets import QApplication
+
+    from rmadesk.domain.policy import load_policy
+    from rmadesk.services.bench import BenchService
+    from rmadesk.services.context import open_store
+    from rmadesk.ui import dialogs
+    from rmadesk.ui.bench_window import BenchWindow, app_icon
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("RMA Desk")
+    app.setOrganizationName("rmadesk")
+    app.setDesktopFileName("rmadesk")
+    app.setWindowIcon(app_icon())
+    app.setStyle("Fusion")
+    _install_excepthook()
+    try:
+        policy = load_policy(settings.policy)
+        store = open_store(settings.database_url or None)
+    except UserError as exc:
+        dialogs.show_error(None, "RMA Desk cannot start", exc.message)
+        return 2
+    inspector = (inspector or "").strip() or dialogs.ask_inspector(None, settings.bench)
+    if not inspector:
+        store.dispose()
+        return 1
+    note = ""
+    if store.dialect == "sqlite":
+        note = f"Single bench: the database is the file {store.engine.url.database}."
+    window = BenchWindow(
+        BenchService(store, policy, settings), inspector, points=settings.large_text_pt, banner_note=note
+    )
+    window.resize(1280, 800)
+    window.show()
+    code = app.exec()
+    store.dispose()
+    return code

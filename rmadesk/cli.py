@@ -1,0 +1,183 @@
+"""Command line: the bench (default), import, export, demo, db and policy subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rmadesk import __version__
+from rmadesk.domain.errors import UserError
+from rmadesk.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from rmadesk.store.uow import Store
+
+log = logging.getLogger("rmadesk")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: RMADESK_DATABASE_URL, else an SQLite file in your data folder)",
+    )
+    common.add_argument("--bench", metavar="NAME", help="name of this bench (default: the host name)")
+    common.add_argument("--policy", metavar="NAME_OR_FILE", help="reimbursement policy (default: default)")
+    common.add_argument("--settings", metavar="FILE", type=Path, help="settings file to read")
+
+    parser = argparse.ArgumentParser(
+        prog="rmadesk",
+        description="RMA Desk: scan a return, decide each unit, restock it or claim its reimbursement.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"RMA Desk {__version__}")
+    parser.add_argument(
+        "--inspector", metavar="NAME", help="who inspects at this bench (asked at start if not given)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p_import = sub.add_parser("import", parents=[common], help="import a returns report file")
+    p_import.add_argument(
+        "file", type=Path, help="the report (tab-separated text, as the marketplace sends it)"
+    )
+    p_import.add_argument("--user", metavar="NAME", default=None, help="who imports (for the audit trail)")
+
+    p_export = sub.add_parser("export", parents=[common], help="write recorded data as CSV to stdout")
+    p_export.add_argument("what", choices=["outcomes"], help="what to export")
+
+    p_demo = sub.add_parser("demo", parents=[common], help="write demo authorizations and a barcode sheet")
+    p_demo.add_argument(
+        "--sheet",
+        type=Path,
+        default=None,
+        help="where to write the printable sheet (.pdf or .png; default: rmadesk-demo-sheet.pdf "
+        "in the current folder)",
+    )
+
+    p_db = sub.add_parser("db", parents=[common], help="database schema commands")
+    p_db.add_argument(
+        "action", choices=["upgrade", "status"], help="upgrade the schema, or show its revision"
+    )
+
+    p_policy = sub.add_parser("policy", parents=[common], help="check a reimbursement policy file")
+    p_policy.add_argument("action", choices=["check", "list"])
+    p_policy.add_argument("file", nargs="?", help="policy name or file to check")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.settings, database_url=args.db, bench=args.bench, policy=args.policy)
+
+
+def _open_store(settings: Settings) -> Store:
+    from rmadesk.services.context import open_store
+
+    return open_store(settings.database_url or None)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from rmadesk.services.imports import import_report
+
+    settings = _settings(args)
+    store = _open_store(settings)
+    result = import_report(store, args.file, actor=args.user or "command line", bench=settings.bench)
+    print(result.summary())
+    for note in result.notes:
+        print(f"  note: {note}")
+    for problem in result.problems:
+        print(f"  line {problem.line}: {problem.reason}", file=sys.stderr)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from rmadesk.services.export import write_outcomes_csv
+
+    store = _open_store(_settings(args))
+    write_outcomes_csv(store, sys.stdout)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from rmadesk.services.demo import create_demo_data, write_demo_sheet
+
+    settings = _settings(args)
+    store = _open_store(settings)
+    ids, added = create_demo_data(store)
+    print(f"Demo data in {store.name}: {added} authorizations added, {len(ids) - added} already there.")
+    print("Demo RMA IDs (scan or type them at the bench):")
+    for rma_id in ids:
+        print(f"  {rma_id}")
+    sheet = args.sheet or Path.cwd() / "rmadesk-demo-sheet.pdf"
+    try:
+        written = write_demo_sheet(sheet, settings.bench)
+    except OSError as exc:
+        raise UserError(f"The barcode sheet cannot be written to {sheet}: {exc.strerror or exc}.") from exc
+    for path in written:
+        print(f"Barcode sheet: {path}")
+    return 0
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from rmadesk.store.engine import resolve_database_url
+    from rmadesk.store.schema import current_revision, ensure_schema, head_revision
+    from rmadesk.store.uow import Store
+
+    settings = _settings(args)
+    store = Store(resolve_database_url(settings.database_url or None))
+    if args.action == "status":
+        current = current_revision(store.engine) or "(empty)"
+        print(f"{store.name}: schema {current}; this RMA Desk: {head_revision()}")
+        return 0
+    done = ensure_schema(store.engine, allow_upgrade=True)
+    print(f"{store.name}: schema {done} (revision {head_revision()}).")
+    return 0
+
+
+def _cmd_policy(args: argparse.Namespace) -> int:
+    from rmadesk.domain.policy import available_policies, load_policy
+
+    if args.action == "list":
+        for name in available_policies():
+            print(name)
+        return 0
+    source = args.file or _settings(args).policy
+    policy = load_policy(source)
+    print(f"{source}: valid policy '{policy.name}' with terms for {', '.join(sorted(policy.markets))}.")
+    return 0
+
+
+COMMANDS = {
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "demo": _cmd_demo,
+    "db": _cmd_db,
+    "policy": _cmd_policy,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a subcommand, or the bench when none is given. Errors for people, not tracebacks."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command is None:
+            from rmadesk.app import run_gui
+
+            return run_gui(_settings(args), inspector=args.inspector)
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"rmadesk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def gui_main() -> int:
+    return main(sys.argv[1:])

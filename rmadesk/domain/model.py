@@ -1,0 +1,182 @@
+"""Enums and frozen dataclasses that cross from the services to the user interface."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+class Disposition(enum.StrEnum):
+    """What the inspector decided for one returned unit."""
+
+    SELLABLE = "sellable"
+    CARRIER_DAMAGED = "carrier_damaged"
+    SELLER_FAULT = "seller_fault"
+
+    @property
+    def label(self) -> str:
+        return _DISPOSITION_LABELS[self]
+
+
+_DISPOSITION_LABELS = {
+    Disposition.SELLABLE: "Sellable",
+    Disposition.CARRIER_DAMAGED: "Carrier-damaged",
+    Disposition.SELLER_FAULT: "Seller-fault",
+}
+
+
+class AuthorizationKind(enum.StrEnum):
+    """Kinds of authorization that users mix up and the app keeps apart."""
+
+    RMA = "RMA"
+    RA = "RA"
+    RGA = "RGA"
+    RETURNLESS = "RETURNLESS"
+
+
+class AuthorizationSource(enum.StrEnum):
+    """Where an authorization came from."""
+
+    MFN_REPORT = "mfn_report"
+    FBA_REPORT = "fba_report"
+    SELLER_ISSUED = "seller_issued"
+    DEMO = "demo"
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money in one currency."""
+
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.amount:,.2f} {self.currency}"
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """One returned unit of an authorization, and its recorded outcome if any.
+
+    Attributes:
+        unit_id: database id of the unit.
+        seq: position of the unit in its authorization, 1-based.
+        outcome: the recorded outcome, or None while undecided.
+    """
+
+    unit_id: int
+    seq: int
+    lpn: str | None = None
+    outcome: OutcomeView | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.outcome is not None
+
+
+@dataclass(frozen=True)
+class AuthorizationView:
+    """An authorization as the bench shows it."""
+
+    auth_id: int
+    kind: AuthorizationKind
+    rma_id: str | None
+    merchant_rma_id: str | None
+    order_id: str
+    sku: str
+    asin: str | None
+    item_name: str
+    quantity: int
+    reason: str | None
+    customer_comment: str | None
+    request_date: date | None
+    in_policy: bool | None
+    unit_price: Money | None
+    unit_tax: Money | None
+    category: str | None
+    status: str | None
+    units: tuple[UnitView, ...] = ()
+
+    @property
+    def display_id(self) -> str:
+        return self.rma_id or self.merchant_rma_id or f"{self.order_id} / {self.sku}"
+
+    @property
+    def next_undecided(self) -> UnitView | None:
+        return next((u for u in self.units if not u.decided), None)
+
+    @property
+    def all_decided(self) -> bool:
+        return all(u.decided for u in self.units)
+
+
+@dataclass(frozen=True)
+class ReimbursementLine:
+    """One component of a reimbursement, e.g. the sale price or a part of the referral fee."""
+
+    component: str
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Reimbursement:
+    """What the policy says the seller is owed for one unit."""
+
+    currency: str
+    lines: tuple[ReimbursementLine, ...]
+    policy_name: str
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class OutcomePreview:
+    """Where a unit would go and what it would earn, before it is written."""
+
+    disposition: Disposition
+    restocked: bool
+    location: str
+    reimbursement: Reimbursement
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    """A recorded outcome of one unit."""
+
+    outcome_uid: str
+    disposition: Disposition
+    restocked: bool
+    location: str
+    reimbursement_total: Decimal
+    currency: str
+    inspector: str
+    bench: str
+    decided_at: datetime
+    recommended: Disposition | None = None
+    override_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The inspector's decision for one unit, minted on the bench before it is written.
+
+    Attributes:
+        outcome_uid: id minted on the bench; writing the same decision twice is harmless.
+        answers: the walk-through answers, question key to yes/no.
+        scanned_at: when the authorization was scanned (for time per unit).
+    """
+
+    outcome_uid: str
+    unit_id: int
+    disposition: Disposition
+    inspector: str
+    bench: str
+    recommended: Disposition | None = None
+    override_reason: str | None = None
+    answers: dict[str, bool] = field(default_factory=dict)
+    scanned_at: datetime | None = None

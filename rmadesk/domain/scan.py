@@ -1,0 +1,74 @@
+"""Turning raw scanner text into a command or an identifier."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from rmadesk.domain.errors import MalformedCode
+
+# AIM symbology identifier: "]" then a letter then a digit, e.g. "]C0" for Code 128.
+_AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ALLOWED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-./ ]*$")
+MAX_CODE_LENGTH = 64
+
+
+class Command(enum.StrEnum):
+    """Command codes printed on the bench sheet."""
+
+    SELLABLE = "CMD-SELLABLE"
+    CARRIER_DAMAGED = "CMD-CARRIER-DAMAGED"
+    SELLER_FAULT = "CMD-SELLER-FAULT"
+    CONFIRM = "CMD-CONFIRM"
+    CANCEL = "CMD-CANCEL"
+
+
+_COMMANDS = {c.value: c for c in Command}
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A normalized scan: either a command or an identifier to look up."""
+
+    raw: str
+    text: str
+    command: Command | None = None
+
+    @property
+    def is_command(self) -> bool:
+        return self.command is not None
+
+
+def normalize(raw: str) -> str:
+    """Strip an AIM prefix, control characters (GS included) and surrounding whitespace."""
+    text = raw.strip()
+    text = _AIM_PREFIX.sub("", text)
+    text = _CONTROL.sub("", text)
+    return text.strip()
+
+
+def parse_scan(raw: str) -> Scan:
+    """Parse what the scanner (or a person) typed.
+
+    Commands match whatever the letter case, since Caps Lock inverts it.
+    Raises MalformedCode for text that cannot be any identifier.
+    """
+    text = normalize(raw)
+    if not text:
+        raise MalformedCode("The scan was empty. Scan the RMA barcode again.")
+    command = _COMMANDS.get(text.upper())
+    if command is not None:
+        return Scan(raw=raw, text=command.value, command=command)
+    if len(text) > MAX_CODE_LENGTH:
+        raise MalformedCode(
+            f"The scan is {len(text)} characters long; no RMA, order or tracking ID is that long."
+        )
+    if not _ALLOWED.match(text):
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise MalformedCode(
+            f"“{shown}” is not a code RMA Desk can read: it holds characters no ID contains. "
+            "Check the scanner's keyboard layout and scan again."
+        )
+    return Scan(raw=raw, text=text)

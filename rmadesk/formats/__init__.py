@@ -1,0 +1,1 @@
+"""Readers for Amazon's return reports: decoding, tab-separated tables and report recognition."""

@@ -1,0 +1,267 @@
+"""The inspection use cases: look up a scan, preview an outcome, record a decision."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from rmadesk.domain.errors import AmbiguousCode, NothingToDecide, UnknownCode, UserError
+from rmadesk.domain.model import (
+    AuthorizationView,
+    Decision,
+    Disposition,
+    OutcomePreview,
+    OutcomeView,
+)
+from rmadesk.domain.policy import Policy, compute_reimbursement
+from rmadesk.services.views import authorization_view, current_outcome, outcome_view
+from rmadesk.settings import Settings
+from rmadesk.store.models import (
+    AuditEvent,
+    Authorization,
+    Outcome,
+    ReimbursementLineRow,
+    ScanCode,
+    StockMovement,
+    Unit,
+)
+from rmadesk.store.types import utcnow
+from rmadesk.store.uow import Store
+
+
+def new_outcome_uid() -> str:
+    """An outcome id minted on the bench, so a retried commit is recognized, not doubled."""
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A decision written to the database, and the authorization as it now stands.
+
+    Attributes:
+        outcome: the outcome written (or found, when the same decision was already written).
+        authorization: the authorization after the write; its next undecided unit comes next.
+        already_written: the same outcome id was written before (a retry); nothing was doubled.
+    """
+
+    outcome: OutcomeView
+    authorization: AuthorizationView
+    already_written: bool = False
+
+
+def _load_authorization(session: Session, auth_id: int) -> Authorization:
+    stmt = (
+        select(Authorization)
+        .where(Authorization.id == auth_id)
+        .options(selectinload(Authorization.units).selectinload(Unit.outcomes))
+    )
+    return session.execute(stmt).scalar_one()
+
+
+class BenchService:
+    """Look-ups and decisions of one bench.
+
+    Attributes:
+        store: the database.
+        policy: the reimbursement policy in force.
+        settings: bench name and locations.
+    """
+
+    def __init__(self, store: Store, policy: Policy, settings: Settings) -> None:
+        self.store = store
+        self.policy = policy
+        self.settings = settings
+
+    def lookup(self, code: str) -> AuthorizationView:
+        """The authorization a scanned identifier names.
+
+        An exact match wins; otherwise a case-insensitive match, since Caps Lock flips case.
+        Raises UnknownCode or AmbiguousCode with a message for the inspector.
+        """
+        with self.store.read() as session:
+            ids = self._matching_ids(session, code)
+            if not ids:
+                raise UnknownCode(
+                    f"No return authorization has the code “{code}”. Check that its returns report "
+                    "was imported, or scan the RMA barcode on the return label."
+                )
+            if len(ids) > 1:
+                names = session.execute(
+                    select(Authorization.rma_id, Authorization.merchant_rma_id, Authorization.sku)
+                    .where(Authorization.id.in_(ids))
+                    .order_by(Authorization.id)
+                ).all()
+                listed = ", ".join(r.rma_id or r.merchant_rma_id or r.sku for r in names[:6])
+                raise AmbiguousCode(
+                    f"“{code}” matches {len(ids)} authorizations ({listed}). "
+                    "Scan the RMA barcode of the return label instead."
+                )
+            return authorization_view(_load_authorization(session, ids[0]))
+
+    @staticmethod
+    def _matching_ids(session: Session, code: str) -> list[int]:
+        exact = session.scalars(
+            select(ScanCode.authorization_id).where(ScanCode.code == code).distinct()
+        ).all()
+        if exact:
+            return list(exact)
+        folded = session.scalars(
+            select(ScanCode.authorization_id).where(ScanCode.code_folded == code.upper()).distinct()
+        ).all()
+        return list(folded)
+
+    def refresh(self, auth_id: int) -> AuthorizationView:
+        with self.store.read() as session:
+            return authorization_view(_load_authorization(session, auth_id))
+
+    def preview(self, auth: AuthorizationView, disposition: Disposition) -> OutcomePreview:
+        """Where the unit would go and what the policy says it earns."""
+        currency = auth.unit_price.currency if auth.unit_price else "USD"
+        price = auth.unit_price.amount if auth.unit_price else Decimal("0")
+        tax = auth.unit_tax.amount if auth.unit_tax else Decimal("0")
+        reimbursement = compute_reimbursement(
+            self.policy,
+            disposition,
+            currency=currency,
+            unit_price=price,
+            unit_tax=tax,
+            category=auth.category,
+        )
+        return OutcomePreview(
+            disposition=disposition,
+            restocked=disposition is Disposition.SELLABLE,
+            location=self.settings.location_for(disposition),
+            reimbursement=reimbursement,
+        )
+
+    def record(self, decision: Decision) -> Recorded:
+        """Write the outcome, its stock movement, its reimbursement lines and an audit entry at once.
+
+        Writing a decision whose outcome id is already in the database returns that outcome
+        (a retry); a unit decided by anyone else raises NothingToDecide.
+        """
+        try:
+            return self._record(decision)
+        except IntegrityError:
+            # Another bench (or an earlier try of this one) won the race for this unit.
+            return self._after_conflict(decision)
+
+    def _record(self, decision: Decision) -> Recorded:
+        with self.store.unit_of_work() as session:
+            existing = session.scalar(select(Outcome).where(Outcome.outcome_uid == decision.outcome_uid))
+            if existing is not None:
+                auth = _load_authorization(session, existing.unit.authorization_id)
+                return Recorded(outcome_view(existing), authorization_view(auth), already_written=True)
+            unit_stmt = select(Unit).where(Unit.id == decision.unit_id)
+            if session.bind is not None and session.bind.dialect.name == "postgresql":
+                unit_stmt = unit_stmt.with_for_update()
+            unit = session.scalar(unit_stmt)
+            if unit is None:
+                raise UserError("This unit no longer exists in the database. Scan the RMA again.")
+            auth = _load_authorization(session, unit.authorization_id)
+            done = current_outcome(unit)
+            if done is not None:
+                raise self._already_decided(auth, unit, done)
+            auth_view = authorization_view(auth)
+            preview = self.preview(auth_view, decision.disposition)
+            now = utcnow()
+            outcome = Outcome(
+                outcome_uid=decision.outcome_uid,
+                unit_id=unit.id,
+                attempt=unit.attempt,
+                disposition=decision.disposition.value,
+                recommended=decision.recommended.value if decision.recommended else None,
+                override_reason=decision.override_reason,
+                answers=json.dumps(decision.answers, sort_keys=True) if decision.answers else None,
+                restocked=preview.restocked,
+                location=preview.location,
+                currency=preview.reimbursement.currency,
+                reimbursement_total=preview.reimbursement.total,
+                policy_name=preview.reimbursement.policy_name,
+                inspector=decision.inspector,
+                bench=decision.bench,
+                scanned_at=decision.scanned_at,
+                decided_at=now,
+            )
+            outcome.lines = [
+                ReimbursementLineRow(
+                    component=line.component, amount=line.amount, currency=preview.reimbursement.currency
+                )
+                for line in preview.reimbursement.lines
+            ]
+            outcome.movements = [
+                StockMovement(
+                    sku=auth.sku,
+                    quantity=1,
+                    location=preview.location,
+                    sellable=preview.restocked,
+                    moved_at=now,
+                )
+            ]
+            session.add(outcome)
+            if auth.arrived_at is None:
+                auth.arrived_at = decision.scanned_at or now
+            unit.claimed_by = unit.claimed_by_bench = unit.claim_expires_at = None
+            session.add(
+                AuditEvent(
+                    at=now,
+                    actor=decision.inspector,
+                    bench=decision.bench,
+                    action="decide",
+                    entity="unit",
+                    entity_key=f"{auth.auth_key}#{unit.seq}",
+                    before=None,
+                    after=json.dumps(
+                        {
+                            "outcome_uid": decision.outcome_uid,
+                            "disposition": decision.disposition.value,
+                            "recommended": decision.recommended.value if decision.recommended else None,
+                            "override_reason": decision.override_reason,
+                            "location": preview.location,
+                            "reimbursement": str(preview.reimbursement.total),
+                            "currency": preview.reimbursement.currency,
+                        },
+                        sort_keys=True,
+                    ),
+                )
+            )
+            session.flush()
+            session.expire(auth, ["units"])
+            fresh = _load_authorization(session, auth.id)
+            return Recorded(outcome_view(outcome), authorization_view(fresh))
+
+    def _after_conflict(self, decision: Decision) -> Recorded:
+        with self.store.read() as session:
+            mine = session.scalar(select(Outcome).where(Outcome.outcome_uid == decision.outcome_uid))
+            if mine is not None:
+                auth = _load_authorization(session, mine.unit.authorization_id)
+                return Recorded(outcome_view(mine), authorization_view(auth), already_written=True)
+            unit = session.get(Unit, decision.unit_id)
+            if unit is None:
+                raise UserError("This unit no longer exists in the database. Scan the RMA again.")
+            auth = _load_authorization(session, unit.authorization_id)
+            done = current_outcome(unit)
+            if done is None:
+                raise UserError("The database refused the decision. Confirm again to retry.")
+            raise self._already_decided(auth, unit, done)
+
+    @staticmethod
+    def _already_decided(auth: Authorization, unit: Unit, done: Outcome) -> NothingToDecide:
+        when = done.decided_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        return NothingToDecide(
+            f"Unit {unit.seq} of {auth.quantity} of {auth.rma_id or auth.merchant_rma_id or auth.order_id} "
+            f"was already decided {Disposition(done.disposition).label.lower()} by {done.inspector} "
+            f"on bench {done.bench} at {when}. Nothing was written."
+        )
+
+
+def decided_at_local(moment: datetime) -> str:
+    """A stored UTC time as the bench's local time, for the screen."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,81 @@
+"""Writing recorded outcomes out as CSV."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import UTC
+from decimal import Decimal
+from typing import TextIO
+
+from sqlalchemy import select
+
+from rmadesk.store.models import Authorization, Outcome, Unit
+from rmadesk.store.uow import Store
+
+OUTCOME_COLUMNS = (
+    "rma_id",
+    "order_id",
+    "sku",
+    "unit",
+    "disposition",
+    "restocked",
+    "location",
+    "reimbursement",
+    "currency",
+    "inspector",
+    "bench",
+    "decided_at",
+)
+
+
+def outcome_rows(store: Store) -> Iterator[tuple[str, ...]]:
+    """Every current outcome (not reversed), oldest first, as CSV fields."""
+    stmt = (
+        select(
+            Authorization.rma_id,
+            Authorization.merchant_rma_id,
+            Authorization.order_id,
+            Authorization.sku,
+            Unit.seq,
+            Outcome.disposition,
+            Outcome.restocked,
+            Outcome.location,
+            Outcome.reimbursement_total,
+            Outcome.currency,
+            Outcome.inspector,
+            Outcome.bench,
+            Outcome.decided_at,
+        )
+        .join(Unit, Unit.id == Outcome.unit_id)
+        .join(Authorization, Authorization.id == Unit.authorization_id)
+        .where(Outcome.attempt == Unit.attempt)
+        .order_by(Outcome.decided_at, Outcome.id)
+    )
+    with store.read() as session:
+        for row in session.execute(stmt).yield_per(1000):
+            yield (
+                row.rma_id or row.merchant_rma_id or "",
+                row.order_id,
+                row.sku,
+                str(row.seq),
+                row.disposition,
+                "1" if row.restocked else "0",
+                row.location,
+                str(row.reimbursement_total.quantize(Decimal("0.01"))),
+                row.currency,
+                row.inspector,
+                row.bench,
+                row.decided_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            )
+
+
+def write_outcomes_csv(store: Store, out: TextIO) -> int:
+    """Write the outcomes CSV; returns the number of outcome rows written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(OUTCOME_COLUMNS)
+    count = 0
+    for row in outcome_rows(store):
+        writer.writerow(row)
+        count += 1
+    return count

@@ -1,0 +1,74 @@
+"""Typed settings with defaults, declared once, read from a TOML file (no Qt)."""
+
+from __future__ import annotations
+
+import socket
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from rmadesk.domain.errors import UserError
+from rmadesk.domain.model import Disposition
+
+
+def settings_path() -> Path:
+    """Where a bench keeps its settings file."""
+    return Path(platformdirs.user_config_dir("rmadesk", appauthor=False)) / "settings.toml"
+
+
+def default_bench_name() -> str:
+    return socket.gethostname().split(".")[0] or "bench"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one bench.
+
+    Attributes:
+        database_url: SQLAlchemy URL; empty means RMADESK_DATABASE_URL or the SQLite default.
+        bench: the name of this bench, written with every decision.
+        policy: a packaged policy name ("default", "marketplace") or the path of a policy file.
+        restock_location: where sellable returns go, apart from new stock.
+        carrier_damaged_location: where units wait for the damage claim.
+        seller_fault_location: where units wait for removal, disposal or an RGA.
+        sounds: play accept and reject sounds.
+        large_text_pt: the point size of the authorization card.
+    """
+
+    database_url: str = field(default="", metadata={"doc": "Database URL (SQLite file or PostgreSQL)"})
+    bench: str = field(default_factory=default_bench_name, metadata={"doc": "Name of this bench"})
+    policy: str = field(default="default", metadata={"doc": "Reimbursement policy name or file"})
+    restock_location: str = field(default="RETURNS-RESTOCK", metadata={"doc": "Sellable returns"})
+    carrier_damaged_location: str = field(default="DAMAGED-CLAIM", metadata={"doc": "Carrier claims"})
+    seller_fault_location: str = field(default="UNSELLABLE", metadata={"doc": "Seller-fault units"})
+    sounds: bool = field(default=True, metadata={"doc": "Accept and reject sounds"})
+    large_text_pt: int = field(default=20, metadata={"doc": "Card text size (points)"})
+
+    def location_for(self, disposition: Disposition) -> str:
+        return {
+            Disposition.SELLABLE: self.restock_location,
+            Disposition.CARRIER_DAMAGED: self.carrier_damaged_location,
+            Disposition.SELLER_FAULT: self.seller_fault_location,
+        }[disposition]
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from the file (if any), then the given overrides (None values ignored)."""
+    path = path or settings_path()
+    values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise UserError(f"The settings file {path} cannot be read: {exc}") from exc
+        known = {f.name: f for f in fields(Settings)}
+        for key, value in data.items():
+            if key not in known:
+                raise UserError(f"The settings file {path} has an unknown setting '{key}'.")
+            values[key] = value
+    settings = Settings(**values)
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return replace(settings, **clean) if clean else settings

@@ -1,0 +1,79 @@
+"""Engine set-up: SQLite pragmas for one bench, PostgreSQL for many, and the default location."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+ENV_DATABASE_URL = "RMADESK_DATABASE_URL"
+APP_NAME = "rmadesk"
+
+
+def default_database_path() -> Path:
+    """The embedded database file in the user's data directory."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "rmadesk.sqlite3"
+
+
+def resolve_database_url(cli_url: str | None = None) -> str:
+    """``--db`` first, then RMADESK_DATABASE_URL, then the SQLite file in the user's data directory."""
+    if cli_url:
+        return cli_url
+    env_url = os.environ.get(ENV_DATABASE_URL, "").strip()
+    if env_url:
+        return env_url
+    return f"sqlite:///{default_database_path()}"
+
+
+def describe_url(url: str) -> str:
+    """A URL fit to show a person: no password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling is switched off so that every transaction
+    # begins with BEGIN IMMEDIATE: a writer takes the lock up front instead of
+    # failing half way with "database is locked" (SQLAlchemy's documented recipe).
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=FULL")  # WAL + FULL: a commit survives power loss
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for the URL, with SQLite pragmas or PostgreSQL time-outs set."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 5})
+        _configure_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 5, "options": "-c lock_timeout=3000 -c statement_timeout=15000"},
+        )
+    return create_engine(url, echo=echo)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """The one session factory of the process; each unit of work opens its own session."""
+    return sessionmaker(engine, expire_on_commit=False)

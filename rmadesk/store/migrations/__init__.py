@@ -1,0 +1,1 @@
+"""Alembic migrations of the RMA Desk schema."""

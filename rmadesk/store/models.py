@@ -1,0 +1,232 @@
+"""SQLAlchemy models of the shared RMA Desk database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from rmadesk.store.types import Money, UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+DISPOSITIONS = ("sellable", "carrier_damaged", "seller_fault")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Authorization(Base):
+    """A return authorization: an RMA, RA, RGA or a returnless refund.
+
+    ``auth_key`` is what makes a re-import harmless: the Amazon RMA ID, else the
+    Merchant RMA ID, else order|sku|request date for a returnless refund.
+    """
+
+    __tablename__ = "return_authorization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auth_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(12), default="RMA")
+    source: Mapped[str] = mapped_column(String(20))
+    rma_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    merchant_rma_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    order_id: Mapped[str] = mapped_column(String(64), index=True)
+    order_date: Mapped[date | None] = mapped_column(Date)
+    request_date: Mapped[date | None] = mapped_column(Date)
+    request_status: Mapped[str | None] = mapped_column(String(40))
+    tracking_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    carrier: Mapped[str | None] = mapped_column(String(40))
+    sku: Mapped[str] = mapped_column(String(64), index=True)
+    asin: Mapped[str | None] = mapped_column(String(20))
+    item_name: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str | None] = mapped_column(String(40))
+    quantity: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(80))
+    customer_comment: Mapped[str | None] = mapped_column(Text)
+    in_policy: Mapped[bool | None] = mapped_column(Boolean)
+    return_type: Mapped[str | None] = mapped_column(String(40))
+    resolution: Mapped[str | None] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    order_amount: Mapped[Decimal | None] = mapped_column(Money)
+    order_quantity: Mapped[int | None] = mapped_column(Integer)
+    tax_amount: Mapped[Decimal | None] = mapped_column(Money)
+    marketplace: Mapped[str | None] = mapped_column(String(40))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+
+    units: Mapped[list[Unit]] = relationship(
+        back_populates="authorization", order_by="Unit.seq", cascade="all, delete-orphan"
+    )
+
+    codes: Mapped[list[ScanCode]] = relationship(cascade="all, delete-orphan")
+
+    __table_args__ = (CheckConstraint("quantity >= 1", name="quantity_positive"),)
+
+
+class ScanCode(Base):
+    """Every identifier a scan may carry (RMA IDs, order, tracking, LPN), pointing at its authorization.
+
+    ``code_folded`` is the upper-cased code: the fallback when Caps Lock flipped the case.
+    """
+
+    __tablename__ = "scan_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    code_folded: Mapped[str] = mapped_column(String(64), index=True)
+    code_kind: Mapped[str] = mapped_column(String(20))
+    authorization_id: Mapped[int] = mapped_column(ForeignKey("return_authorization.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+
+    __table_args__ = (UniqueConstraint("code", "code_kind", "authorization_id"),)
+
+
+class Unit(Base):
+    """One physical unit of an authorization.
+
+    ``attempt`` counts reversals: an outcome is unique per (unit, attempt), so two
+    benches, or a retried commit, can never record the same unit twice.
+    ``claimed_*`` is the lease a bench takes while it inspects the unit.
+    """
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authorization_id: Mapped[int] = mapped_column(ForeignKey("return_authorization.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    lpn: Mapped[str | None] = mapped_column(String(64), unique=True)
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by_bench: Mapped[str | None] = mapped_column(String(64))
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    authorization: Mapped[Authorization] = relationship(back_populates="units")
+    outcomes: Mapped[list[Outcome]] = relationship(back_populates="unit", order_by="Outcome.attempt")
+
+    __table_args__ = (UniqueConstraint("authorization_id", "seq"),)
+
+
+class Outcome(Base):
+    """The decision recorded for one unit, with its inventory movement and reimbursement."""
+
+    __tablename__ = "outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_uid: Mapped[str] = mapped_column(String(40), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    disposition: Mapped[str] = mapped_column(String(20))
+    recommended: Mapped[str | None] = mapped_column(String(20))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    answers: Mapped[str | None] = mapped_column(Text)
+    restocked: Mapped[bool] = mapped_column(Boolean)
+    location: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3))
+    reimbursement_total: Mapped[Decimal] = mapped_column(Money)
+    policy_name: Mapped[str] = mapped_column(String(40))
+    inspector: Mapped[str] = mapped_column(String(80))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    bench: Mapped[str] = mapped_column(String(64))
+    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[Unit] = relationship(back_populates="outcomes")
+    lines: Mapped[list[ReimbursementLineRow]] = relationship(
+        back_populates="outcome", cascade="all, delete-orphan"
+    )
+    movements: Mapped[list[StockMovement]] = relationship(
+        back_populates="outcome", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("unit_id", "attempt"),
+        CheckConstraint(f"disposition IN {DISPOSITIONS!r}", name="disposition_known"),
+    )
+
+
+class ReimbursementLineRow(Base):
+    """One component of the reimbursement an outcome expects (sale price, fee part, tax...)."""
+
+    __tablename__ = "reimbursement_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id", ondelete="CASCADE"), index=True)
+    component: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+
+    outcome: Mapped[Outcome] = relationship(back_populates="lines")
+
+
+class StockMovement(Base):
+    """A unit moved into a location: restock (kept apart from new stock) or a holding area."""
+
+    __tablename__ = "stock_movement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id", ondelete="CASCADE"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    location: Mapped[str] = mapped_column(String(40))
+    sellable: Mapped[bool] = mapped_column(Boolean)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    outcome: Mapped[Outcome] = relationship(back_populates="movements")
+
+
+class AuditEvent(Base):
+    """An append-only record of a change: who, on which bench, when, what, before and after."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    bench: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_key: Mapped[str] = mapped_column(String(200))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportBatch(Base):
+    """One import of a report file, with what it did."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    report_kind: Mapped[str] = mapped_column(String(30))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    bench: Mapped[str] = mapped_column(String(64))
+    rows_total: Mapped[int] = mapped_column(Integer)
+    rows_added: Mapped[int] = mapped_column(Integer)
+    rows_updated: Mapped[int] = mapped_column(Integer)
+    rows_unchanged: Mapped[int] = mapped_column(Integer)
+    rows_rejected: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,75 @@
+"""Creating and upgrading the schema with Alembic, and refusing a schema newer than this code."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from rmadesk.domain.errors import SchemaMismatch
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", "rmadesk.store:migrations")
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` in one transaction."""
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def is_empty(engine: Engine) -> bool:
+    return not inspect(engine).get_table_names()
+
+
+def ensure_schema(engine: Engine, *, allow_upgrade: bool = True) -> str:
+    """Make the schema usable: create it in an empty database, upgrade an older one if allowed.
+
+    Raises SchemaMismatch for a schema this version does not know (newer), or an older one
+    that may not be upgraded here. Returns what was done: "created", "upgraded" or "current".
+    """
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    current = current_revision(engine)
+    if current == head:
+        return "current"
+    if current is None:
+        if not is_empty(engine):
+            raise SchemaMismatch(
+                "This database holds tables that are not RMA Desk's. Point RMA Desk at its own database."
+            )
+        upgrade(engine)
+        return "created"
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current not in known:
+        raise SchemaMismatch(
+            f"The database was written by a newer RMA Desk (schema {current}); this version knows "
+            f"schemas up to {head}. Update RMA Desk on this bench."
+        )
+    if not allow_upgrade:
+        raise SchemaMismatch(
+            f"The database schema ({current}) is older than this RMA Desk ({head}). "
+            "An admin must run 'rmadesk db upgrade' first."
+        )
+    upgrade(engine)
+    return "upgraded"

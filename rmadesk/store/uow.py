@@ -1,0 +1,72 @@
+"""Units of work: one transaction per user action, database trouble turned into one known error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session, sessionmaker
+
+from rmadesk.domain.errors import DatabaseUnavailable
+from rmadesk.store.engine import describe_url, make_engine, make_sessionmaker
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__
+
+
+def is_database_trouble(exc: BaseException) -> bool:
+    """True for errors of the environment (unreachable, locked, disk full), not of our logic."""
+    if isinstance(exc, IntegrityError):
+        return False
+    if isinstance(exc, OperationalError | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+class Store:
+    """The database of this process: engine, session factory and a person-readable name.
+
+    Attributes:
+        url: the SQLAlchemy URL, password included (never shown).
+        engine: the one engine of the process.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        self._sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+
+    @property
+    def name(self) -> str:
+        return describe_url(self.url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session in a transaction that commits on success and rolls back on any error."""
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except (OperationalError, PoolTimeout, DBAPIError) as exc:
+            if is_database_trouble(exc):
+                raise DatabaseUnavailable(
+                    f"The database cannot be reached or refused the work ({self.name}): {_short(exc)}"
+                ) from exc
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; same error handling as a unit of work."""
+        with self.unit_of_work() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

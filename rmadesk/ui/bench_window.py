@@ -1,0 +1,617 @@
+"""The bench screen: ready to scan, the authorization card, the walk-through, the preview, the outcome."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rmadesk.domain.errors import DatabaseUnavailable, MalformedCode, NothingToDecide, UserError
+from rmadesk.domain.model import AuthorizationView, Decision, Disposition, OutcomePreview, UnitView
+from rmadesk.domain.scan import Command, parse_scan
+from rmadesk.domain.walkthrough import explain, next_question, recommend
+from rmadesk.services.bench import BenchService, Recorded, new_outcome_uid
+from rmadesk.store.types import utcnow
+from rmadesk.ui import dialogs
+from rmadesk.ui.panels import AuthorizationCard, OutcomesPanel, PreviewPanel, WalkthroughPanel, money_text
+from rmadesk.ui.runner import Runner
+from rmadesk.ui.scanner import ScanCatcher
+from rmadesk.ui.sounds import Sounds
+from rmadesk.ui.style import ERROR, INFO, NEUTRAL, OK, STYLE_SHEET, WARN, scaled_font
+
+log = logging.getLogger(__name__)
+
+COMMAND_DISPOSITIONS = {
+    Command.SELLABLE: Disposition.SELLABLE,
+    Command.CARRIER_DAMAGED: Disposition.CARRIER_DAMAGED,
+    Command.SELLER_FAULT: Disposition.SELLER_FAULT,
+}
+
+
+class BenchWindow(QMainWindow):
+    """The main window of a bench.
+
+    Attributes:
+        state: "ready", "inspecting", "preview" or "done" (an authorization already fully decided).
+        auth: the authorization on screen, or None.
+        unit: the unit being decided, or None.
+
+    Signals:
+        rma_scanned(str): an identifier was scanned and is being looked up.
+        card_shown(object): an authorization is on screen (AuthorizationView).
+        scan_rejected(str): a scan or key was refused; the message shown.
+        decision_recorded(object): an outcome was written (OutcomeView).
+        record_failed(str): writing failed; the decision stays on screen to retry.
+        state_changed(str): the new state.
+    """
+
+    rma_scanned = Signal(str)
+    card_shown = Signal(object)
+    scan_rejected = Signal(str)
+    decision_recorded = Signal(object)
+    record_failed = Signal(str)
+    state_changed = Signal(str)
+
+    def __init__(
+        self,
+        service: BenchService,
+        inspector: str,
+        *,
+        sounds: Sounds | None = None,
+        points: float = 20.0,
+        banner_note: str = "",
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.inspector = inspector
+        self.bench = service.settings.bench
+        self.points = points
+        self.sounds = sounds or Sounds(enabled=service.settings.sounds, parent=self)
+        self.runner = Runner(self)
+        self.state = "ready"
+        self.auth: AuthorizationView | None = None
+        self.unit: UnitView | None = None
+        self.answers: dict[str, bool] = {}
+        self.disposition: Disposition | None = None
+        self.recommended: Disposition | None = None
+        self.override_reason: str | None = None
+        self.needs_reason = False
+        self.outcome_uid = ""
+        self.scanned_at: datetime | None = None
+        self.preview: OutcomePreview | None = None
+        self._queue: deque[str] = deque()
+        self._scan_started = 0.0
+        self.last_timings: dict[str, float] = {}
+        self.setWindowTitle(f"RMA Desk — bench {self.bench} — {inspector}")
+        self.setStyleSheet(STYLE_SHEET)
+        self._build(banner_note)
+        self._build_actions()
+        self.catcher = ScanCatcher(self, self.scan_field)
+        self.catcher.scanned.connect(self.submit_scan)
+        QApplication.instance().installEventFilter(self.catcher)
+        self.show_ready("Ready. Scan the RMA barcode on the return label.")
+
+    # ----- building -----------------------------------------------------------------------
+    def _build(self, banner_note: str) -> None:
+        central = QWidget()
+        central.setObjectName("page")
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(16, 12, 16, 0)
+        outer.setSpacing(10)
+        if banner_note:
+            note = QLabel(banner_note)
+            note.setObjectName("banner")
+            note.setStyleSheet(f"background: {WARN};")
+            note.setFont(scaled_font(self.font(), self.points * 0.7))
+            note.setWordWrap(True)
+            outer.addWidget(note)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setFont(scaled_font(self.font(), self.points * 0.95, bold=True))
+        self.banner.setMinimumHeight(int(self.points * 3))
+        outer.addWidget(self.banner)
+        scan_row = QHBoxLayout()
+        scan_label = QLabel("Scan")
+        scan_label.setFont(scaled_font(self.font(), self.points * 0.9, bold=True))
+        self.scan_field = QLineEdit()
+        self.scan_field.setObjectName("scan")
+        self.scan_field.setPlaceholderText("Scan or type an RMA ID, then Enter")
+        self.scan_field.setFont(scaled_font(self.font(), self.points))
+        self.scan_field.setClearButtonEnabled(True)
+        self.scan_field.returnPressed.connect(self._on_scan_field)
+        self.who = QLabel(f"Bench <b>{self.bench}</b><br>{self.inspector}")
+        self.who.setFont(scaled_font(self.font(), self.points * 0.65))
+        self.who.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        scan_row.addWidget(scan_label)
+        scan_row.addWidget(self.scan_field, 1)
+        scan_row.addWidget(self.who)
+        outer.addLayout(scan_row)
+
+        self.pages = QStackedWidget()
+        self.ready_page = self._build_ready_page()
+        self.pages.addWidget(self.ready_page)
+        work = QWidget()
+        work_layout = QHBoxLayout(work)
+        work_layout.setContentsMargins(0, 0, 0, 0)
+        work_layout.setSpacing(14)
+        self.card = AuthorizationCard(self.points)
+        self.steps = QStackedWidget()
+        self.walkthrough = WalkthroughPanel(self.points)
+        self.preview_panel = PreviewPanel(self.points)
+        self.outcomes_panel = OutcomesPanel(self.points)
+        for panel in (self.walkthrough, self.preview_panel, self.outcomes_panel):
+            self.steps.addWidget(panel)
+        work_layout.addWidget(self.card, 11)
+        work_layout.addWidget(self.steps, 10)
+        self.pages.addWidget(work)
+        self.work_page = work
+        outer.addWidget(self.pages, 1)
+
+        self.keys = QLabel(
+            "F1 Help · F2 Yes · F3 No · Enter/F4 Accept · F5 Sellable · F6 Carrier-damaged · "
+            "F7 Seller-fault · F10 Confirm · Esc Cancel"
+        )
+        self.keys.setObjectName("keys")
+        self.keys.setFont(scaled_font(self.font(), self.points * 0.6))
+        outer.addWidget(self.keys)
+        self.setCentralWidget(central)
+
+        self.walkthrough.answered.connect(self.answer)
+        self.walkthrough.chosen.connect(lambda d: self.choose(d, via="key"))
+        self.preview_panel.confirm_requested.connect(self.confirm)
+        self.preview_panel.override_reason.lineEdit().returnPressed.connect(self._reason_entered)
+        self.runner.busy_changed.connect(self._on_busy)
+
+    def _build_ready_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 10, 0, 0)
+        big = QLabel("Scan the RMA barcode\non the return label")
+        big.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        big.setFont(scaled_font(self.font(), self.points * 2.0, bold=True))
+        big.setStyleSheet(f"color: {NEUTRAL};")
+        sub = QLabel(
+            "The scanner works wherever the focus is. Typing an RMA ID and Enter works too. F1 shows every key."
+        )
+        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        sub.setWordWrap(True)
+        sub.setFont(scaled_font(self.font(), self.points * 0.8))
+        sub.setStyleSheet("color: #546e7a;")
+        layout.addStretch(1)
+        layout.addWidget(big)
+        layout.addWidget(sub)
+        layout.addStretch(1)
+        recent_title = QLabel("Decided on this bench")
+        recent_title.setFont(scaled_font(self.font(), self.points * 0.8, bold=True))
+        self.recent = QListWidget()
+        self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.recent.setFont(scaled_font(self.font(), self.points * 0.7))
+        self.recent.setMaximumHeight(int(self.points * 9))
+        layout.addWidget(recent_title)
+        layout.addWidget(self.recent)
+        return page
+
+    def _build_actions(self) -> None:
+        def action(text: str, keys: list[str], slot: object) -> QAction:
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.act_help = action("Keys and codes", ["F1"], lambda: dialogs.show_help(self))
+        self.act_yes = action("Yes", ["F2"], lambda: self.answer(True))
+        self.act_no = action("No", ["F3"], lambda: self.answer(False))
+        self.act_accept = action("Accept recommendation", ["F4"], self.accept_recommendation)
+        self.act_sellable = action("Sellable", ["F5"], lambda: self.choose(Disposition.SELLABLE, via="key"))
+        self.act_carrier = action(
+            "Carrier-damaged", ["F6"], lambda: self.choose(Disposition.CARRIER_DAMAGED, via="key")
+        )
+        self.act_fault = action(
+            "Seller-fault", ["F7"], lambda: self.choose(Disposition.SELLER_FAULT, via="key")
+        )
+        self.act_confirm = action("Confirm", ["F10", "Ctrl+Return", "Ctrl+Enter"], self.confirm)
+        self.act_cancel = action("Cancel unit", ["Esc"], self.cancel)
+        self.act_sheet = action("Save command sheet…", ["Ctrl+P"], self.save_command_sheet)
+        self.act_quit = action("Quit", ["Ctrl+Q"], self.close)
+        menu = self.menuBar().addMenu("&File")
+        menu.addAction(self.act_sheet)
+        menu.addSeparator()
+        menu.addAction(self.act_quit)
+        inspect = self.menuBar().addMenu("&Inspect")
+        for act in (
+            self.act_yes,
+            self.act_no,
+            self.act_accept,
+            self.act_sellable,
+            self.act_carrier,
+            self.act_fault,
+            self.act_confirm,
+            self.act_cancel,
+        ):
+            inspect.addAction(act)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.act_help)
+
+    # ----- messages -----------------------------------------------------------------------
+    def say(self, text: str, colour: str = INFO) -> None:
+        self.banner.setText(text)
+        self.banner.setStyleSheet(f"background: {colour};")
+
+    def reject(self, message: str) -> None:
+        self.say(message, ERROR)
+        self.sounds.reject()
+        self.scan_rejected.emit(message)
+        self._refocus()
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.state_changed.emit(state)
+
+    def _refocus(self) -> None:
+        if self.state == "preview" and self.needs_reason and not self.preview_panel.reason_text():
+            self.preview_panel.override_reason.setFocus()
+        else:
+            self.scan_field.setFocus()
+
+    def _on_busy(self, busy: bool) -> None:
+        self.scan_field.setStyleSheet("background: #fff8e1;" if busy else "")
+        if not busy:
+            self._drain_queue()
+
+    # ----- scanning -------------------------------------------------------------------------
+    def _on_scan_field(self) -> None:
+        text = self.scan_field.text()
+        self.scan_field.clear()
+        if text.strip():
+            self.submit_scan(text)
+        elif self.state == "inspecting" and self.recommended is not None:
+            self.accept_recommendation()
+
+    def submit_scan(self, raw: str) -> None:
+        """Take a scan now, or after the database work under way finishes."""
+        self._queue.append(raw)
+        if not self.runner.busy:
+            self._drain_queue()
+
+    def _drain_queue(self) -> None:
+        while self._queue and not self.runner.busy:
+            self._handle_scan(self._queue.popleft())
+
+    def _handle_scan(self, raw: str) -> None:
+        self._scan_started = time.perf_counter()
+        try:
+            scan = parse_scan(raw)
+        except MalformedCode as exc:
+            self.reject(exc.message)
+            return
+        if scan.command is not None:
+            self._handle_command(scan.command)
+            return
+        if self.unit is not None:
+            assert self.auth is not None
+            if scan.text in (self.auth.rma_id, self.auth.merchant_rma_id):
+                self.say(
+                    f"{self.auth.display_id} is already open: unit {self.unit.seq} of {self.auth.quantity}."
+                )
+                self._refocus()
+                return
+            self.reject(
+                f"Unit {self.unit.seq} of {self.auth.quantity} of {self.auth.display_id} is not decided yet. "
+                "Finish it (confirm), or scan CMD-CANCEL / press Esc, before scanning another RMA."
+            )
+            return
+        self.rma_scanned.emit(scan.text)
+        self.say(f"Looking up {scan.text}…", NEUTRAL)
+        scanned_at = utcnow()
+        self.runner.run(
+            lambda: self.service.lookup(scan.text),
+            lambda auth: self._on_lookup(auth, scanned_at),
+            self._on_lookup_failed,
+        )
+
+    def _handle_command(self, command: Command) -> None:
+        if command in COMMAND_DISPOSITIONS:
+            self.choose(COMMAND_DISPOSITIONS[command], via=command.value)
+        elif command is Command.CONFIRM:
+            self.confirm()
+        else:
+            self.cancel()
+
+    def _on_lookup(self, auth: AuthorizationView, scanned_at: datetime) -> None:
+        self.auth = auth
+        self.scanned_at = scanned_at
+        self.pages.setCurrentWidget(self.work_page)
+        unit = auth.next_undecided
+        if unit is None:
+            self.unit = None
+            self.card.show_authorization(auth, None)
+            self.outcomes_panel.show_outcomes(auth)
+            self.steps.setCurrentWidget(self.outcomes_panel)
+            self._set_state("done")
+            self.say(f"{auth.display_id}: every unit is already decided. Nothing was written.", WARN)
+            self.sounds.reject()
+            self.scan_rejected.emit("already decided")
+        else:
+            self.sounds.accept()
+            self._start_unit(unit)
+        self.last_timings["scan_to_card_ms"] = (time.perf_counter() - self._scan_started) * 1000
+        self.card_shown.emit(auth)
+        self._refocus()
+
+    def _on_lookup_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            self.reject(exc.message)
+        else:
+            self._unexpected(exc)
+
+    # ----- one unit -----------------------------------------------------------------------
+    def _start_unit(self, unit: UnitView) -> None:
+        assert self.auth is not None
+        self.unit = unit
+        self.answers = {}
+        self.disposition = None
+        self.recommended = None
+        self.override_reason = None
+        self.needs_reason = False
+        self.preview = None
+        self.outcome_uid = new_outcome_uid()
+        self.card.show_authorization(self.auth, unit)
+        self._show_walkthrough()
+        self.say(
+            f"{self.auth.display_id}: unit {unit.seq} of {self.auth.quantity}. Answer the questions, "
+            "or scan a decision.",
+            INFO,
+        )
+
+    def _show_walkthrough(self) -> None:
+        question = next_question(self.answers)
+        if question is not None:
+            number = len(self.answers) + 1
+            self.walkthrough.ask(question, number)
+        else:
+            recommendation = recommend(self.answers)
+            assert recommendation is not None
+            self.recommended = recommendation
+            self.walkthrough.recommend(recommendation, explain(self.answers))
+        self.steps.setCurrentWidget(self.walkthrough)
+        self._set_state("inspecting")
+
+    def answer(self, yes: bool) -> None:
+        if self.state != "inspecting" or self.unit is None:
+            return
+        question = next_question(self.answers)
+        if question is None:
+            return
+        self.answers[question.key] = yes
+        self._show_walkthrough()
+        self._refocus()
+
+    def accept_recommendation(self) -> None:
+        if self.state == "inspecting" and self.recommended is not None:
+            self.choose(self.recommended, via="accept")
+
+    def choose(self, disposition: Disposition, via: str) -> None:
+        """Decide the current unit: accept the recommendation, override it, or a scanned command."""
+        if self.unit is None or self.auth is None:
+            self.reject("Scan an RMA first: there is no unit to decide.")
+            return
+        if self.runner.busy:
+            return
+        override = self.recommended is not None and disposition is not self.recommended
+        self.disposition = disposition
+        self.needs_reason = False
+        self.override_reason = None
+        if override and via.startswith("CMD-"):
+            self.override_reason = f"Decided by scanning {via}"
+        elif override:
+            self.needs_reason = True
+        try:
+            self.preview = self.service.preview(self.auth, disposition)
+        except UserError as exc:
+            self.reject(exc.message)
+            return
+        self.preview_panel.show_preview(self.preview, self.needs_reason, None)
+        self.steps.setCurrentWidget(self.preview_panel)
+        self._set_state("preview")
+        total = money_text(self.preview.reimbursement.total, self.preview.reimbursement.currency)
+        if self.needs_reason:
+            self.say(
+                f"{disposition.label} overrides the recommendation ({self.recommended.label if self.recommended else ''}). "
+                "Pick or type a reason, then confirm.",
+                WARN,
+            )
+        else:
+            self.say(
+                f"{disposition.label} → {self.preview.location}, reimbursement {total}. Confirm to write it.",
+                INFO,
+            )
+        self._refocus()
+
+    def _reason_entered(self) -> None:
+        if self.preview_panel.reason_text():
+            self.scan_field.setFocus()
+            self.say("Reason noted. Confirm (F10 or scan CMD-CONFIRM) to write the outcome.", INFO)
+
+    def confirm(self) -> None:
+        """Write the current unit's outcome, its stock movement and its audit entry."""
+        if self.runner.busy:
+            return
+        if self.unit is None or self.auth is None:
+            self.reject("Nothing to confirm: scan an RMA first.")
+            return
+        if self.state != "preview" or self.disposition is None:
+            self.reject("Decide the unit first (F5–F7, Enter to accept, or scan a disposition code).")
+            return
+        if self.needs_reason:
+            reason = self.preview_panel.reason_text()
+            if not reason:
+                self.reject("Say why you override the recommendation: pick or type a reason, then confirm.")
+                return
+            self.override_reason = reason
+        decision = Decision(
+            outcome_uid=self.outcome_uid,
+            unit_id=self.unit.unit_id,
+            disposition=self.disposition,
+            inspector=self.inspector,
+            bench=self.bench,
+            recommended=self.recommended,
+            override_reason=self.override_reason,
+            answers=dict(self.answers),
+            scanned_at=self.scanned_at,
+        )
+        started = time.perf_counter()
+        self.say(f"Writing unit {self.unit.seq} of {self.auth.quantity}…", NEUTRAL)
+        self.runner.run(
+            lambda: self.service.record(decision),
+            lambda recorded: self._on_recorded(recorded, started),
+            self._on_record_failed,
+        )
+
+    def _on_recorded(self, recorded: Recorded, started: float) -> None:
+        outcome = recorded.outcome
+        auth = recorded.authorization
+        seq = next(
+            (u.seq for u in auth.units if u.outcome and u.outcome.outcome_uid == outcome.outcome_uid), 0
+        )
+        total = money_text(outcome.reimbursement_total, outcome.currency)
+        line = (
+            f"{outcome.decided_at.astimezone().strftime('%H:%M')}  {auth.display_id} unit {seq}: "
+            f"{outcome.disposition.label} → {outcome.location}, {total}"
+        )
+        self.recent.insertItem(0, line)
+        while self.recent.count() > 50:
+            self.recent.takeItem(self.recent.count() - 1)
+        self.sounds.accept()
+        self.auth = auth
+        done_text = f"Recorded: {auth.display_id} unit {seq} {outcome.disposition.label.lower()} → {outcome.location}."
+        nxt = auth.next_undecided
+        if nxt is not None:
+            self._start_unit(nxt)
+            self.say(f"{done_text} Next: unit {nxt.seq} of {auth.quantity}.", OK)
+        else:
+            self.show_ready(f"{done_text} {auth.display_id} is complete. Scan the next RMA.", OK)
+        self.last_timings["confirm_to_next_ms"] = (time.perf_counter() - started) * 1000
+        self.decision_recorded.emit(outcome)
+        self._refocus()
+
+    def _on_record_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, NothingToDecide):
+            self.reject(exc.message)
+            assert self.auth is not None
+            auth_id = self.auth.auth_id
+            self.runner.run(
+                lambda: self.service.refresh(auth_id), self._after_refresh, self._on_lookup_failed
+            )
+            return
+        if isinstance(exc, DatabaseUnavailable):
+            message = f"{exc.message} The decision is still on screen: confirm again to retry."
+        elif isinstance(exc, UserError):
+            message = exc.message
+        else:
+            self._unexpected(exc)
+            message = "The outcome was not written. Confirm again to retry."
+        self.reject(message)
+        self.record_failed.emit(message)
+
+    def _after_refresh(self, auth: AuthorizationView) -> None:
+        message = self.banner.text()
+        self.unit = None
+        self._on_lookup(auth, self.scanned_at or utcnow())
+        self.say(message, ERROR)
+
+    def cancel(self) -> None:
+        """Leave the current unit undecided and write nothing."""
+        if self.runner.busy:
+            return
+        if self.unit is not None and self.auth is not None:
+            text = f"Unit {self.unit.seq} of {self.auth.quantity} of {self.auth.display_id} left undecided. Nothing was written."
+            self.show_ready(text, WARN)
+        elif self.state == "done":
+            self.show_ready("Ready. Scan the RMA barcode on the return label.")
+        else:
+            self.say("Nothing to cancel. Scan the RMA barcode on the return label.", INFO)
+        self._refocus()
+
+    def show_ready(self, message: str, colour: str = INFO) -> None:
+        self.auth = None
+        self.unit = None
+        self.answers = {}
+        self.disposition = None
+        self.recommended = None
+        self.needs_reason = False
+        self.pages.setCurrentWidget(self.ready_page)
+        self._set_state("ready")
+        self.say(message, colour)
+        self.scan_field.setFocus()
+
+    # ----- other actions ------------------------------------------------------------------
+    def save_command_sheet(self) -> None:
+        from rmadesk.labels.sheet import COMMAND_ENTRIES, write_sheet
+
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save the command-code sheet",
+            str(Path.home() / "rmadesk-commands.pdf"),
+            "PDF (*.pdf);;PNG (*.png)",
+        )
+        if not path:
+            return
+        try:
+            write_sheet(
+                Path(path),
+                f"RMA Desk: bench {self.bench} commands",
+                [("Bench commands", list(COMMAND_ENTRIES))],
+            )
+        except (OSError, ValueError) as exc:
+            self.reject(f"The sheet cannot be written to {path}: {exc}")
+            return
+        self.say(f"Command sheet saved to {path}. Print it and keep it at the bench.", OK)
+
+    def _unexpected(self, exc: BaseException) -> None:
+        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+        import traceback
+
+        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        QTimer.singleShot(
+            0,
+            lambda: dialogs.show_error(
+                self,
+                "RMA Desk: something went wrong",
+                "RMA Desk hit an unexpected problem. Nothing on screen was lost. "
+                "Copy the details for your supervisor.",
+                details,
+            ),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.runner.wait(10000)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.catcher)
+        super().closeEvent(event)
+
+
+def app_icon() -> QIcon:
+    import importlib.resources
+
+    return QIcon(str(importlib.resources.files("rmadesk.resources") / "icons" / "rmadesk.svg"))

@@ -1,0 +1,42 @@
+"""Modal questions, each behind a small function that tests can replace."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+KEYS_HELP = """<h3>Keys and codes</h3>
+<table cellpadding='4'>
+<tr><td><b>Scan</b> an RMA</td><td>opens the return (works wherever the focus is)</td></tr>
+<tr><td><b>F2</b> / <b>F3</b></td><td>Yes / No to the current question</td></tr>
+<tr><td><b>Enter</b> or <b>F4</b></td><td>accept the recommended disposition</td></tr>
+<tr><td><b>F5</b> · CMD-SELLABLE</td><td>sellable: restock apart from new stock</td></tr>
+<tr><td><b>F6</b> · CMD-CARRIER-DAMAGED</td><td>carrier-damaged: hold for the damage claim</td></tr>
+<tr><td><b>F7</b> · CMD-SELLER-FAULT</td><td>seller-fault: hold for removal, disposal or RGA</td></tr>
+<tr><td><b>F10</b>, <b>Ctrl+Enter</b> · CMD-CONFIRM</td><td>write the outcome</td></tr>
+<tr><td><b>Esc</b> · CMD-CANCEL</td><td>leave the unit undecided, write nothing</td></tr>
+<tr><td><b>Ctrl+P</b></td><td>save the bench's command-code sheet</td></tr>
+<tr><td><b>F1</b></td><td>this help</td></tr>
+</table>"""
+
+
+def ask_inspector(parent: QWidget | None, bench: str) -> str | None:
+    """Who is inspecting at this bench; None when the person cancels."""
+    name, ok = QInputDialog.getText(
+        parent,
+        "RMA Desk: who is inspecting?",
+        f"Your name (written with every decision on bench {bench}):",
+        QLineEdit.EchoMode.Normal,
+    )
+    name = name.strip()
+    return name if ok and name else None
+
+
+def show_help(parent: QWidget | None) -> None:
+    QMessageBox.information(parent, "RMA Desk: keys and codes", KEYS_HELP)
+
+
+def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, parent)
+    if details:
+        box.setDetailedText(details)
+    box.exec()

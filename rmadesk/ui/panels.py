@@ -1,0 +1,343 @@
+"""The panels of the bench screen: the authorization card, the walk-through, the preview, the outcomes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rmadesk.domain.model import AuthorizationView, Disposition, OutcomePreview, OutcomeView, UnitView
+from rmadesk.domain.walkthrough import Question
+from rmadesk.ui.style import DISPOSITION_COLOURS, scaled_font
+
+DISPOSITION_KEYS = {
+    Disposition.SELLABLE: "F5",
+    Disposition.CARRIER_DAMAGED: "F6",
+    Disposition.SELLER_FAULT: "F7",
+}
+OVERRIDE_REASONS = (
+    "Hidden damage found on closer inspection",
+    "Item does not match the authorization",
+    "Missing parts or accessories",
+    "Signs of use or wear",
+    "Packaging damaged in transit",
+    "Supervisor's instruction",
+)
+
+
+def _button(text: str, name: str = "") -> QPushButton:
+    button = QPushButton(text)
+    # Buttons never take the focus: the scan field keeps it, so the next scan always lands.
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setMinimumHeight(56)
+    if name:
+        button.setObjectName(name)
+    return button
+
+
+def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+def money_text(amount: Decimal, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
+
+
+class AuthorizationCard(QFrame):
+    """What was authorized: RMA, order, SKU/ASIN, item, unit k of N, reason, comment, date, policy, price."""
+
+    def __init__(self, points: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(10)
+        top = QHBoxLayout()
+        self.rma = _label(name="cardTitle", wrap=False)
+        self.rma.setFont(scaled_font(self.font(), points * 1.25, bold=True))
+        self.rma.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.unit_badge = _label(name="unitBadge", wrap=False)
+        self.unit_badge.setFont(scaled_font(self.font(), points * 1.1, bold=True))
+        top.addWidget(self.rma, 1)
+        top.addWidget(self.unit_badge, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(top)
+        self.item = _label()
+        self.item.setFont(scaled_font(self.font(), points * 1.15, bold=True))
+        layout.addWidget(self.item)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(6)
+        self.fields: dict[str, QLabel] = {}
+        names = [
+            ("order", "Order"),
+            ("sku", "SKU / ASIN"),
+            ("reason", "Reason"),
+            ("comment", "Customer says"),
+            ("requested", "Requested"),
+            ("policy", "In policy"),
+            ("price", "Unit price"),
+        ]
+        for row, (key, title) in enumerate(names):
+            name = _label(title, "fieldName", wrap=False)
+            name.setFont(scaled_font(self.font(), points * 0.75))
+            value = _label()
+            value.setFont(scaled_font(self.font(), points * 0.95))
+            grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, 1)
+            self.fields[key] = value
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+    def show_authorization(self, auth: AuthorizationView, unit: UnitView | None) -> None:
+        kind = auth.kind.value
+        self.rma.setText(f"{kind} {auth.display_id}")
+        if unit is not None:
+            self.unit_badge.setText(f"Unit {unit.seq} of {auth.quantity}")
+        else:
+            self.unit_badge.setText(f"{auth.quantity} of {auth.quantity} decided")
+        self.item.setText(auth.item_name or "(no item name in the report)")
+        self.fields["order"].setText(auth.order_id)
+        self.fields["sku"].setText(f"{auth.sku}" + (f"  ·  {auth.asin}" if auth.asin else ""))
+        self.fields["reason"].setText(auth.reason or "—")
+        self.fields["comment"].setText(f"“{auth.customer_comment}”" if auth.customer_comment else "—")
+        self.fields["requested"].setText(auth.request_date.strftime("%d %b %Y") if auth.request_date else "—")
+        policy = {True: "Yes", False: "No — out of policy", None: "Unknown"}[auth.in_policy]
+        self.fields["policy"].setText(policy)
+        self.fields["price"].setText(
+            money_text(auth.unit_price.amount, auth.unit_price.currency) if auth.unit_price else "Unknown"
+        )
+
+
+class WalkthroughPanel(QFrame):
+    """A yes/no question at a time, then the recommended disposition and the choice.
+
+    Signals:
+        answered(bool): the inspector answered the current question.
+        chosen(object): the inspector chose a Disposition (accepting or overriding the recommendation).
+    """
+
+    answered = Signal(bool)
+    chosen = Signal(object)
+
+    def __init__(self, points: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self.recommended: Disposition | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(12)
+        self.step = _label(name="hint", wrap=False)
+        self.step.setFont(scaled_font(self.font(), points * 0.75))
+        self.question = _label(name="question")
+        self.question.setFont(scaled_font(self.font(), points * 1.1, bold=True))
+        self.hint = _label(name="hint")
+        self.hint.setFont(scaled_font(self.font(), points * 0.8))
+        layout.addWidget(self.step)
+        layout.addWidget(self.question)
+        layout.addWidget(self.hint)
+        answers = QHBoxLayout()
+        self.yes = _button("Yes   [F2]", "yes")
+        self.no = _button("No   [F3]", "no")
+        for button in (self.yes, self.no):
+            button.setFont(scaled_font(self.font(), points, bold=True))
+            button.setMinimumHeight(72)
+            answers.addWidget(button)
+        self.yes.clicked.connect(lambda: self.answered.emit(True))
+        self.no.clicked.connect(lambda: self.answered.emit(False))
+        self.answer_row = QWidget()
+        self.answer_row.setLayout(answers)
+        layout.addWidget(self.answer_row)
+        layout.addSpacing(8)
+        self.choose_title = _label("Decide this unit (or scan a command code):", "hint")
+        self.choose_title.setFont(scaled_font(self.font(), points * 0.8))
+        layout.addWidget(self.choose_title)
+        choices = QHBoxLayout()
+        self.choice_buttons: dict[Disposition, QPushButton] = {}
+        for disposition in Disposition:
+            button = _button(f"{disposition.label}\n[{DISPOSITION_KEYS[disposition]}]")
+            button.setFont(scaled_font(self.font(), points * 0.85, bold=True))
+            button.setMinimumHeight(76)
+            button.clicked.connect(lambda _=False, d=disposition: self.chosen.emit(d))
+            choices.addWidget(button)
+            self.choice_buttons[disposition] = button
+        layout.addLayout(choices)
+        self.accept_hint = _label(name="hint")
+        self.accept_hint.setFont(scaled_font(self.font(), points * 0.8))
+        layout.addWidget(self.accept_hint)
+        layout.addStretch(1)
+
+    def ask(self, question: Question, number: int) -> None:
+        self.recommended = None
+        self.step.setText(f"Question {number}")
+        self.question.setText(question.text)
+        self.hint.setText(question.hint)
+        self.answer_row.setVisible(True)
+        self._mark(None)
+        self.accept_hint.setText("Answer with F2 / F3, or decide directly below.")
+
+    def recommend(self, disposition: Disposition, why: str) -> None:
+        self.recommended = disposition
+        self.step.setText("Recommendation")
+        colour = DISPOSITION_COLOURS[disposition.value]
+        self.question.setText(f"<span style='color:{colour}'>Recommended: {disposition.label}</span>")
+        self.hint.setText(why)
+        self.answer_row.setVisible(False)
+        self._mark(disposition)
+        self.accept_hint.setText(
+            f"Enter or F4 accepts {disposition.label.lower()}; another choice asks for a reason."
+        )
+
+    def _mark(self, disposition: Disposition | None) -> None:
+        for d, button in self.choice_buttons.items():
+            button.setObjectName("recommended" if d is disposition else "")
+            button.style().unpolish(button)
+            button.style().polish(button)
+
+
+class PreviewPanel(QFrame):
+    """The outcome before it is written: where the unit goes and the reimbursement with its parts.
+
+    Signals:
+        confirm_requested(): the inspector pressed Confirm.
+    """
+
+    confirm_requested = Signal()
+
+    def __init__(self, points: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self.points = points
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(10)
+        self.title = _label()
+        self.title.setFont(scaled_font(self.font(), points * 1.3, bold=True))
+        self.destination = _label()
+        self.destination.setFont(scaled_font(self.font(), points))
+        layout.addWidget(self.title)
+        layout.addWidget(self.destination)
+        self.lines_box = QGridLayout()
+        self.lines_box.setHorizontalSpacing(24)
+        layout.addLayout(self.lines_box)
+        self.override_label = _label("Why override the recommendation? (pick or type, then Enter)", "hint")
+        self.override_label.setFont(scaled_font(self.font(), points * 0.8))
+        self.override_reason = QComboBox()
+        self.override_reason.setEditable(True)
+        self.override_reason.addItems(OVERRIDE_REASONS)
+        self.override_reason.setCurrentIndex(-1)
+        self.override_reason.setFont(scaled_font(self.font(), points * 0.85))
+        self.override_reason.lineEdit().setPlaceholderText("Reason for the override")
+        layout.addWidget(self.override_label)
+        layout.addWidget(self.override_reason)
+        layout.addStretch(1)
+        self.confirm = _button("Confirm and write   [F10 / scan CMD-CONFIRM]", "confirm")
+        self.confirm.setFont(scaled_font(self.font(), points, bold=True))
+        self.confirm.setMinimumHeight(80)
+        self.confirm.clicked.connect(self.confirm_requested.emit)
+        layout.addWidget(self.confirm)
+        self.back_hint = _label(
+            "Esc or CMD-CANCEL leaves the unit undecided; F5–F7 changes the decision.", "hint"
+        )
+        self.back_hint.setFont(scaled_font(self.font(), points * 0.7))
+        layout.addWidget(self.back_hint)
+
+    def show_preview(self, preview: OutcomePreview, needs_reason: bool, reason: str | None) -> None:
+        disposition = preview.disposition
+        colour = DISPOSITION_COLOURS[disposition.value]
+        self.title.setText(f"<span style='color:{colour}'>{disposition.label}</span>")
+        if preview.restocked:
+            where = f"Restock to <b>{preview.location}</b>, kept apart from new stock."
+        else:
+            where = f"Not sellable: hold in <b>{preview.location}</b>."
+        self.destination.setText(where)
+        while self.lines_box.count():
+            item = self.lines_box.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        reimbursement = preview.reimbursement
+        rows = [(line.label, line.amount) for line in reimbursement.lines]
+        for row, (label, amount) in enumerate(rows):
+            name = _label(label, "fieldName")
+            name.setFont(scaled_font(self.font(), self.points * 0.8))
+            value = _label(money_text(amount, reimbursement.currency), wrap=False)
+            value.setFont(scaled_font(self.font(), self.points * 0.9))
+            value.setAlignment(Qt.AlignmentFlag.AlignRight)
+            self.lines_box.addWidget(name, row, 0)
+            self.lines_box.addWidget(value, row, 1)
+        total_name = _label("Reimbursement to the seller", wrap=False)
+        total_name.setFont(scaled_font(self.font(), self.points, bold=True))
+        total = _label(money_text(reimbursement.total, reimbursement.currency), wrap=False)
+        total.setFont(scaled_font(self.font(), self.points * 1.1, bold=True))
+        total.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.lines_box.addWidget(total_name, len(rows), 0)
+        self.lines_box.addWidget(total, len(rows), 1)
+        policy = _label(f"Policy: {reimbursement.policy_name}", "hint", wrap=False)
+        policy.setFont(scaled_font(self.font(), self.points * 0.65))
+        self.lines_box.addWidget(policy, len(rows) + 1, 0, 1, 2)
+        self.override_label.setVisible(needs_reason)
+        self.override_reason.setVisible(needs_reason)
+        if needs_reason:
+            self.override_reason.setEditText(reason or "")
+
+    def reason_text(self) -> str:
+        return self.override_reason.currentText().strip()
+
+
+class OutcomesPanel(QFrame):
+    """The recorded outcomes of an authorization whose units are all decided."""
+
+    def __init__(self, points: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self.points = points
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        self.title = _label()
+        self.title.setFont(scaled_font(self.font(), points * 1.1, bold=True))
+        layout.addWidget(self.title)
+        self.rows = QVBoxLayout()
+        layout.addLayout(self.rows)
+        layout.addStretch(1)
+        hint = _label("Nothing was written. Scan the next RMA.", "hint")
+        hint.setFont(scaled_font(self.font(), points * 0.8))
+        layout.addWidget(hint)
+
+    def show_outcomes(self, auth: AuthorizationView) -> None:
+        self.title.setText(f"All {auth.quantity} unit(s) already decided")
+        while self.rows.count():
+            item = self.rows.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for unit in auth.units:
+            if unit.outcome is None:
+                continue
+            self.rows.addWidget(self._row(unit.seq, unit.outcome))
+
+    def _row(self, seq: int, outcome: OutcomeView) -> QLabel:
+        colour = DISPOSITION_COLOURS[outcome.disposition.value]
+        when = outcome.decided_at.astimezone().strftime("%d %b %Y %H:%M")
+        label = _label(
+            f"Unit {seq}: <b style='color:{colour}'>{outcome.disposition.label}</b> → {outcome.location}, "
+            f"{money_text(outcome.reimbursement_total, outcome.currency)}<br>"
+            f"<span style='color:#546e7a'>by {outcome.inspector} on bench {outcome.bench}, {when}</span>"
+        )
+        label.setFont(scaled_font(self.font(), self.points * 0.85))
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        return label
