@@ -42,6 +42,7 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
     from rmadesk.services.context import open_store
     from rmadesk.ui import dialogs
     from rmadesk.ui.bench_window import BenchWindow, app_icon
+    from rmadesk.ui.collector import GarbageCollector
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("RMA Desk")
@@ -50,6 +51,7 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
     app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
     _install_excepthook()
+    collector = GarbageCollector(app)  # noqa: F841 - lives as long as the application
     try:
         policy = load_policy(settings.policy)
         store = open_store(settings.database_url or None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import enum
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -193,7 +194,7 @@ _PARSERS: dict[str, _Parser | None] = {
 }
 _UNREADABLE = {
     _DATE: f"is not a date ({DATE_FORMATS_HINT})",
-    _MONEY: "is not an amount of money",
+    _MONEY: "is not an amount of money (expected e.g. 19.99 or 1,234.50)",
     _COUNT: "is not a whole number",
     _FLAG: "is not Y or N",
 }
@@ -255,7 +256,14 @@ _MFN = _ReportSpec(
         _Column("return_delivery_date", ("Return delivery date",), _DATE),
     ),
     required=(("Order ID",), ("Merchant SKU",), ("Return quantity",), ("Amazon RMA ID", "Merchant RMA ID")),
-    telltales=("Amazon RMA ID", "Merchant RMA ID", "Return quantity", "Return request date", "Merchant SKU"),
+    telltales=(
+        "Order ID",
+        "Amazon RMA ID",
+        "Merchant RMA ID",
+        "Return quantity",
+        "Return request date",
+        "Merchant SKU",
+    ),
     unread=(
         "Label cost",
         "Label to be paid by",
@@ -462,7 +470,7 @@ class _Cells:
                 self.columns[column.field] = None
                 self.unreadable[column.field] = set()
                 continue
-            self._read_column(column, [fields[position].strip() for fields in rows])
+            self._read_column(column, list(map(str.strip, map(operator.itemgetter(position), rows))))
 
     def _read_column(self, column: _Column, raw: list[str]) -> None:
         parse = _PARSERS[column.reads_as]
@@ -484,7 +492,7 @@ class _Cells:
                 if value in refused:
                     unreadable.add(index)
                     self.refuse(index, refused[value])
-        self.columns[column.field] = [parsed.get(value) for value in raw]
+        self.columns[column.field] = list(map(parsed.get, raw))
 
     def refuse(self, index: int, reason: str) -> None:
         self.reasons.setdefault(index, []).append(reason)
@@ -538,8 +546,8 @@ def _read_rows(spec: _ReportSpec, table: Table, encoding: str) -> ParsedReport:
             problems.append(
                 RowProblem(
                     line,
-                    f"this line has {len(fields)} columns but the header has {width}; "
-                    "a tab is missing or one too many",
+                    f"this line has {len(fields)} columns but the header has {width}, so its values "
+                    "cannot be matched to the columns (a tab is missing or extra)",
                 )
             )
     cells = _Cells(spec, table, rows)
@@ -548,9 +556,8 @@ def _read_rows(spec: _ReportSpec, table: Table, encoding: str) -> ParsedReport:
     names = [field.name for field in dataclasses.fields(row_class) if field.name != "line"]
     by_key: dict[str, ReportRow] = {}
     duplicates = 0
-    for index, (line, values) in enumerate(
-        zip(lines, zip(*(cells.values(name) for name in names)), strict=True)
-    ):
+    columns = [cells.values(name) for name in names]
+    for index, (line, values) in enumerate(zip(lines, zip(*columns, strict=True), strict=True)):
         reasons = cells.reasons.get(index)
         if reasons:
             problems.append(RowProblem(line, "; ".join(reasons)))

@@ -94,8 +94,9 @@ class _WholePixelImageWriter(ImageWriter):
 
 def _render_bars(code: str, module_px: int, height_px: int) -> Image.Image:
     module_mm = _px_to_mm(module_px, PRINT_DPI)
-    writer = _WholePixelImageWriter(mode="L", dpi=PRINT_DPI)
+    writer = _WholePixelImageWriter(mode="L")
     options = {
+        "dpi": PRINT_DPI,
         "module_width": module_mm,
         "module_height": _px_to_mm(height_px, PRINT_DPI),
         "quiet_zone": QUIET_ZONE_MODULES * module_mm,

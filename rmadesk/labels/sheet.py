@@ -54,7 +54,7 @@ PAGE_SIZE_PX = (_mm(210), _mm(297))
 PAGE_MARGIN_PX = _mm(15)
 CONTENT_WIDTH_PX = PAGE_SIZE_PX[0] - 2 * PAGE_MARGIN_PX
 
-# Three columns keep each code far enough from its neighbours that a handheld scanner reads only one.
+# Short codes could fit more cards across, but then their titles would no longer have room to breathe.
 MAX_COLUMNS = 3
 COLUMN_GUTTER_PX = _mm(4)
 ROW_GAP_PX = _mm(4)
@@ -63,6 +63,11 @@ CARD_PADDING_PX = _mm(3)
 CARD_RADIUS_PX = _mm(2)
 CARD_BORDER_PX = 3
 TEXT_GAP_PX = _mm(1)
+TITLE_RULE_PX = 4
+HAIRLINE_PX = 2
+SPACE_BELOW_TITLE_PX = _mm(6)
+SPACE_BELOW_SECTION_HEADING_PX = _mm(3)
+SPACE_ABOVE_FOOTER_PX = _mm(4)
 MAX_TITLE_LINES = 2
 MAX_SUBTITLE_LINES = 2
 # 4 px modules (0.34 mm) still give 2 px per module when the sheet is viewed or re-rasterized at 150 dpi;
@@ -99,7 +104,6 @@ class _SectionGrid:
     side_by_side: bool
     card_width: int
     card_height: int
-    text_height: int
     barcode_area_width: int
     barcode_height: int
 
@@ -224,22 +228,28 @@ def _build_grid(heading: str, entries: Sequence[SheetEntry]) -> _SectionGrid:
         side_by_side=side_by_side,
         card_width=card_width,
         card_height=card_height,
-        text_height=text_height,
         barcode_area_width=widest_barcode,
         barcode_height=barcode_height,
     )
 
 
 def _page_header_height() -> int:
-    return text_line_height(load_font(TITLE_FONT_PX, "bold")) + TEXT_GAP_PX + 4 + _mm(6)
+    return (
+        text_line_height(load_font(TITLE_FONT_PX, "bold"))
+        + TEXT_GAP_PX
+        + TITLE_RULE_PX
+        + SPACE_BELOW_TITLE_PX
+    )
 
 
 def _section_heading_height() -> int:
-    return text_line_height(load_font(SECTION_FONT_PX, "bold")) + TEXT_GAP_PX + 2 + _mm(3)
+    section_font = load_font(SECTION_FONT_PX, "bold")
+    return text_line_height(section_font) + TEXT_GAP_PX + HAIRLINE_PX + SPACE_BELOW_SECTION_HEADING_PX
 
 
 def _footer_height() -> int:
-    return _mm(4) + 2 + TEXT_GAP_PX + text_line_height(load_font(FOOTER_FONT_PX, "regular"))
+    footer_font = load_font(FOOTER_FONT_PX, "regular")
+    return SPACE_ABOVE_FOOTER_PX + HAIRLINE_PX + TEXT_GAP_PX + text_line_height(footer_font)
 
 
 def _paginate(grids: Sequence[_SectionGrid]) -> list[list[_Placement]]:
@@ -346,13 +356,14 @@ def _draw_page_frame(
         fill=INK,
     )
     rule_top = PAGE_MARGIN_PX + text_line_height(title_font) + TEXT_GAP_PX
-    draw.rectangle([(PAGE_MARGIN_PX, rule_top), (right_edge - 1, rule_top + 3)], fill=INK)
+    draw.rectangle([(PAGE_MARGIN_PX, rule_top), (right_edge - 1, rule_top + TITLE_RULE_PX - 1)], fill=INK)
 
     footer_font = load_font(FOOTER_FONT_PX, "regular")
     footer_text_top = PAGE_SIZE_PX[1] - PAGE_MARGIN_PX - text_line_height(footer_font)
-    footer_rule_top = footer_text_top - TEXT_GAP_PX - 2
+    footer_rule_top = footer_text_top - TEXT_GAP_PX - HAIRLINE_PX
     draw.rectangle(
-        [(PAGE_MARGIN_PX, footer_rule_top), (right_edge - 1, footer_rule_top + 1)], fill=CARD_BORDER_INK
+        [(PAGE_MARGIN_PX, footer_rule_top), (right_edge - 1, footer_rule_top + HAIRLINE_PX - 1)],
+        fill=CARD_BORDER_INK,
     )
     page_label = f"Page {page_number} of {page_count}"
     page_label_width = footer_font.getlength(page_label)
@@ -377,7 +388,9 @@ def _draw_section_heading(draw: ImageDraw.ImageDraw, placed: _PlacedHeading) -> 
     )
     rule_top = placed.top + text_line_height(section_font) + TEXT_GAP_PX
     right_edge = PAGE_SIZE_PX[0] - PAGE_MARGIN_PX
-    draw.rectangle([(PAGE_MARGIN_PX, rule_top), (right_edge - 1, rule_top + 1)], fill=CARD_BORDER_INK)
+    draw.rectangle(
+        [(PAGE_MARGIN_PX, rule_top), (right_edge - 1, rule_top + HAIRLINE_PX - 1)], fill=CARD_BORDER_INK
+    )
 
 
 def render_sheet_pages(title: str, sections: Sequence[Section], footer: str = "") -> list[Image.Image]:

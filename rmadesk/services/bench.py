@@ -61,6 +61,7 @@ def _load_authorization(session: Session, auth_id: int) -> Authorization:
         select(Authorization)
         .where(Authorization.id == auth_id)
         .options(selectinload(Authorization.units).selectinload(Unit.outcomes))
+        .execution_options(populate_existing=True)
     )
     return session.execute(stmt).scalar_one()
 
@@ -233,7 +234,6 @@ class BenchService:
                 )
             )
             session.flush()
-            session.expire(auth, ["units"])
             fresh = _load_authorization(session, auth.id)
             return Recorded(outcome_view(outcome), authorization_view(fresh))
 

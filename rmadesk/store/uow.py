@@ -36,9 +36,9 @@ class Store:
         engine: the one engine of the process.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, busy_timeout_ms: int = 5000) -> None:
         self.url = url
-        self.engine: Engine = make_engine(url)
+        self.engine: Engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
         self._sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
 
     @property

@@ -323,8 +323,9 @@ class BenchWindow(QMainWindow):
         self.rma_scanned.emit(scan.text)
         self.say(f"Looking up {scan.text}…", NEUTRAL)
         scanned_at = utcnow()
+        service, code = self.service, scan.text  # the worker gets no reference to a widget
         self.runner.run(
-            lambda: self.service.lookup(scan.text),
+            lambda: service.lookup(code),
             lambda auth: self._on_lookup(auth, scanned_at),
             self._on_lookup_failed,
         )
@@ -481,8 +482,9 @@ class BenchWindow(QMainWindow):
         )
         started = time.perf_counter()
         self.say(f"Writing unit {self.unit.seq} of {self.auth.quantity}…", NEUTRAL)
+        service = self.service
         self.runner.run(
-            lambda: self.service.record(decision),
+            lambda: service.record(decision),
             lambda recorded: self._on_recorded(recorded, started),
             self._on_record_failed,
         )
@@ -518,10 +520,8 @@ class BenchWindow(QMainWindow):
         if isinstance(exc, NothingToDecide):
             self.reject(exc.message)
             assert self.auth is not None
-            auth_id = self.auth.auth_id
-            self.runner.run(
-                lambda: self.service.refresh(auth_id), self._after_refresh, self._on_lookup_failed
-            )
+            auth_id, service = self.auth.auth_id, self.service
+            self.runner.run(lambda: service.refresh(auth_id), self._after_refresh, self._on_lookup_failed)
             return
         if isinstance(exc, DatabaseUnavailable):
             message = f"{exc.message} The decision is still on screen: confirm again to retry."

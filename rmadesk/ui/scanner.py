@@ -58,9 +58,13 @@ class ScanCatcher(QObject):
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         focus = QApplication.focusWidget()
-        if focus is None or focus.window() is not self.window or obj is not focus:
+        if focus is None:
+            # Nothing has the focus: the key goes to the window itself.
+            if obj is not self.window:
+                return False
+        elif obj is not focus or focus.window() is not self.window:
             return False
-        if focus is self.scan_field or self.window.isActiveWindow() is False:
+        if focus is self.scan_field:
             return False
         if event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier):
             return False
@@ -84,7 +88,9 @@ class ScanCatcher(QObject):
         now = time.monotonic()
         fast = now - self._last_key <= BURST_GAP_S
         self._last_key = now
-        line_edit = focus if isinstance(focus, QLineEdit) else None
+        line_edit = focus.lineEdit() if isinstance(focus, QComboBox) else focus
+        if not isinstance(line_edit, QLineEdit):
+            line_edit = None
         if event.key() in _SUBMIT_KEYS:
             burst, widget, before = self._burst, self._burst_widget, self._burst_before
             self._burst = ""

@@ -1,0 +1,303 @@
+"""Whole inspections driven as a scanner and a keyboard would, on a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from rmadesk.domain.model import Disposition
+from rmadesk.services.bench import BenchService
+from rmadesk.store.models import AuditEvent, Outcome, StockMovement
+from rmadesk.store.uow import Store
+from tests.gui.conftest import Bench, make_bench
+
+TSHIRT = "DkQxRtLmRRMA"  # 1 unit, 19.99 + 1.60 tax
+KETTLE = "DpHwNcVbRRMA"  # 2 units, 79.98 for 2
+MUGS = "DaLpKsOiRRMA"  # 3 units
+
+
+def outcomes(store: Store) -> list[Outcome]:
+    with store.read() as s:
+        return list(s.scalars(select(Outcome).order_by(Outcome.id)))
+
+
+def count(store: Store, model: type) -> int:
+    with store.read() as s:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_opens_ready_with_the_scan_field_focused(bench: Bench) -> None:
+    w = bench.window
+    assert "RMA Desk" in w.windowTitle()
+    assert w.state == "ready"
+    assert w.pages.currentWidget() is w.ready_page
+    assert QApplication.focusWidget() is w.scan_field
+    assert "Scan the RMA barcode" in w.banner.text()
+
+
+def test_a_whole_inspection_by_scanner_and_keys(bench: Bench) -> None:
+    w = bench.window
+    bench.scan(TSHIRT, wait="card")
+    assert w.state == "inspecting"
+    assert TSHIRT in w.card.rma.text()
+    assert w.card.unit_badge.text() == "Unit 1 of 1"
+    assert "T-shirt" in w.card.item.text()
+    assert w.card.fields["order"].text() == "114-3941689-8772232"
+    assert "TOO-LARGE" in w.card.fields["reason"].text()
+    assert "size chart" in w.card.fields["comment"].text()
+    assert w.card.fields["price"].text() == "19.99 USD"
+    assert bench.played == ["accept"]
+    assert "match the authorization" in w.walkthrough.question.text()
+
+    bench.key(Qt.Key.Key_F2)  # the item matches
+    assert "new and unused" in w.walkthrough.question.text()
+    bench.key(Qt.Key.Key_F2)  # new and complete
+    assert w.recommended is Disposition.SELLABLE
+    assert "Recommended: Sellable" in w.walkthrough.question.text()
+
+    bench.key(Qt.Key.Key_Return)  # Enter on an empty scan field accepts the recommendation
+    assert w.state == "preview"
+    assert "RETURNS-RESTOCK" in w.preview_panel.destination.text()
+    assert not w.preview_panel.override_reason.isVisible()
+    assert count(bench.store, Outcome) == 0  # nothing written before confirming
+
+    with bench.qtbot.waitSignal(w.decision_recorded, timeout=5000) as blocker:
+        bench.key(Qt.Key.Key_F10)
+    w.runner.wait()
+    recorded = blocker.args[0]
+    assert recorded.disposition is Disposition.SELLABLE
+    assert w.state == "ready"
+    assert "Recorded" in w.banner.text() and "complete" in w.banner.text()
+    assert bench.played == ["accept", "accept"]
+    assert QApplication.focusWidget() is w.scan_field
+    [outcome] = outcomes(bench.store)
+    assert outcome.disposition == "sellable"
+    assert outcome.recommended == "sellable"
+    assert outcome.override_reason is None
+    assert outcome.inspector == "Ana" and outcome.bench == "bench-1"
+    assert outcome.location == "RETURNS-RESTOCK" and outcome.restocked
+    assert outcome.reimbursement_total == Decimal("0")
+    assert outcome.scanned_at is not None and outcome.scanned_at <= outcome.decided_at
+    assert count(bench.store, StockMovement) == 1
+    assert count(bench.store, AuditEvent) == 1
+    assert w.recent.count() == 1 and TSHIRT in w.recent.item(0).text()
+    assert w.last_timings["scan_to_card_ms"] > 0 and w.last_timings["confirm_to_next_ms"] > 0
+
+
+def test_command_codes_decide_each_unit_of_a_multi_unit_return(bench: Bench) -> None:
+    w = bench.window
+    bench.scan(KETTLE, wait="card")
+    assert w.card.unit_badge.text() == "Unit 1 of 2"
+    bench.scan("CMD-SELLER-FAULT")
+    assert w.state == "preview"
+    assert "UNSELLABLE" in w.preview_panel.destination.text()
+    bench.scan("cmd-confirm", wait="recorded")  # Caps Lock on: still the command
+    assert w.state == "inspecting"
+    assert w.card.unit_badge.text() == "Unit 2 of 2"
+    assert "Next: unit 2 of 2" in w.banner.text()
+    bench.scan("]C0CMD-CARRIER-DAMAGED")  # with the AIM symbology prefix
+    assert w.state == "preview"
+    bench.scan("CMD-CONFIRM", wait="recorded")
+    assert w.state == "ready"
+    rows = outcomes(bench.store)
+    assert [(o.disposition, o.location) for o in rows] == [
+        ("seller_fault", "UNSELLABLE"),
+        ("carrier_damaged", "DAMAGED-CLAIM"),
+    ]
+    # seller-fault on a 39.99 unit: referral fee 6.00; carrier-damaged: 39.99 + 4.80 + 3.20 tax
+    assert rows[0].reimbursement_total == Decimal("6.00")
+    assert rows[1].reimbursement_total == Decimal("39.99") + Decimal("4.80") + Decimal("3.20")
+
+
+def test_an_override_asks_for_a_reason_before_writing(bench: Bench) -> None:
+    w = bench.window
+    bench.scan(TSHIRT, wait="card")
+    bench.key(Qt.Key.Key_F2)
+    bench.key(Qt.Key.Key_F2)
+    assert w.recommended is Disposition.SELLABLE
+    bench.key(Qt.Key.Key_F7)  # seller-fault instead
+    assert w.state == "preview"
+    assert w.preview_panel.override_reason.isVisible()
+    assert QApplication.focusWidget() is w.preview_panel.override_reason
+    with bench.qtbot.waitSignal(w.scan_rejected, timeout=2000):
+        bench.key(Qt.Key.Key_F10)
+    assert "reason" in w.banner.text()
+    assert bench.played[-1] == "reject"
+    assert count(bench.store, Outcome) == 0
+    bench.qtbot.keyClicks(w.preview_panel.override_reason.lineEdit(), "Scuffed sole")
+    bench.qtbot.wait(120)  # a person types slower than a scanner
+    bench.key(Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is w.scan_field
+    with bench.qtbot.waitSignal(w.decision_recorded, timeout=5000):
+        bench.key(Qt.Key.Key_F10)
+    w.runner.wait()
+    [outcome] = outcomes(bench.store)
+    assert outcome.disposition == "seller_fault"
+    assert outcome.recommended == "sellable"
+    assert outcome.override_reason == "Scuffed sole"
+
+
+def test_a_scan_into_the_reason_field_is_taken_as_a_scan(bench: Bench) -> None:
+    w = bench.window
+    bench.scan(TSHIRT, wait="card")
+    bench.key(Qt.Key.Key_F2)
+    bench.key(Qt.Key.Key_F2)
+    bench.key(Qt.Key.Key_F6)
+    assert QApplication.focusWidget() is w.preview_panel.override_reason
+    reason = w.preview_panel.override_reason.lineEdit()
+    bench.scan("CMD-CANCEL")
+    assert w.state == "ready"
+    assert reason.text() == ""
+    assert count(bench.store, Outcome) == 0
+
+
+def test_a_scanned_command_overriding_the_recommendation_is_recorded_as_such(bench: Bench) -> None:
+    w = bench.window
+    bench.scan(TSHIRT, wait="card")
+    bench.key(Qt.Key.Key_F2)
+    bench.key(Qt.Key.Key_F2)
+    bench.scan("CMD-CARRIER-DAMAGED")
+    bench.scan("CMD-CONFIRM", wait="recorded")
+    [outcome] = outcomes(bench.store)
+    assert outcome.disposition == "carrier_damaged"
+    assert outcome.recommended == "sellable"
+    assert outcome.override_reason == "Decided by scanning CMD-CARRIER-DAMAGED"
+
+
+def test_an_unknown_code_is_refused_with_the_reject_sound(bench: Bench) -> None:
+    w = bench.window
+    bench.scan("NOPE12345", wait="rejected")
+    assert w.state == "ready"
+    assert "NOPE12345" in w.banner.text() and "No return authorization" in w.banner.text()
+    assert bench.played == ["reject"]
+    assert w.scan_field.text() == ""
+    assert QApplication.focusWidget() is w.scan_field
+    assert count(bench.store, Outcome) == 0 and count(bench.store, AuditEvent) == 0
+
+
+def test_a_malformed_scan_is_refused(bench: Bench) -> None:
+    w = bench.window
+    bench.scan("RMA§§12", wait="rejected")
+    assert "keyboard layout" in w.banner.text()
+    assert bench.played == ["reject"]
+
+
+def test_caps_lock_flipped_case_still_finds_the_rma(bench: Bench) -> None:
+    bench.scan(TSHIRT.swapcase(), wait="card")
+    assert bench.window.auth is not None and bench.window.auth.rma_id == TSHIRT
+
+
+def test_a_new_rma_while_a_unit_is_undecided_is_refused(bench: Bench) -> None:
+    w = bench.window
+    bench.scan(KETTLE, wait="card")
+    bench.scan(TSHIRT, wait="rejected")
+    assert "not decided yet" in w.banner.text()
+    assert w.state == "inspecting"
+    assert w.auth is not None and w.auth.rma_id == KETTLE
+    assert bench.played == ["accept", "reject"]
+
+
+def test_cancel_leaves_the_unit_undecided_and_writes_nothing(bench: Bench) -> None:
+    w = bench.window
+    bench.scan(KETTLE, wait="card")
+    bench.key(Qt.Key.Key_F2)
+    bench.key(Qt.Key.Key_Escape)
+    assert w.state == "ready"
+    assert "left undecided" in w.banner.text()
+    assert count(bench.store, Outcome) == 0
+    bench.scan(KETTLE, wait="card")
+    assert w.card.unit_badge.text() == "Unit 1 of 2"
+
+
+def test_confirm_or_decide_without_a_unit_is_refused(bench: Bench) -> None:
+    w = bench.window
+    bench.scan("CMD-CONFIRM", wait="rejected")
+    assert "scan an RMA first" in w.banner.text()
+    bench.scan("CMD-SELLABLE", wait="rejected")
+    assert "no unit to decide" in w.banner.text()
+    assert count(bench.store, Outcome) == 0
+
+
+def test_an_rma_already_decided_shows_its_outcomes_and_writes_nothing(bench: Bench) -> None:
+    w = bench.window
+    bench.scan(TSHIRT, wait="card")
+    bench.scan("CMD-SELLABLE")
+    bench.scan("CMD-CONFIRM", wait="recorded")
+    before = count(bench.store, AuditEvent)
+    bench.scan(TSHIRT, wait="rejected")
+    assert w.state == "done"
+    assert w.steps.currentWidget() is w.outcomes_panel
+    assert "already decided" in w.banner.text()
+    texts = " ".join(
+        w.outcomes_panel.rows.itemAt(i).widget().text() for i in range(w.outcomes_panel.rows.count())
+    )
+    assert "Sellable" in texts and "Ana" in texts and "RETURNS-RESTOCK" in texts
+    assert count(bench.store, Outcome) == 1 and count(bench.store, AuditEvent) == before
+    bench.scan(KETTLE, wait="card")  # the next RMA opens straight away
+    assert w.state == "inspecting"
+
+
+def test_a_scan_is_taken_wherever_the_focus_is(bench: Bench) -> None:
+    w = bench.window
+    w.scan_field.clearFocus()
+    w.setFocus()
+    assert QApplication.focusWidget() is not w.scan_field
+    with bench.qtbot.waitSignal(w.card_shown, timeout=5000):
+        bench.qtbot.keyClicks(QApplication.focusWidget() or w, TSHIRT)
+        bench.qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Return)
+    assert w.auth is not None and w.auth.rma_id == TSHIRT
+
+
+def test_a_database_error_keeps_the_decision_on_screen_to_retry(qtbot: QtBot, sqlite_url: str) -> None:
+    store = Store(sqlite_url, busy_timeout_ms=150)
+    from rmadesk.store.schema import ensure_schema
+
+    ensure_schema(store.engine)
+    bench = make_bench(qtbot, store)
+    w = bench.window
+    bench.scan(MUGS, wait="card")
+    bench.scan("CMD-SELLABLE")
+    locker = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")  # another process holds the database
+    try:
+        with qtbot.waitSignal(w.record_failed, timeout=5000) as blocker:
+            bench.scan("CMD-CONFIRM")
+        assert "locked" in blocker.args[0] and "confirm again" in blocker.args[0]
+        assert w.state == "preview"
+        assert w.disposition is Disposition.SELLABLE
+        assert bench.played[-1] == "reject"
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert count(store, Outcome) == 0
+    bench.scan("CMD-CONFIRM", wait="recorded")
+    assert count(store, Outcome) == 1
+    assert w.card.unit_badge.text() == "Unit 2 of 3"
+    w.close()
+    store.dispose()
+
+
+def test_a_unit_decided_on_another_bench_meanwhile_is_not_recorded_twice(bench: Bench) -> None:
+    w = bench.window
+    bench.scan(TSHIRT, wait="card")
+    bench.scan("CMD-SELLABLE")
+    other = BenchService(bench.store, w.service.policy, w.service.settings)
+    from rmadesk.domain.model import Decision
+
+    assert w.unit is not None
+    other.record(
+        Decision(outcome_uid="other-bench-uid", unit_id=w.unit.unit_id, disposition=Disposition.SELLER_FAULT,
+                 inspector="Ben", bench="bench-2")
+    )
+    with bench.qtbot.waitSignal(w.scan_rejected, timeout=5000):
+        bench.scan("CMD-CONFIRM")
+    w.runner.wait()
+    bench.qtbot.waitUntil(lambda: w.state == "done", timeout=5000)
+    assert "bench-2" in w.banner.text() and "Ben" in w.banner.text()
+    rows = outcomes(bench.store)
+    assert [(o.disposition, o.bench) for o in rows] == [("seller_fault", "bench-2")]
