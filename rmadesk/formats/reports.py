@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import enum
+import gc
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -335,6 +337,27 @@ _SPECS = (_MFN, _FBA_RETURNS, _FBA_REIMBURSEMENTS)
 
 def read_report(data: bytes) -> ParsedReport:
     """Recognize which of Amazon's return reports data holds and read it; raises NotAReport otherwise."""
+    with _collector_paused():
+        return _read_report(data)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector, then restore it as it was.
+
+    Reading a big report allocates a few million objects and no reference cycles; left running, the
+    collector re-walks them again and again and takes a fifth of the time for nothing.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_report(data: bytes) -> ParsedReport:
     _refuse_known_non_text(data)
     text, encoding = decode_report(data)
     if not text.strip():
@@ -373,7 +396,7 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 def _refuse_binary_or_web_page(text: str) -> None:
     sample = text[:_BINARY_SAMPLE_CHARS]
     controls = sum(1 for char in sample if char < " " and char not in _ALLOWED_CONTROLS)
-    if "\x00" in sample or controls > _MAX_CONTROL_SHARE * len(sample):
+    if controls > _MAX_CONTROL_SHARE * len(sample):
         raise NotAReport(
             "this file is not a text report: it holds binary data (it may be a picture, a program, "
             f"a spreadsheet or a damaged download). {_WHAT_WE_READ}"
@@ -464,12 +487,16 @@ class _Cells:
         self.columns: dict[str, list[Any] | None] = {}
         self.unreadable: dict[str, set[int]] = {}
         self.reasons: dict[int, list[str]] = {}
+        present: list[tuple[int, _Column]] = []
         for column in spec.columns:
             position = table.column(*column.headers)
             if position is None:
                 self.columns[column.field] = None
                 self.unreadable[column.field] = set()
-                continue
+            else:
+                present.append((position, column))
+        # In the file's own column order, so a row's reasons read left to right like the row itself.
+        for position, column in sorted(present, key=lambda pair: pair[0]):
             self._read_column(column, list(map(str.strip, map(operator.itemgetter(position), rows))))
 
     def _read_column(self, column: _Column, raw: list[str]) -> None:

@@ -28,10 +28,8 @@ def decode_report(data: bytes) -> tuple[str, str]:
         return data[2:].decode("utf-16-be", errors="replace"), "utf-16-be"
     guessed = _guess_utf16_without_bom(data)
     if guessed is not None:
-        try:
-            return data.decode(guessed), guessed
-        except UnicodeDecodeError:
-            pass
+        # The NUL pattern is telling enough; a cut-off last byte of a truncated download is only replaced.
+        return data.decode(guessed, errors="replace"), guessed
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -47,7 +45,7 @@ def _guess_utf16_without_bom(data: bytes) -> str | None:
     """Return 'utf-16-le' or 'utf-16-be' if the NUL pattern of mostly-ASCII UTF-16 text shows, else None."""
     sample = data[:_UTF16_SAMPLE_BYTES]
     pairs = len(sample) // 2
-    if pairs < 2 or len(data) % 2:
+    if pairs < 2:
         return None
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)

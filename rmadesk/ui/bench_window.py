@@ -605,6 +605,7 @@ class BenchWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.runner.wait(10000)
+        self.runner.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.catcher)

@@ -4,54 +4,43 @@ from __future__ import annotations
 
 import itertools
 import logging
+import queue
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
 
-
-class _Relay(QObject):
-    done = Signal(int, object)
-    failed = Signal(int, object)
-
-
-class _Job(QRunnable):
-    def __init__(self, job_id: int, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.job_id = job_id
-        self.fn = fn
-        self.relay = relay
-        self.setAutoDelete(True)
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-            self.relay.failed.emit(self.job_id, exc)
-        else:
-            self.relay.done.emit(self.job_id, result)
+_STOP = object()
 
 
 class Runner(QObject):
     """Runs work in order on one worker thread, so database access never blocks the screen.
+
+    Results wait in a dict under a lock; the queued Qt signal that wakes the GUI thread
+    carries only the job id, so no Python object crosses threads inside Qt.
 
     Signals:
         busy_changed(bool): work started (True) or every queued job finished (False).
     """
 
     busy_changed = Signal(bool)
+    _finished = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._on_done)
-        self._relay.failed.connect(self._on_failed)
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None]]] = {}
+        self._results: dict[int, tuple[bool, Any]] = {}
+        self._lock = threading.Lock()
+        self._jobs: queue.Queue[Any] = queue.Queue()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._finished.connect(self._deliver)
+        self._thread = threading.Thread(target=self._work, name="rmadesk-db", daemon=True)
+        self._thread.start()
 
     @property
     def busy(self) -> bool:
@@ -68,21 +57,41 @@ class Runner(QObject):
         self._callbacks[job_id] = (on_done, on_error)
         if not was_busy:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(job_id, fn, self._relay))
+        self._idle.clear()
+        self._jobs.put((job_id, fn))
 
     def wait(self, msecs: int = 30000) -> bool:
-        return self._pool.waitForDone(msecs)
+        """Block until the worker has run every job handed to it (results are delivered later)."""
+        return self._idle.wait(msecs / 1000)
 
-    def _finish(self, job_id: int) -> tuple[Callable[[Any], None], Callable[[BaseException], None]]:
-        callbacks = self._callbacks.pop(job_id)
+    def stop(self) -> None:
+        self._jobs.put(_STOP)
+        self._thread.join(timeout=10)
+
+    def _work(self) -> None:
+        while True:
+            item = self._jobs.get()
+            if item is _STOP:
+                return
+            job_id, fn = item
+            try:
+                outcome: tuple[bool, Any] = (True, fn())
+            except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+                outcome = (False, exc)
+            del fn, item
+            with self._lock:
+                self._results[job_id] = outcome
+            if self._jobs.empty():
+                self._idle.set()
+            self._finished.emit(job_id)
+
+    def _deliver(self, job_id: int) -> None:
+        with self._lock:
+            ok, value = self._results.pop(job_id)
+        on_done, on_error = self._callbacks.pop(job_id)
         if not self._callbacks:
             self.busy_changed.emit(False)
-        return callbacks
-
-    def _on_done(self, job_id: int, result: Any) -> None:
-        on_done, _ = self._finish(job_id)
-        on_done(result)
-
-    def _on_failed(self, job_id: int, exc: BaseException) -> None:
-        _, on_error = self._finish(job_id)
-        on_error(exc)
+        if ok:
+            on_done(value)
+        else:
+            on_error(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -85,6 +86,13 @@ def test_utf16_files_are_recognized_with_or_without_bom(name: str, encoding: str
         (b"Caf\xe9 \x81", "Caf\u00e9 \x81", "latin-1"),
     ],
 )
+def test_a_truncated_utf16_file_without_bom_is_still_read() -> None:
+    data = "Order ID\tMerchant SKU\r\n114-1\tS\r\n".encode("utf-16-le") + b"\x41"
+    text, encoding = decode_report(data)
+    assert encoding == "utf-16-le"
+    assert text.startswith("Order ID\tMerchant SKU\r\n114-1\tS\r\n")
+
+
 def test_decode_report_picks_the_encoding(data: bytes, text: str, encoding: str) -> None:
     assert decode_report(data) == (text, encoding)
 
@@ -125,6 +133,16 @@ def test_a_quote_that_never_closes_does_not_swallow_the_rest_of_the_file() -> No
     assert table.rows[0] == (2, ('"12 inch', "ruler"))
     assert table.rows[1] == (3, ("r3", "v3"))
     assert len(table.rows) == 38
+
+
+def test_a_quote_closing_far_below_is_not_taken_as_one_field() -> None:
+    # Twenty-odd lines later a stray quote would close the first one and make a plausible two-column row.
+    body = "".join(f"r{number}\tv{number}\n" for number in range(3, 33))
+    table = read_table('h1\th2\n"12 inch\truler\n' + body + 'end"\tx\n')
+    assert table is not None
+    assert table.rows[0] == (2, ('"12 inch', "ruler"))
+    assert table.rows[-1] == (33, ('end"', "x"))
+    assert len(table.rows) == 32
 
 
 def test_a_quote_inside_a_field_is_an_ordinary_character() -> None:
@@ -192,7 +210,16 @@ def test_parse_date_of_nothing_is_none(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["31-13-2026", "2026-02-30", "11/25/2026", "05-11/2026", "2026/11/05", "05-Foo-2026", "Nov 5 2026", "yes"],
+    [
+        "31-13-2026",
+        "2026-02-30",
+        "11/25/2026",
+        "05-11/2026",
+        "2026/11/05",
+        "05-Foo-2026",
+        "Nov 5 2026",
+        "yes",
+    ],
 )
 def test_parse_date_refuses_and_names_the_value(text: str) -> None:
     with pytest.raises(ValueError, match=f"'{text}' is not a date"):
@@ -339,7 +366,10 @@ def test_mfn_merchant_rma_is_the_key_when_amazon_gave_none() -> None:
 
 
 def test_mfn_amazon_rma_wins_over_merchant_rma_as_key() -> None:
-    data = b"Order ID\tMerchant SKU\tReturn quantity\tAmazon RMA ID\tMerchant RMA ID\n1-2-3\tS\t1\tDaBcDeFgRRMA\tM-1\n"
+    data = (
+        b"Order ID\tMerchant SKU\tReturn quantity\tAmazon RMA ID\tMerchant RMA ID\n"
+        b"1-2-3\tS\t1\tDaBcDeFgRRMA\tM-1\n"
+    )
     (row,) = read_report(data).rows
     assert row.key == "DaBcDeFgRRMA"
 
@@ -358,20 +388,39 @@ def test_mfn_amazon_rma_wins_over_merchant_rma_as_key() -> None:
     ],
 )
 def test_mfn_problem_rows_say_what_is_wrong(line: int, words: list[str]) -> None:
-    problems = {problem.line: problem.reason for problem in read_fixture("mfn_returns_utf8_bom_crlf.txt").problems}
-    assert sorted(problems) == [7, 8, 9, 10, 11, 12, 13, 15]
+    report = read_fixture("mfn_returns_utf8_bom_crlf.txt")
+    problems = {problem.line: problem.reason for problem in report.problems}
     for word in words:
         assert word in problems[line]
 
 
-def test_a_bad_date_is_not_also_called_missing() -> None:
+def test_mfn_problems_come_in_file_order() -> None:
+    # Rows with the wrong number of columns are caught first, yet must not jump the queue.
     problems = read_fixture("mfn_returns_utf8_bom_crlf.txt").problems
-    (bad_date,) = [problem for problem in problems if problem.line == 8]
-    assert "cannot be told apart" not in bad_date.reason
+    assert [problem.line for problem in problems] == [7, 8, 9, 10, 11, 12, 13, 15]
+
+
+def test_the_exact_reason_for_a_bad_date() -> None:
+    (bad_date,) = [
+        problem for problem in read_fixture("mfn_returns_utf8_bom_crlf.txt").problems if problem.line == 8
+    ]
     assert bad_date == RowProblem(
         8,
         "Return request date '31-13-2026' is not a date "
         "(expected a date like 2026-11-05, 05-11-2026 or 05-Nov-2026)",
+    )
+
+
+def test_an_unreadable_value_is_not_also_called_empty() -> None:
+    data = (
+        b"Order ID\tMerchant SKU\tReturn quantity\tAmazon RMA ID\tReturn request date\n"
+        b"114-1\tS\tx\t\t31-13-2026\n"
+    )
+    (problem,) = read_report(data).problems
+    # The date is the returnless refund's key: it is unreadable, not missing, and said only once.
+    assert problem.reason == (
+        "Return quantity 'x' is not a whole number; Return request date '31-13-2026' is not a date "
+        "(expected a date like 2026-11-05, 05-11-2026 or 05-Nov-2026)"
     )
 
 
@@ -493,11 +542,16 @@ def test_fields_are_trimmed_and_ids_keep_their_case() -> None:
 
 def test_a_report_with_only_a_header_has_no_rows() -> None:
     report = read_report(b"Order ID\tMerchant SKU\tReturn quantity\tMerchant RMA ID\r\n\r\n")
-    assert (report.kind, report.rows, report.problems, report.total_lines) == (ReportKind.MFN_RETURNS, (), (), 0)
+    assert report.kind is ReportKind.MFN_RETURNS
+    assert (report.rows, report.problems, report.total_lines, report.duplicates) == ((), (), 0, 0)
 
 
 def test_a_row_with_extra_values_past_the_last_column_is_refused() -> None:
-    data = b"Order ID\tMerchant SKU\tReturn quantity\tMerchant RMA ID\n1\tS\t1\tM-1\tsurprise\n2\tS\t1\tM-2\t\t\n"
+    data = (
+        b"Order ID\tMerchant SKU\tReturn quantity\tMerchant RMA ID\n"
+        b"1\tS\t1\tM-1\tsurprise\n"
+        b"2\tS\t1\tM-2\t\t\n"
+    )
     report = read_report(data)
     assert [row.line for row in report.rows] == [3]
     assert [problem.line for problem in report.problems] == [2]
@@ -640,7 +694,10 @@ def test_reimbursement_problems() -> None:
             "inventory.txt",
             ["not an Amazon returns report", "'Order ID'", "'Return quantity'", "'Merchant SKU'", "'sku'"],
         ),
-        ("mfn_returns_no_quantity_column.txt", ["looks like the seller-fulfilled returns report", "'Return quantity'"]),
+        (
+            "mfn_returns_no_quantity_column.txt",
+            ["looks like the seller-fulfilled returns report", "'Return quantity'"],
+        ),
     ],
 )
 def test_not_a_report_says_what_the_file_is(name: str, words: list[str]) -> None:
@@ -673,3 +730,24 @@ def test_missing_several_columns_names_each() -> None:
     assert "FBA customer returns report" in message
     assert "'order-id' or 'amazon-order-id'" in message
     assert "'quantity'" in message
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("name", ["mfn_returns_utf8_bom_crlf.txt", "random.bin"])
+def test_reading_leaves_the_garbage_collector_as_it_found_it(enabled: bool, name: str) -> None:
+    def set_collector(on: bool) -> None:
+        if on:
+            gc.enable()
+        else:
+            gc.disable()
+
+    was_enabled = gc.isenabled()
+    try:
+        set_collector(enabled)
+        try:
+            read_fixture(name)
+        except NotAReport:
+            pass
+        assert gc.isenabled() is enabled
+    finally:
+        set_collector(was_enabled)
