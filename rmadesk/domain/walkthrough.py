@@ -14,22 +14,26 @@ class Question:
     key: str
     text: str
     hint: str
+    short: str
 
 
 MATCHES = Question(
     "matches",
     "Does the item match the authorization?",
     "Same product, SKU/ASIN and quantity as on the card.",
+    "Item matches",
 )
 LIKE_NEW = Question(
     "like_new",
     "Is it new and unused, with all parts and packaging?",
     "Seals intact, no wear, accessories and manuals present.",
+    "New and complete",
 )
 TRANSIT_DAMAGE = Question(
     "transit_damage",
     "Does the outer box show signs of transit damage?",
     "Crushed, torn, punctured or wet shipping box.",
+    "Transit damage",
 )
 
 QUESTIONS = (MATCHES, LIKE_NEW, TRANSIT_DAMAGE)

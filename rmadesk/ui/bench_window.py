@@ -189,7 +189,8 @@ class BenchWindow(QMainWindow):
         big.setFont(scaled_font(self.font(), self.points * 2.0, bold=True))
         big.setStyleSheet(f"color: {NEUTRAL};")
         sub = QLabel(
-            "The scanner works wherever the focus is. Typing an RMA ID and Enter works too. F1 shows every key."
+            "The scanner works wherever the focus is. Typing an RMA ID and Enter works too. "
+            "F1 shows every key."
         )
         sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
         sub.setWordWrap(True)
@@ -385,6 +386,7 @@ class BenchWindow(QMainWindow):
         )
 
     def _show_walkthrough(self) -> None:
+        self.walkthrough.show_answers(self.answers)
         question = next_question(self.answers)
         if question is not None:
             number = len(self.answers) + 1
@@ -437,7 +439,8 @@ class BenchWindow(QMainWindow):
         total = money_text(self.preview.reimbursement.total, self.preview.reimbursement.currency)
         if self.needs_reason:
             self.say(
-                f"{disposition.label} overrides the recommendation ({self.recommended.label if self.recommended else ''}). "
+                f"{disposition.label} overrides the recommendation "
+                f"({self.recommended.label if self.recommended else ''}). "
                 "Pick or type a reason, then confirm.",
                 WARN,
             )
@@ -505,7 +508,8 @@ class BenchWindow(QMainWindow):
             self.recent.takeItem(self.recent.count() - 1)
         self.sounds.accept()
         self.auth = auth
-        done_text = f"Recorded: {auth.display_id} unit {seq} {outcome.disposition.label.lower()} → {outcome.location}."
+        decided = outcome.disposition.label.lower()
+        done_text = f"Recorded: {auth.display_id} unit {seq} {decided} → {outcome.location}."
         nxt = auth.next_undecided
         if nxt is not None:
             self._start_unit(nxt)
@@ -544,7 +548,10 @@ class BenchWindow(QMainWindow):
         if self.runner.busy:
             return
         if self.unit is not None and self.auth is not None:
-            text = f"Unit {self.unit.seq} of {self.auth.quantity} of {self.auth.display_id} left undecided. Nothing was written."
+            text = (
+                f"Unit {self.unit.seq} of {self.auth.quantity} of {self.auth.display_id} left undecided. "
+                "Nothing was written."
+            )
             self.show_ready(text, WARN)
         elif self.state == "done":
             self.show_ready("Ready. Scan the RMA barcode on the return label.")

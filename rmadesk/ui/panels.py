@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmadesk.domain.model import AuthorizationView, Disposition, OutcomePreview, OutcomeView, UnitView
-from rmadesk.domain.walkthrough import Question
+from rmadesk.domain.walkthrough import QUESTIONS, Question
 from rmadesk.ui.style import DISPOSITION_COLOURS, scaled_font
 
 DISPOSITION_KEYS = {
@@ -149,6 +149,9 @@ class WalkthroughPanel(QFrame):
         self.question.setFont(scaled_font(self.font(), points * 1.1, bold=True))
         self.hint = _label(name="hint")
         self.hint.setFont(scaled_font(self.font(), points * 0.8))
+        self.history = _label(name="hint")
+        self.history.setFont(scaled_font(self.font(), points * 0.75))
+        layout.addWidget(self.history)
         layout.addWidget(self.step)
         layout.addWidget(self.question)
         layout.addWidget(self.hint)
@@ -182,6 +185,14 @@ class WalkthroughPanel(QFrame):
         self.accept_hint.setFont(scaled_font(self.font(), points * 0.8))
         layout.addWidget(self.accept_hint)
         layout.addStretch(1)
+
+    def show_answers(self, answers: dict[str, bool]) -> None:
+        """The answers given so far, so the inspector sees what the recommendation rests on."""
+        parts = [
+            f"{q.short}: <b>{'Yes' if answers[q.key] else 'No'}</b>" for q in QUESTIONS if q.key in answers
+        ]
+        self.history.setText("  ·  ".join(parts))
+        self.history.setVisible(bool(parts))
 
     def ask(self, question: Question, number: int) -> None:
         self.recommended = None

@@ -20,7 +20,9 @@ QLineEdit#scan { border: 3px solid #1f4e8c; border-radius: 8px; padding: 8px 12p
 QFrame#card, QFrame#panel { background: white; border: 1px solid #cfd8dc; border-radius: 10px; }
 QLabel#cardTitle { font-weight: 700; }
 QLabel#fieldName { color: #546e7a; }
-QLabel#unitBadge { background: #1f4e8c; color: white; border-radius: 8px; padding: 6px 14px; font-weight: 700; }
+QLabel#unitBadge {
+    background: #1f4e8c; color: white; border-radius: 8px; padding: 6px 14px; font-weight: 700;
+}
 QLabel#question { font-weight: 700; }
 QLabel#hint { color: #546e7a; }
 QLabel#keys { color: #37474f; background: #e3e8ec; border-top: 1px solid #cfd8dc; padding: 6px 10px; }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -74,6 +73,13 @@ def test_utf16_files_are_recognized_with_or_without_bom(name: str, encoding: str
     assert "Café Mug" in text
 
 
+def test_a_truncated_utf16_file_without_bom_is_still_read() -> None:
+    data = "Order ID\tMerchant SKU\r\n114-1\tS\r\n".encode("utf-16-le") + b"\x41"
+    text, encoding = decode_report(data)
+    assert encoding == "utf-16-le"
+    assert text.startswith("Order ID\tMerchant SKU\r\n114-1\tS\r\n")
+
+
 @pytest.mark.parametrize(
     ("data", "text", "encoding"),
     [
@@ -86,13 +92,6 @@ def test_utf16_files_are_recognized_with_or_without_bom(name: str, encoding: str
         (b"Caf\xe9 \x81", "Caf\u00e9 \x81", "latin-1"),
     ],
 )
-def test_a_truncated_utf16_file_without_bom_is_still_read() -> None:
-    data = "Order ID\tMerchant SKU\r\n114-1\tS\r\n".encode("utf-16-le") + b"\x41"
-    text, encoding = decode_report(data)
-    assert encoding == "utf-16-le"
-    assert text.startswith("Order ID\tMerchant SKU\r\n114-1\tS\r\n")
-
-
 def test_decode_report_picks_the_encoding(data: bytes, text: str, encoding: str) -> None:
     assert decode_report(data) == (text, encoding)
 
@@ -730,24 +729,3 @@ def test_missing_several_columns_names_each() -> None:
     assert "FBA customer returns report" in message
     assert "'order-id' or 'amazon-order-id'" in message
     assert "'quantity'" in message
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-@pytest.mark.parametrize("name", ["mfn_returns_utf8_bom_crlf.txt", "random.bin"])
-def test_reading_leaves_the_garbage_collector_as_it_found_it(enabled: bool, name: str) -> None:
-    def set_collector(on: bool) -> None:
-        if on:
-            gc.enable()
-        else:
-            gc.disable()
-
-    was_enabled = gc.isenabled()
-    try:
-        set_collector(enabled)
-        try:
-            read_fixture(name)
-        except NotAReport:
-            pass
-        assert gc.isenabled() is enabled
-    finally:
-        set_collector(was_enabled)
