@@ -35,6 +35,7 @@ def _install_excepthook() -> None:
 
 def run_gui(settings: Settings, inspector: str | None = None) -> int:
     """Open the bench. Returns the process exit code."""
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from rmadesk.domain.policy import load_policy
@@ -58,18 +59,24 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
     except UserError as exc:
         dialogs.show_error(None, "RMA Desk cannot start", exc.message)
         return 2
-    inspector = (inspector or "").strip() or dialogs.ask_inspector(None, settings.bench)
+    remembered = QSettings()  # window state and the last name, kept apart from the bench settings
+    last = str(remembered.value("bench/lastInspector", "") or "")
+    inspector = (inspector or "").strip() or dialogs.ask_inspector(None, settings.bench, last)
     if not inspector:
         store.dispose()
         return 1
+    remembered.setValue("bench/lastInspector", inspector)
     note = ""
     if store.dialect == "sqlite":
         note = f"Single bench: the database is the file {store.engine.url.database}."
     window = BenchWindow(
         BenchService(store, policy, settings), inspector, points=settings.large_text_pt, banner_note=note
     )
-    window.resize(1280, 800)
+    geometry = remembered.value("bench/geometry")
+    if geometry is None or not window.restoreGeometry(geometry):
+        window.resize(1280, 800)
     window.show()
     code = app.exec()
+    remembered.setValue("bench/geometry", window.saveGeometry())
     store.dispose()
     return code

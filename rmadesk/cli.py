@@ -19,21 +19,35 @@ if TYPE_CHECKING:
 log = logging.getLogger("rmadesk")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    # The subcommands repeat the options with SUPPRESS defaults: otherwise a subcommand's
+    # default None would overwrite "--db URL" given before the subcommand's name.
+    default = argparse.SUPPRESS if suppress else None
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
         metavar="URL",
+        default=default,
         help="database URL (default: RMADESK_DATABASE_URL, else an SQLite file in your data folder)",
     )
-    common.add_argument("--bench", metavar="NAME", help="name of this bench (default: the host name)")
-    common.add_argument("--policy", metavar="NAME_OR_FILE", help="reimbursement policy (default: default)")
-    common.add_argument("--settings", metavar="FILE", type=Path, help="settings file to read")
+    common.add_argument(
+        "--bench", metavar="NAME", default=default, help="name of this bench (default: host name)"
+    )
+    common.add_argument(
+        "--policy", metavar="NAME_OR_FILE", default=default, help="reimbursement policy (default: default)"
+    )
+    common.add_argument(
+        "--settings", metavar="FILE", type=Path, default=default, help="settings file to read"
+    )
+    return common
 
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common_options(suppress=True)
     parser = argparse.ArgumentParser(
         prog="rmadesk",
         description="RMA Desk: scan a return, decide each unit, restock it or claim its reimbursement.",
-        parents=[common],
+        parents=[_common_options(suppress=False)],
     )
     parser.add_argument("--version", action="version", version=f"RMA Desk {__version__}")
     parser.add_argument(

@@ -38,7 +38,12 @@ class Store:
 
     def __init__(self, url: str, *, busy_timeout_ms: int = 5000) -> None:
         self.url = url
-        self.engine: Engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+        try:
+            self.engine: Engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+        except OSError as exc:  # the SQLite file's folder cannot be made
+            raise DatabaseUnavailable(
+                f"The database {describe_url(url)} cannot be opened: {exc.strerror or exc} ({exc.filename})"
+            ) from exc
         self._sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
 
     @property

@@ -19,13 +19,14 @@ KEYS_HELP = """<h3>Keys and codes</h3>
 </table>"""
 
 
-def ask_inspector(parent: QWidget | None, bench: str) -> str | None:
+def ask_inspector(parent: QWidget | None, bench: str, last: str = "") -> str | None:
     """Who is inspecting at this bench; None when the person cancels."""
     name, ok = QInputDialog.getText(
         parent,
         "RMA Desk: who is inspecting?",
         f"Your name (written with every decision on bench {bench}):",
         QLineEdit.EchoMode.Normal,
+        last,
     )
     name = name.strip()
     return name if ok and name else None

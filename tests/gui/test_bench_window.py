@@ -157,7 +157,6 @@ def test_a_scan_into_the_reason_field_is_taken_as_a_scan(bench: Bench) -> None:
 
 
 def test_a_scanned_command_overriding_the_recommendation_is_recorded_as_such(bench: Bench) -> None:
-    w = bench.window
     bench.scan(TSHIRT, wait="card")
     bench.key(Qt.Key.Key_F2)
     bench.key(Qt.Key.Key_F2)
@@ -291,8 +290,13 @@ def test_a_unit_decided_on_another_bench_meanwhile_is_not_recorded_twice(bench: 
 
     assert w.unit is not None
     other.record(
-        Decision(outcome_uid="other-bench-uid", unit_id=w.unit.unit_id, disposition=Disposition.SELLER_FAULT,
-                 inspector="Ben", bench="bench-2")
+        Decision(
+            outcome_uid="other-bench-uid",
+            unit_id=w.unit.unit_id,
+            disposition=Disposition.SELLER_FAULT,
+            inspector="Ben",
+            bench="bench-2",
+        )
     )
     with bench.qtbot.waitSignal(w.scan_rejected, timeout=5000):
         bench.scan("CMD-CONFIRM")

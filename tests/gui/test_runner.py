@@ -14,7 +14,9 @@ def test_jobs_run_in_order_and_results_come_back_on_the_gui_thread(qtbot: QtBot)
     results: list[tuple[int, bool]] = []
     gui = threading.get_ident()
     for n in range(5):
-        runner.run(lambda n=n: n * n, lambda value: results.append((value, threading.get_ident() == gui)), print)
+        runner.run(
+            lambda n=n: n * n, lambda value: results.append((value, threading.get_ident() == gui)), print
+        )
     qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
     assert results == [(0, True), (1, True), (4, True), (9, True), (16, True)]
     runner.stop()

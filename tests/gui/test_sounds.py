@@ -37,7 +37,9 @@ def test_sounds_without_an_audio_device_do_not_crash() -> None:
         "print('PLAYED', ','.join(played), 'DEVICE', s.available)\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PULSE_SERVER": "unix:/nonexistent"}
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "PLAYED accept,reject" in result.stdout
     assert set(SOUND_NAMES) == {"accept", "reject"}

@@ -223,7 +223,9 @@ def test_record_writes_outcome_movement_lines_and_audit(
     assert outcome.disposition is disposition
     assert outcome.restocked is sellable
     assert outcome.location == location
-    assert outcome.reimbursement_total == EXPECTED_TOTALS.get((rma_id, disposition), outcome.reimbursement_total)
+    assert outcome.reimbursement_total == EXPECTED_TOTALS.get(
+        (rma_id, disposition), outcome.reimbursement_total
+    )
     assert outcome.reimbursement_total == bench.preview(auth, disposition).reimbursement.total
     assert (outcome.inspector, outcome.bench, outcome.currency) == ("Ana", "b1", "USD")
     assert outcome.decided_at.tzinfo is not None and outcome.decided_at.utcoffset() == timedelta(0)

@@ -30,7 +30,8 @@ from tests.integration.test_import import ALL, HEADSET, KETTLE, TEE, write_repor
 
 DEMO_IDS = ["DkQxRtLmRRMA", "DpHwNcVbRRMA", "DsGtYuJkRRMA", "DzMbQeWfRRMA", "DaLpKsOiRRMA"]
 EXPORT_HEADER = (
-    "rma_id,order_id,sku,unit,disposition,restocked,location,reimbursement,currency,inspector,bench,decided_at"
+    "rma_id,order_id,sku,unit,disposition,restocked,location,"
+    "reimbursement,currency,inspector,bench,decided_at"
 )
 UNREACHABLE_PG = "postgresql+psycopg://nobody@127.0.0.1:1/none"
 RMADESK = Path(sys.executable).with_name("rmadesk")
@@ -170,7 +171,11 @@ def test_export_outcomes(capsys, store: Store, tmp_path: Path) -> None:
         ("DpHwNcVbRRMA", "2", "seller_fault", "6.00"),
         ("DsGtYuJkRRMA", "1", "sellable", "1.44"),
     ]
-    locations = {"sellable": "RETURNS-RESTOCK", "carrier_damaged": "DAMAGED-CLAIM", "seller_fault": "UNSELLABLE"}
+    locations = {
+        "sellable": "RETURNS-RESTOCK",
+        "carrier_damaged": "DAMAGED-CLAIM",
+        "seller_fault": "UNSELLABLE",
+    }
     for r in rows:
         assert r["disposition"] in locations
         assert r["restocked"] == ("1" if r["disposition"] == "sellable" else "0")
@@ -216,7 +221,12 @@ def test_sqlite_database_under_a_file(capsys, tmp_path: Path) -> None:
 
 
 def test_import_prints_summary_and_rejected_lines(capsys, store: Store, tmp_path: Path) -> None:
-    rows = [TEE, {**KETTLE, "Return quantity": "two"}, HEADSET, {**ALL[2], "Return request date": "31-13-2026"}]
+    rows = [
+        TEE,
+        {**KETTLE, "Return quantity": "two"},
+        HEADSET,
+        {**ALL[2], "Return request date": "31-13-2026"},
+    ]
     path = write_report(tmp_path / "returns.txt", rows)
     code, out, err = run(capsys, "import", str(path), "--db", store.url, "--user", "maria", "--bench", "b4")
     assert code == 0, err
@@ -244,7 +254,9 @@ def test_import_prints_summary_and_rejected_lines(capsys, store: Store, tmp_path
 def test_import_not_a_report(capsys, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/bench.sqlite3"
     path = tmp_path / "returns.csv"
-    path.write_text("Order ID,Amazon RMA ID,Merchant SKU,Return quantity\n114-3941689-8772232,DkQxRtLmRRMA,X,1\n")
+    path.write_text(
+        "Order ID,Amazon RMA ID,Merchant SKU,Return quantity\n114-3941689-8772232,DkQxRtLmRRMA,X,1\n"
+    )
     code, out, err = run(capsys, "import", str(path), "--db", url)
     assert code == 2
     assert err.startswith("rmadesk: ") and "tab-separated" in err
@@ -373,7 +385,15 @@ def test_python_m_rmadesk(tmp_path: Path) -> None:
     assert done.stdout.split() == ["default", "marketplace"]
 
     done = subprocess.run(
-        [sys.executable, "-m", "rmadesk", "import", str(tmp_path / "missing.txt"), "--db", f"sqlite:///{tmp_path}/x"],
+        [
+            sys.executable,
+            "-m",
+            "rmadesk",
+            "import",
+            str(tmp_path / "missing.txt"),
+            "--db",
+            f"sqlite:///{tmp_path}/x",
+        ],
         capture_output=True,
         text=True,
         env=_env(tmp_path),

@@ -61,7 +61,12 @@ def row(**cells: str) -> dict[str, str]:
 
 
 def write_report(
-    path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8", bom: bool = True, newline: str = "\r\n"
+    path: Path,
+    rows: list[dict[str, str]],
+    *,
+    encoding: str = "utf-8",
+    bom: bool = True,
+    newline: str = "\r\n",
 ) -> Path:
     lines = ["\t".join(MFN_HEADER)]
     lines += ["\t".join(values.get(column, "") for column in MFN_HEADER) for values in rows]
@@ -233,10 +238,20 @@ def test_import_utf8_bom_crlf_report(store: Store, tmp_path: Path) -> None:
     with store.read() as session:
         batch = session.scalars(select(ImportBatch)).one()
         audit = session.scalars(select(AuditEvent)).one()
-    assert (batch.file_name, batch.report_kind, batch.actor, batch.bench) == ("returns.txt", "mfn_returns", "t", "b1")
+    assert (batch.file_name, batch.report_kind, batch.actor, batch.bench) == (
+        "returns.txt",
+        "mfn_returns",
+        "t",
+        "b1",
+    )
     assert (batch.rows_total, batch.rows_added, batch.rows_updated, batch.rows_unchanged) == (5, 5, 0, 0)
     assert batch.rows_rejected == 0 and len(batch.sha256) == 64
-    assert (audit.action, audit.entity, audit.entity_key, audit.actor) == ("import", "report", "returns.txt", "t")
+    assert (audit.action, audit.entity, audit.entity_key, audit.actor) == (
+        "import",
+        "report",
+        "returns.txt",
+        "t",
+    )
     assert json.loads(audit.after or "{}")["added"] == 5
 
 
@@ -408,6 +423,23 @@ def _csv_bytes() -> bytes:
     return (header + "\r\n" + line + "\r\n").encode("utf-8")
 
 
+FBA_RETURNS = (
+    b"return-date\torder-id\tsku\tasin\tfnsku\tproduct-name\tquantity\tfulfillment-center-id\t"
+    b"detailed-disposition\treason\tstatus\tlicense-plate-number\tcustomer-comments\r\n"
+    b"2026-03-02T10:11:12+00:00\t114-3941689-8772232\tTSHIRT-BLU-L\tB0C7KX2M41\tX0012ABCDE\t"
+    b"Organic cotton T-shirt\t1\tPHX7\tSELLABLE\tAPPAREL_TOO_LARGE\tUnit returned to inventory\t"
+    b"LPNRR123456789\tToo big\r\n"
+)
+FBA_REIMBURSEMENTS = (
+    b"approval-date\treimbursement-id\tcase-id\tamazon-order-id\treason\tsku\tfnsku\tasin\t"
+    b"product-name\tcondition\tcurrency-unit\tamount-per-unit\tquantity-reimbursed-cash\tamount-total\t"
+    b"quantity-reimbursed-inventory\tquantity-reimbursed-total\toriginal-reimbursement-id\t"
+    b"original-reimbursement-type\r\n"
+    b"2026-03-10\t5912345678\t\t114-3941689-8772232\tCustomerReturn\tTSHIRT-BLU-L\tX0012ABCDE\t"
+    b"B0C7KX2M41\tOrganic cotton T-shirt\tSellable\tUSD\t19.99\t1\t19.99\t0\t1\t\t\r\n"
+)
+
+
 @pytest.mark.parametrize(
     ("name", "make", "says"),
     [
@@ -415,6 +447,8 @@ def _csv_bytes() -> bytes:
         ("empty.txt", lambda: b"", "empty"),
         ("label.png", _png_bytes, "binary"),
         ("inventory.txt", lambda: b"sku\tquantity\r\nTSHIRT-BLU-L\t4\r\n", "not an Amazon returns report"),
+        ("fba-returns.txt", lambda: FBA_RETURNS, "FBA customer returns report"),
+        ("fba-reimbursements.txt", lambda: FBA_REIMBURSEMENTS, "FBA reimbursements report"),
     ],
 )
 def test_not_a_report_writes_nothing(store: Store, tmp_path: Path, name: str, make, says: str) -> None:
@@ -452,3 +486,32 @@ def test_import_batch_per_import(store: Store, tmp_path: Path) -> None:
     ]
     assert batches[0].sha256 == batches[2].sha256 != batches[1].sha256
     assert all(b.imported_at.utcoffset() is not None for b in batches)
+
+
+def test_import_more_rows_than_one_chunk(store: Store, tmp_path: Path) -> None:
+    """1,201 returns: more than two chunks of 500, every one added once, then all unchanged."""
+    rows = [
+        row(
+            Order_ID=f"114-{n:07d}-8772232",
+            Amazon_RMA_ID=f"D{n:07d}RRMA",
+            Merchant_SKU=f"SKU-{n % 37}",
+            Item_Name=f"Item {n}",
+            Return_quantity=str(1 + n % 3),
+            Order_quantity=str(1 + n % 3),
+            Order_Amount=f"{10 + n % 50}.99",
+        )
+        for n in range(1201)
+    ]
+    path = write_report(tmp_path / "big.txt", rows)
+    seen: list[tuple[int, int]] = []
+    result = import_report(store, path, actor="t", bench="b1", progress=lambda d, t: seen.append((d, t)))
+    assert (result.added, result.updated, result.unchanged, result.rejected) == (1201, 0, 0, 0)
+    assert seen == [(500, 1201), (1000, 1201), (1201, 1201)]
+    expected_units = sum(1 + n % 3 for n in range(1201))
+    assert counts(store)["unit"] == expected_units
+    assert counts(store)["return_authorization"] == 1201
+    auth = bench(store).lookup("D0001200RRMA")
+    assert (auth.quantity, len(auth.units), auth.order_id) == (1, 1, "114-0001200-8772232")
+    again = import_report(store, path, actor="t", bench="b1")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1201)
+    assert counts(store)["unit"] == expected_units

@@ -59,8 +59,10 @@ def _type(window: BenchWindow, code: str) -> None:
 def summary(name: str, values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    return (f"{name}: median {statistics.median(ordered):.1f} ms, p95 {p95:.1f} ms, "
-            f"max {ordered[-1]:.1f} ms over {len(ordered)}")
+    return (
+        f"{name}: median {statistics.median(ordered):.1f} ms, p95 {p95:.1f} ms, "
+        f"max {ordered[-1]:.1f} ms over {len(ordered)}"
+    )
 
 
 def main() -> None:
@@ -80,10 +82,16 @@ def main() -> None:
         result = import_report(store, report, actor="bench", bench="perf")
         elapsed = time.perf_counter() - started
         print(f"database: {store.name}")
-        print(f"import: {result.added} authorizations in {elapsed:.2f} s "
-              f"({result.total_lines / elapsed:,.0f} rows/s)")
-        window = BenchWindow(BenchService(store, load_policy(), Settings(bench="perf", sounds=False)),
-                             "Perf", sounds=Sounds(enabled=False), points=14)
+        print(
+            f"import: {result.added} authorizations in {elapsed:.2f} s "
+            f"({result.total_lines / elapsed:,.0f} rows/s)"
+        )
+        window = BenchWindow(
+            BenchService(store, load_policy(), Settings(bench="perf", sounds=False)),
+            "Perf",
+            sounds=Sounds(enabled=False),
+            points=14,
+        )
         window.resize(1280, 800)
         window.show()
         cards, recorded = Counter(), Counter()

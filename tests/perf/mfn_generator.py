@@ -15,8 +15,14 @@ MFN_HEADER = (
     "SafeT claim id\tSafeT claim state\tSafeT claim creation time\tSafeT claim reimbursement amount\t"
     "Refunded Amount"
 )
-REASONS = ("AMZ-PG-WJ-TOO-SMALL", "AMZ-PG-WJ-TOO-LARGE", "AMZ-PG-DEFECTIVE", "AMZ-PG-UNWANTED-ITEM",
-           "AMZ-PG-DAMAGED-BY-CARRIER", "AMZ-PG-NOT-AS-DESCRIBED")
+REASONS = (
+    "AMZ-PG-WJ-TOO-SMALL",
+    "AMZ-PG-WJ-TOO-LARGE",
+    "AMZ-PG-DEFECTIVE",
+    "AMZ-PG-UNWANTED-ITEM",
+    "AMZ-PG-DAMAGED-BY-CARRIER",
+    "AMZ-PG-NOT-AS-DESCRIBED",
+)
 
 
 def rma_id(rng: random.Random) -> str:
@@ -42,11 +48,37 @@ def write_mfn_report(path: Path, rows: int, seed: int = 7) -> list[str]:
             requested = start + timedelta(days=rng.randint(0, 50))
             fields = [
                 f"11{rng.randint(1, 4)}-{rng.randint(0, 9999999):07d}-{rng.randint(0, 9999999):07d}",
-                (requested - timedelta(days=10)).isoformat(), requested.strftime("%d-%b-%Y"), "Approved",
-                rid, "", "AmazonPrePaidLabel", "4.50", "USD", "UPS", f"1Z{n:016d}", "Seller", "N", "Y",
-                f"B0{rng.randint(0, 99999999):08d}", f"SKU-{rng.randint(1, 2000):05d}", f"Demo product {n}",
-                str(qty), rng.choice(REASONS), "Y", "C-Returns", "StandardRefund", "", "",
-                f"{price * qty / 100:.2f}", str(qty), "", "", "", "", "", "",
+                (requested - timedelta(days=10)).isoformat(),
+                requested.strftime("%d-%b-%Y"),
+                "Approved",
+                rid,
+                "",
+                "AmazonPrePaidLabel",
+                "4.50",
+                "USD",
+                "UPS",
+                f"1Z{n:016d}",
+                "Seller",
+                "N",
+                "Y",
+                f"B0{rng.randint(0, 99999999):08d}",
+                f"SKU-{rng.randint(1, 2000):05d}",
+                f"Demo product {n}",
+                str(qty),
+                rng.choice(REASONS),
+                "Y",
+                "C-Returns",
+                "StandardRefund",
+                "",
+                "",
+                f"{price * qty / 100:.2f}",
+                str(qty),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
             ]
             out.write("\t".join(fields) + "\r\n")
     return ids
