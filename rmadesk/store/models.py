@@ -75,6 +75,8 @@ class Authorization(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source_hash: Mapped[str | None] = mapped_column(String(64))
+    fnsku: Mapped[str | None] = mapped_column(String(20))
+    issued_by: Mapped[str | None] = mapped_column(String(80))
 
     units: Mapped[list[Unit]] = relationship(
         back_populates="authorization", order_by="Unit.seq", cascade="all, delete-orphan"
@@ -121,6 +123,12 @@ class Unit(Base):
     claimed_by_bench: Mapped[str | None] = mapped_column(String(64))
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    marketplace_disposition: Mapped[str | None] = mapped_column(String(40))
+    marketplace_reason: Mapped[str | None] = mapped_column(String(60))
+    marketplace_status: Mapped[str | None] = mapped_column(String(40))
+    fulfillment_center: Mapped[str | None] = mapped_column(String(12))
+    returned_on: Mapped[date | None] = mapped_column(Date)
+    source_hash: Mapped[str | None] = mapped_column(String(64))
 
     authorization: Mapped[Authorization] = relationship(back_populates="units")
     outcomes: Mapped[list[Outcome]] = relationship(back_populates="unit", order_by="Outcome.attempt")
@@ -230,3 +238,32 @@ class ImportBatch(Base):
     rows_updated: Mapped[int] = mapped_column(Integer)
     rows_unchanged: Mapped[int] = mapped_column(Integer)
     rows_rejected: Mapped[int] = mapped_column(Integer)
+
+
+class MarketplaceReimbursement(Base):
+    """What the marketplace actually paid (FBA reimbursements report), to reconcile against claims."""
+
+    __tablename__ = "marketplace_reimbursement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    row_key: Mapped[str] = mapped_column(String(200), unique=True)
+    reimbursement_id: Mapped[str] = mapped_column(String(40), index=True)
+    approval_date: Mapped[date | None] = mapped_column(Date)
+    case_id: Mapped[str | None] = mapped_column(String(40))
+    order_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    reason: Mapped[str | None] = mapped_column(String(60))
+    sku: Mapped[str | None] = mapped_column(String(64), index=True)
+    fnsku: Mapped[str | None] = mapped_column(String(20))
+    asin: Mapped[str | None] = mapped_column(String(20))
+    product_name: Mapped[str | None] = mapped_column(Text)
+    condition: Mapped[str | None] = mapped_column(String(40))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    amount_per_unit: Mapped[Decimal | None] = mapped_column(Money)
+    quantity_cash: Mapped[int] = mapped_column(Integer, default=0)
+    amount_total: Mapped[Decimal] = mapped_column(Money)
+    quantity_inventory: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_total: Mapped[int] = mapped_column(Integer, default=0)
+    original_reimbursement_id: Mapped[str | None] = mapped_column(String(40))
+    original_reimbursement_type: Mapped[str | None] = mapped_column(String(40))
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
