@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -56,6 +56,38 @@ class Recorded:
     already_written: bool = False
 
 
+MAX_CANDIDATES = 30
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One of several authorizations a scan matched (an order with several returns, say)."""
+
+    auth_id: int
+    display_id: str
+    sku: str
+    item_name: str
+    quantity: int
+    decided: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a scan names.
+
+    Attributes:
+        authorization: the one authorization matched, or None when there are several.
+        unit_id: the unit a license plate number names, else None.
+        candidates: the authorizations to pick from when the code matched several.
+    """
+
+    code: str
+    authorization: AuthorizationView | None = None
+    unit_id: int | None = None
+    candidates: tuple[Candidate, ...] = ()
+
+
 def _load_authorization(session: Session, auth_id: int) -> Authorization:
     stmt = (
         select(Authorization)
@@ -80,43 +112,86 @@ class BenchService:
         self.policy = policy
         self.settings = settings
 
-    def lookup(self, code: str) -> AuthorizationView:
-        """The authorization a scanned identifier names.
+    def find(self, code: str) -> Found:
+        """What a scanned identifier names: one authorization (and unit, for an LPN) or several.
 
-        An exact match wins; otherwise a case-insensitive match, since Caps Lock flips case.
-        Raises UnknownCode or AmbiguousCode with a message for the inspector.
+        RMA IDs, Merchant RMA IDs, order IDs, tracking IDs and license plate numbers are all
+        looked up. An exact match wins; otherwise a case-insensitive match, since Caps Lock
+        flips case. Raises UnknownCode with a message for the inspector.
         """
         with self.store.read() as session:
-            ids = self._matching_ids(session, code)
-            if not ids:
+            matches = self._matches(session, code)
+            if not matches:
                 raise UnknownCode(
                     f"No return authorization has the code “{code}”. Check that its returns report "
                     "was imported, or scan the RMA barcode on the return label."
                 )
-            if len(ids) > 1:
-                names = session.execute(
-                    select(Authorization.rma_id, Authorization.merchant_rma_id, Authorization.sku)
-                    .where(Authorization.id.in_(ids))
-                    .order_by(Authorization.id)
-                ).all()
-                listed = ", ".join(r.rma_id or r.merchant_rma_id or r.sku for r in names[:6])
-                raise AmbiguousCode(
-                    f"“{code}” matches {len(ids)} authorizations ({listed}). "
-                    "Scan the RMA barcode of the return label instead."
-                )
-            return authorization_view(_load_authorization(session, ids[0]))
+            auth_ids = sorted({auth_id for auth_id, _ in matches})
+            if len(auth_ids) > 1:
+                return Found(code=code, candidates=self._candidates(session, auth_ids))
+            unit_ids = {unit_id for _, unit_id in matches if unit_id is not None}
+            auth = authorization_view(_load_authorization(session, auth_ids[0]))
+            unit_id = unit_ids.pop() if len(unit_ids) == 1 else None
+            return Found(code=code, authorization=auth, unit_id=unit_id)
+
+    def lookup(self, code: str) -> AuthorizationView:
+        """The one authorization a scanned identifier names; AmbiguousCode when it names several."""
+        found = self.find(code)
+        if found.authorization is None:
+            listed = ", ".join(c.display_id for c in found.candidates[:6])
+            raise AmbiguousCode(
+                f"“{code}” matches {len(found.candidates)} authorizations ({listed}). "
+                "Scan the RMA barcode of the return label instead."
+            )
+        return found.authorization
 
     @staticmethod
-    def _matching_ids(session: Session, code: str) -> list[int]:
-        exact = session.scalars(
-            select(ScanCode.authorization_id).where(ScanCode.code == code).distinct()
-        ).all()
+    def _matches(session: Session, code: str) -> list[tuple[int, int | None]]:
+        pairs = select(ScanCode.authorization_id, ScanCode.unit_id)
+        exact = session.execute(pairs.where(ScanCode.code == code)).all()
         if exact:
-            return list(exact)
-        folded = session.scalars(
-            select(ScanCode.authorization_id).where(ScanCode.code_folded == code.upper()).distinct()
+            return [(a, u) for a, u in exact]
+        folded = session.execute(pairs.where(ScanCode.code_folded == code.upper())).all()
+        return [(a, u) for a, u in folded]
+
+    @staticmethod
+    def _candidates(session: Session, auth_ids: list[int]) -> tuple[Candidate, ...]:
+        decided = (
+            select(Unit.authorization_id, func.count(Outcome.id).label("decided"))
+            .join(Outcome, (Outcome.unit_id == Unit.id) & (Outcome.attempt == Unit.attempt))
+            .where(Unit.authorization_id.in_(auth_ids))
+            .group_by(Unit.authorization_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(
+                Authorization.id,
+                Authorization.rma_id,
+                Authorization.merchant_rma_id,
+                Authorization.order_id,
+                Authorization.sku,
+                Authorization.item_name,
+                Authorization.quantity,
+                Authorization.kind,
+                func.coalesce(decided.c.decided, 0),
+            )
+            .outerjoin(decided, decided.c.authorization_id == Authorization.id)
+            .where(Authorization.id.in_(auth_ids))
+            .order_by(Authorization.request_date.desc(), Authorization.id)
+            .limit(MAX_CANDIDATES)
         ).all()
-        return list(folded)
+        return tuple(
+            Candidate(
+                auth_id=r[0],
+                display_id=r[1] or r[2] or f"{r[3]} / {r[4]}",
+                sku=r[4],
+                item_name=r[5],
+                quantity=r[6],
+                decided=r[8],
+                kind=r[7],
+            )
+            for r in rows
+        )
 
     def refresh(self, auth_id: int) -> AuthorizationView:
         with self.store.read() as session:

@@ -27,10 +27,17 @@ from rmadesk.domain.errors import DatabaseUnavailable, MalformedCode, NothingToD
 from rmadesk.domain.model import AuthorizationView, Decision, Disposition, OutcomePreview, UnitView
 from rmadesk.domain.scan import Command, parse_scan
 from rmadesk.domain.walkthrough import explain, next_question, recommend
-from rmadesk.services.bench import BenchService, Recorded, new_outcome_uid
+from rmadesk.services.bench import BenchService, Candidate, Found, Recorded, new_outcome_uid
 from rmadesk.store.types import utcnow
 from rmadesk.ui import dialogs
-from rmadesk.ui.panels import AuthorizationCard, OutcomesPanel, PreviewPanel, WalkthroughPanel, money_text
+from rmadesk.ui.panels import (
+    AuthorizationCard,
+    CandidatesPage,
+    OutcomesPanel,
+    PreviewPanel,
+    WalkthroughPanel,
+    money_text,
+)
 from rmadesk.ui.runner import Runner
 from rmadesk.ui.scanner import ScanCatcher
 from rmadesk.ui.sounds import Sounds
@@ -68,6 +75,7 @@ class BenchWindow(QMainWindow):
     decision_recorded = Signal(object)
     record_failed = Signal(str)
     state_changed = Signal(str)
+    candidates_shown = Signal(int)
 
     def __init__(
         self,
@@ -97,6 +105,7 @@ class BenchWindow(QMainWindow):
         self.scanned_at: datetime | None = None
         self.preview: OutcomePreview | None = None
         self._queue: deque[str] = deque()
+        self.candidates: tuple[Candidate, ...] = ()
         self._scan_started = 0.0
         self.last_timings: dict[str, float] = {}
         self.setWindowTitle(f"RMA Desk — bench {self.bench} — {inspector}")
@@ -163,6 +172,9 @@ class BenchWindow(QMainWindow):
         work_layout.addWidget(self.steps, 10)
         self.pages.addWidget(work)
         self.work_page = work
+        self.picker = CandidatesPage(self.points)
+        self.picker.picked.connect(self._pick)
+        self.pages.addWidget(self.picker)
         outer.addWidget(self.pages, 1)
 
         self.keys = QLabel(
@@ -321,13 +333,16 @@ class BenchWindow(QMainWindow):
                 "Finish it (confirm), or scan CMD-CANCEL / press Esc, before scanning another RMA."
             )
             return
+        if self.state == "picking" and scan.text.isdigit():
+            self._pick(int(scan.text))
+            return
         self.rma_scanned.emit(scan.text)
         self.say(f"Looking up {scan.text}…", NEUTRAL)
         scanned_at = utcnow()
         service, code = self.service, scan.text  # the worker gets no reference to a widget
         self.runner.run(
-            lambda: service.lookup(code),
-            lambda auth: self._on_lookup(auth, scanned_at),
+            lambda: service.find(code),
+            lambda found: self._on_found(found, scanned_at),
             self._on_lookup_failed,
         )
 
@@ -339,18 +354,54 @@ class BenchWindow(QMainWindow):
         else:
             self.cancel()
 
-    def _on_lookup(self, auth: AuthorizationView, scanned_at: datetime) -> None:
+    def _on_found(self, found: Found, scanned_at: datetime) -> None:
+        if found.authorization is not None:
+            self._on_lookup(found.authorization, scanned_at, found.unit_id)
+            return
+        self.candidates = found.candidates
+        self.picker.show_candidates(found.code, found.candidates)
+        self.pages.setCurrentWidget(self.picker)
+        self._set_state("picking")
+        self.say(
+            f"“{found.code}” matches {len(found.candidates)} returns. Scan the RMA barcode, or type the "
+            "number of the return and press Enter.",
+            WARN,
+        )
+        self.sounds.accept()
+        self.candidates_shown.emit(len(found.candidates))
+        self._refocus()
+
+    def _pick(self, number: int) -> None:
+        if not 1 <= number <= len(self.candidates):
+            self.reject(f"There is no return number {number} in the list: pick 1 to {len(self.candidates)}.")
+            return
+        auth_id, service, scanned_at = self.candidates[number - 1].auth_id, self.service, utcnow()
+        self.runner.run(
+            lambda: service.refresh(auth_id),
+            lambda auth: self._on_lookup(auth, scanned_at),
+            self._on_lookup_failed,
+        )
+
+    def _on_lookup(self, auth: AuthorizationView, scanned_at: datetime, unit_id: int | None = None) -> None:
         self.auth = auth
         self.scanned_at = scanned_at
+        self.candidates = ()
         self.pages.setCurrentWidget(self.work_page)
         unit = auth.next_undecided
+        already = f"{auth.display_id}: every unit is already decided."
+        if unit_id is not None:  # a license plate number names one unit
+            named = next((u for u in auth.units if u.unit_id == unit_id), None)
+            if named is not None and named.decided:
+                unit, already = None, f"Unit {named.seq} of {auth.display_id} is already decided."
+            elif named is not None:
+                unit = named
         if unit is None:
             self.unit = None
             self.card.show_authorization(auth, None)
             self.outcomes_panel.show_outcomes(auth)
             self.steps.setCurrentWidget(self.outcomes_panel)
             self._set_state("done")
-            self.say(f"{auth.display_id}: every unit is already decided. Nothing was written.", WARN)
+            self.say(f"{already} Nothing was written.", WARN)
             self.sounds.reject()
             self.scan_rejected.emit("already decided")
         else:
@@ -553,7 +604,7 @@ class BenchWindow(QMainWindow):
                 "Nothing was written."
             )
             self.show_ready(text, WARN)
-        elif self.state == "done":
+        elif self.state in ("done", "picking"):
             self.show_ready("Ready. Scan the RMA barcode on the return label.")
         else:
             self.say("Nothing to cancel. Scan the RMA barcode on the return label.", INFO)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.model import AuthorizationView, Disposition, OutcomePreview, OutcomeView, UnitView
 from rmadesk.domain.walkthrough import QUESTIONS, Question
+from rmadesk.services.bench import Candidate
 from rmadesk.ui.style import DISPOSITION_COLOURS, scaled_font
 
 DISPOSITION_KEYS = {
@@ -352,3 +354,58 @@ class OutcomesPanel(QFrame):
         label.setFont(scaled_font(self.font(), self.points * 0.85))
         label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         return label
+
+
+class CandidatesPage(QFrame):
+    """The returns a scan matched (an order with several), to pick one by number, scan or click.
+
+    Signals:
+        picked(int): the 1-based number of the chosen return.
+    """
+
+    picked = Signal(int)
+
+    def __init__(self, points: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self.points = points
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        self.title = _label()
+        self.title.setFont(scaled_font(self.font(), points * 1.1, bold=True))
+        layout.addWidget(self.title)
+        self.rows = QVBoxLayout()
+        self.rows.setSpacing(8)
+        layout.addLayout(self.rows)
+        layout.addStretch(1)
+        hint = _label("Type the number and Enter, scan the RMA barcode, or click. Esc goes back.", "hint")
+        hint.setFont(scaled_font(self.font(), points * 0.8))
+        layout.addWidget(hint)
+
+    def show_candidates(self, code: str, candidates: Sequence[Candidate]) -> None:
+        self.title.setText(f"“{code}” matches {len(candidates)} returns")
+        while self.rows.count():
+            item = self.rows.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for number, candidate in enumerate(candidates, start=1):
+            state = (
+                "all decided"
+                if candidate.decided >= candidate.quantity
+                else f"{candidate.decided} of {candidate.quantity} decided"
+            )
+            button = _button(
+                f"{number}.  {candidate.kind} {candidate.display_id}   ·   {candidate.sku}   ·   "
+                f"{candidate.item_name}   ·   {state}"
+            )
+            button.setStyleSheet("text-align: left; padding-left: 18px;")
+            button.setFont(scaled_font(self.font(), self.points * 0.85))
+            button.clicked.connect(lambda _=False, n=number: self.picked.emit(n))
+            self.rows.addWidget(button)
+
+    def row_texts(self) -> list[str]:
+        return [
+            self.rows.itemAt(i).widget().text()
+            for i in range(self.rows.count())
+            if self.rows.itemAt(i).widget()
+        ]

@@ -305,3 +305,80 @@ def test_a_unit_decided_on_another_bench_meanwhile_is_not_recorded_twice(bench: 
     assert "bench-2" in w.banner.text() and "Ben" in w.banner.text()
     rows = outcomes(bench.store)
     assert [(o.disposition, o.bench) for o in rows] == [("seller_fault", "bench-2")]
+
+
+def _second_return_on_the_kettle_order(store: Store) -> None:
+    """Another return on the kettle's order, so the order ID matches two authorizations."""
+    from sqlalchemy import insert
+
+    from rmadesk.store.models import Authorization, ScanCode, Unit
+
+    with store.unit_of_work() as s:
+        auth_id = s.execute(
+            insert(Authorization)
+            .values(
+                auth_key="DxTwoOrdRRMA",
+                kind="RMA",
+                source="demo",
+                rma_id="DxTwoOrdRRMA",
+                order_id="113-2076551-4410617",
+                sku="KETTLE-LID",
+                item_name="Spare kettle lid",
+                quantity=1,
+                currency="USD",
+            )
+            .returning(Authorization.id)
+        ).scalar_one()
+        s.execute(insert(Unit).values(authorization_id=auth_id, seq=1, attempt=0))
+        s.execute(
+            insert(ScanCode),
+            [
+                {
+                    "code": "DxTwoOrdRRMA",
+                    "code_folded": "DXTWOORDRRMA",
+                    "code_kind": "rma",
+                    "authorization_id": auth_id,
+                },
+                {
+                    "code": "113-2076551-4410617",
+                    "code_folded": "113-2076551-4410617",
+                    "code_kind": "order",
+                    "authorization_id": auth_id,
+                },
+            ],
+        )
+
+
+def test_an_order_with_several_returns_lets_the_inspector_pick_one(bench: Bench) -> None:
+    w = bench.window
+    _second_return_on_the_kettle_order(bench.store)
+    with bench.qtbot.waitSignal(w.candidates_shown, timeout=5000) as blocker:
+        bench.scan("113-2076551-4410617")
+    assert blocker.args == [2]
+    assert w.state == "picking"
+    texts = w.picker.row_texts()
+    assert len(texts) == 2 and any(KETTLE in t for t in texts) and any("DxTwoOrdRRMA" in t for t in texts)
+    bench.scan("7", wait="rejected")  # no such number
+    assert "1 to 2" in w.banner.text()
+    number = next(i for i, t in enumerate(texts, start=1) if "Spare kettle lid" in t)
+    bench.scan(str(number), wait="card")
+    assert w.state == "inspecting"
+    assert w.auth is not None and w.auth.rma_id == "DxTwoOrdRRMA"
+
+
+def test_picking_by_scanning_the_rma_and_going_back_with_escape(bench: Bench) -> None:
+    w = bench.window
+    _second_return_on_the_kettle_order(bench.store)
+    with bench.qtbot.waitSignal(w.candidates_shown, timeout=5000):
+        bench.scan("113-2076551-4410617")
+    bench.key(Qt.Key.Key_Escape)
+    assert w.state == "ready"
+    with bench.qtbot.waitSignal(w.candidates_shown, timeout=5000):
+        bench.scan("113-2076551-4410617")
+    bench.scan(KETTLE, wait="card")
+    assert w.auth is not None and w.auth.rma_id == KETTLE and w.state == "inspecting"
+
+
+def test_an_order_id_with_one_return_opens_it_directly(bench: Bench) -> None:
+    bench.scan("114-3941689-8772232", wait="card")
+    assert bench.window.auth is not None and bench.window.auth.rma_id == TSHIRT
