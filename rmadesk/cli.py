@@ -73,6 +73,24 @@ def _parser() -> argparse.ArgumentParser:
         "in the current folder)",
     )
 
+    p_issue = sub.add_parser(
+        "issue",
+        parents=[common],
+        help="issue the seller's own RMA for an out-of-policy return; prints its ID",
+    )
+    p_issue.add_argument("--order", required=True, metavar="ID", help="the order ID")
+    p_issue.add_argument("--sku", required=True, help="the SKU returned")
+    p_issue.add_argument("--qty", required=True, type=int, metavar="N", help="how many units")
+    p_issue.add_argument("--reason", required=True, metavar="TEXT", help="why the return is approved")
+    p_issue.add_argument("--kind", default="RMA", choices=["RMA", "RA", "RGA"], type=str.upper)
+    p_issue.add_argument(
+        "--item", default="", metavar="NAME", help="item name (default: from an imported return)"
+    )
+    p_issue.add_argument(
+        "--slip", type=Path, metavar="FILE", help="write the slip for the parcel (.pdf or .png)"
+    )
+    p_issue.add_argument("--user", metavar="NAME", default=None, help="who approves (for the audit trail)")
+
     p_db = sub.add_parser("db", parents=[common], help="database schema commands")
     p_db.add_argument(
         "action", choices=["upgrade", "status"], help="upgrade the schema, or show its revision"
@@ -136,6 +154,27 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_issue(args: argparse.Namespace) -> int:
+    from rmadesk.services.issue import IssueRequest, issue_rma, save_slip
+
+    settings = _settings(args)
+    store = _open_store(settings)
+    request = IssueRequest(
+        order_id=args.order,
+        sku=args.sku,
+        quantity=args.qty,
+        reason=args.reason,
+        kind=args.kind,
+        item_name=args.item,
+    )
+    issued = issue_rma(store, request, actor=args.user or "command line", bench=settings.bench)
+    print(issued.rma_id)
+    if args.slip:
+        written = save_slip(args.slip, issued.slip)
+        print(f"Slip: {written}", file=sys.stderr)
+    return 0
+
+
 def _cmd_db(args: argparse.Namespace) -> int:
     from rmadesk.store.engine import resolve_database_url
     from rmadesk.store.schema import current_revision, ensure_schema, head_revision
@@ -169,6 +208,7 @@ COMMANDS = {
     "import": _cmd_import,
     "export": _cmd_export,
     "demo": _cmd_demo,
+    "issue": _cmd_issue,
     "db": _cmd_db,
     "policy": _cmd_policy,
 }

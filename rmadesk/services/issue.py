@@ -1,0 +1,215 @@
+"""Issuing the seller's own RMA numbers for out-of-policy returns, and their slips."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from rmadesk.domain.errors import UserError
+from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
+from rmadesk.domain.rma_ids import new_rma_id
+from rmadesk.labels.slip import SlipData, SlipItem, write_slip
+from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
+from rmadesk.store.types import utcnow
+from rmadesk.store.uow import Store
+
+ISSUABLE_KINDS = (AuthorizationKind.RMA, AuthorizationKind.RA, AuthorizationKind.RGA)
+MAX_QUANTITY = 999
+_TRIES = 5
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """What the person approving an out-of-policy return fills in."""
+
+    order_id: str
+    sku: str
+    quantity: int
+    reason: str
+    kind: str = "RMA"
+    item_name: str = ""
+    customer_comment: str = ""
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A new seller-issued authorization."""
+
+    rma_id: str
+    auth_id: int
+    kind: str
+    slip: SlipData
+
+
+def _checked(request: IssueRequest) -> IssueRequest:
+    order_id, sku, reason = request.order_id.strip(), request.sku.strip(), request.reason.strip()
+    if not order_id:
+        raise UserError("Give the order ID of the return.")
+    if not sku:
+        raise UserError("Give the SKU of the returned item.")
+    if not reason:
+        raise UserError("Give the reason the return is approved.")
+    if not 1 <= request.quantity <= MAX_QUANTITY:
+        raise UserError(f"The quantity must be a whole number from 1 to {MAX_QUANTITY}.")
+    kind = request.kind.strip().upper()
+    if kind not in {k.value for k in ISSUABLE_KINDS}:
+        raise UserError(f"The kind must be RMA, RA or RGA, not “{request.kind}”.")
+    return IssueRequest(
+        order_id=order_id,
+        sku=sku,
+        quantity=request.quantity,
+        reason=reason,
+        kind=kind,
+        item_name=request.item_name.strip(),
+        customer_comment=request.customer_comment.strip(),
+    )
+
+
+def issue_rma(
+    store: Store, request: IssueRequest, *, actor: str, bench: str, rng: random.Random | None = None
+) -> Issued:
+    """Authorize an out-of-policy return under a new, unique, check-charactered ID.
+
+    Details known from an imported authorization of the same order and SKU (item name, ASIN,
+    price) are copied, so the bench shows the same card and the policy has a price.
+    """
+    request = _checked(request)
+    for _ in range(_TRIES):
+        rma_id = new_rma_id(request.kind, rng)
+        try:
+            return _insert(store, request, rma_id, actor=actor, bench=bench)
+        except IntegrityError:
+            continue  # the ID was taken: draw another
+    raise UserError("No free RMA number could be drawn; try again.")
+
+
+def _insert(store: Store, request: IssueRequest, rma_id: str, *, actor: str, bench: str) -> Issued:
+    now = utcnow()
+    with store.unit_of_work() as session:
+        known = session.execute(
+            select(
+                Authorization.item_name,
+                Authorization.asin,
+                Authorization.order_amount,
+                Authorization.order_quantity,
+                Authorization.tax_amount,
+                Authorization.currency,
+                Authorization.category,
+                Authorization.order_date,
+            )
+            .where(Authorization.order_id == request.order_id, Authorization.sku == request.sku)
+            .order_by(Authorization.id.desc())
+            .limit(1)
+        ).first()
+        item_name = request.item_name or (known.item_name if known else "")
+        values = {
+            "auth_key": rma_id,
+            "kind": request.kind,
+            "source": AuthorizationSource.SELLER_ISSUED.value,
+            "merchant_rma_id": rma_id,
+            "order_id": request.order_id,
+            "sku": request.sku,
+            "item_name": item_name,
+            "quantity": request.quantity,
+            "reason": request.reason,
+            "customer_comment": request.customer_comment or None,
+            "in_policy": False,
+            "request_date": now.date(),
+            "request_status": "Approved",
+            "asin": known.asin if known else None,
+            "order_amount": known.order_amount if known else None,
+            "order_quantity": known.order_quantity if known else None,
+            "tax_amount": known.tax_amount if known else None,
+            "currency": known.currency if known else "USD",
+            "category": known.category if known else None,
+            "order_date": known.order_date if known else None,
+            "issued_by": actor,
+            "imported_at": now,
+            "updated_at": now,
+        }
+        auth_id = session.execute(
+            insert(Authorization).values(**values).returning(Authorization.id)
+        ).scalar_one()
+        session.execute(
+            insert(Unit),
+            [{"authorization_id": auth_id, "seq": n, "attempt": 0} for n in range(1, request.quantity + 1)],
+        )
+        session.execute(
+            insert(ScanCode),
+            [
+                {
+                    "code": rma_id,
+                    "code_folded": rma_id.upper(),
+                    "code_kind": "merchant_rma",
+                    "authorization_id": auth_id,
+                },
+                {
+                    "code": request.order_id,
+                    "code_folded": request.order_id.upper(),
+                    "code_kind": "order",
+                    "authorization_id": auth_id,
+                },
+            ],
+        )
+        session.add(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                bench=bench,
+                action="issue",
+                entity="authorization",
+                entity_key=rma_id,
+                after=json.dumps(
+                    {
+                        "kind": request.kind,
+                        "order_id": request.order_id,
+                        "sku": request.sku,
+                        "quantity": request.quantity,
+                        "reason": request.reason,
+                    },
+                    sort_keys=True,
+                ),
+            )
+        )
+    slip = SlipData(
+        rma_id=rma_id,
+        kind=request.kind,
+        order_id=request.order_id,
+        items=(SlipItem(sku=request.sku, item_name=item_name or request.sku, quantity=request.quantity),),
+        reason=request.reason,
+        issued_on=now.astimezone().date(),
+    )
+    return Issued(rma_id=rma_id, auth_id=auth_id, kind=request.kind, slip=slip)
+
+
+def slip_for(store: Store, rma_id: str) -> SlipData:
+    """The slip of an authorization the seller issued earlier (to print it again)."""
+    with store.read() as session:
+        auth = session.scalar(select(Authorization).where(Authorization.merchant_rma_id == rma_id))
+        if auth is None:
+            raise UserError(f"No seller-issued authorization has the number {rma_id}.")
+        issued_on = auth.imported_at.astimezone().date() if auth.imported_at else date.today()
+        return SlipData(
+            rma_id=rma_id,
+            kind=auth.kind,
+            order_id=auth.order_id,
+            items=(SlipItem(sku=auth.sku, item_name=auth.item_name or auth.sku, quantity=auth.quantity),),
+            reason=auth.reason or "",
+            issued_on=issued_on,
+        )
+
+
+def save_slip(path: Path, slip: SlipData) -> Path:
+    """Write the slip as PDF or PNG; a person-readable error when the file cannot be written."""
+    try:
+        return write_slip(path, slip)
+    except OSError as exc:
+        raise UserError(f"The slip cannot be written to {path}: {exc.strerror or exc}.") from exc
+    except ValueError as exc:
+        raise UserError(f"The slip cannot be written to {path}: {exc}") from exc
