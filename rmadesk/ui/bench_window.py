@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -28,8 +28,11 @@ from rmadesk.domain.model import AuthorizationView, Decision, Disposition, Outco
 from rmadesk.domain.scan import Command, parse_scan
 from rmadesk.domain.walkthrough import explain, next_question, recommend
 from rmadesk.services.bench import BenchService, Candidate, Found, Recorded, new_outcome_uid
+from rmadesk.services.imports import ImportResult
 from rmadesk.store.types import utcnow
 from rmadesk.ui import dialogs
+from rmadesk.ui import import_report as import_dialogs
+from rmadesk.ui.import_report import ReportImporter
 from rmadesk.ui.panels import (
     AuthorizationCard,
     CandidatesPage,
@@ -112,6 +115,16 @@ class BenchWindow(QMainWindow):
         self.setStyleSheet(STYLE_SHEET)
         self._build(banner_note)
         self._build_actions()
+        self.importer = ReportImporter(
+            self,
+            service.store,
+            self.runner,
+            actor=lambda: self.inspector,
+            bench=self.bench,
+            on_error=self.reject,
+        )
+        self.importer.imported.connect(self._on_imported)
+        self.setAcceptDrops(True)
         self.catcher = ScanCatcher(self, self.scan_field)
         self.catcher.scanned.connect(self.submit_scan)
         QApplication.instance().installEventFilter(self.catcher)
@@ -245,8 +258,10 @@ class BenchWindow(QMainWindow):
         self.act_confirm = action("Confirm", ["F10", "Ctrl+Return", "Ctrl+Enter"], self.confirm)
         self.act_cancel = action("Cancel unit", ["Esc"], self.cancel)
         self.act_sheet = action("Save command sheet…", ["Ctrl+P"], self.save_command_sheet)
+        self.act_import = action("Import report…", ["Ctrl+I"], self.import_report)
         self.act_quit = action("Quit", ["Ctrl+Q"], self.close)
         menu = self.menuBar().addMenu("&File")
+        menu.addAction(self.act_import)
         menu.addAction(self.act_sheet)
         menu.addSeparator()
         menu.addAction(self.act_quit)
@@ -623,6 +638,38 @@ class BenchWindow(QMainWindow):
         self.scan_field.setFocus()
 
     # ----- other actions ------------------------------------------------------------------
+    def _actor(self) -> str:
+        return self.inspector
+
+    def import_report(self, path: Path | None = None) -> None:
+        """Import a returns report (File → Import, or a file dropped on the window)."""
+        if self.unit is not None:
+            self.reject("Finish or cancel the unit on screen before importing a report.")
+            return
+        path = path or import_dialogs.choose_report_file(self)
+        if path is None:
+            return
+        self.say(f"Importing {path.name}…", NEUTRAL)
+        self.importer.start(path)
+
+    def _on_imported(self, result: ImportResult) -> None:
+        colour = WARN if result.problems else OK
+        self.say(result.summary(), colour)
+        self._refocus()
+        import_dialogs.show_result(self, result)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        urls = event.mimeData().urls()
+        if len(urls) != 1:
+            self.reject("Drop one report file at a time.")
+            return
+        event.acceptProposedAction()
+        self.import_report(Path(urls[0].toLocalFile()))
+
     def save_command_sheet(self) -> None:
         from rmadesk.labels.sheet import COMMAND_ENTRIES, write_sheet
 
