@@ -36,6 +36,10 @@ class Settings:
         seller_fault_location: where units wait for removal, disposal or an RGA.
         sounds: play accept and reject sounds.
         large_text_pt: the point size of the authorization card.
+        label_printer: where unit labels go after each decision.
+        label_folder: the folder of unit label files.
+        label_size: the unit label's size.
+        site: the site's name on reports.
     """
 
     database_url: str = field(default="", metadata={"doc": "Database URL (SQLite file or PostgreSQL)"})
@@ -46,6 +50,12 @@ class Settings:
     seller_fault_location: str = field(default="UNSELLABLE", metadata={"doc": "Seller-fault units"})
     sounds: bool = field(default=True, metadata={"doc": "Accept and reject sounds"})
     large_text_pt: int = field(default=20, metadata={"doc": "Card text size (points)"})
+    label_printer: str = field(
+        default="", metadata={"doc": "Unit labels: empty = files in label_folder, 'zpl:DEVICE', or a printer name"}
+    )
+    label_folder: str = field(default="", metadata={"doc": "Folder for unit label files (default: data folder)"})
+    label_size: str = field(default="4x2", metadata={"doc": "Unit label size: 4x2 or 2.25x1.25 (inches)"})
+    site: str = field(default="", metadata={"doc": "Site name on reports"})
 
     def location_for(self, disposition: Disposition) -> str:
         return {
