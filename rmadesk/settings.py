@@ -51,9 +51,12 @@ class Settings:
     sounds: bool = field(default=True, metadata={"doc": "Accept and reject sounds"})
     large_text_pt: int = field(default=20, metadata={"doc": "Card text size (points)"})
     label_printer: str = field(
-        default="", metadata={"doc": "Unit labels: empty = files in label_folder, 'zpl:DEVICE', or a printer name"}
+        default="",
+        metadata={"doc": "Unit labels: empty = files in label_folder, 'zpl:DEVICE', or a printer name"},
     )
-    label_folder: str = field(default="", metadata={"doc": "Folder for unit label files (default: data folder)"})
+    label_folder: str = field(
+        default="", metadata={"doc": "Folder for unit label files (default: data folder)"}
+    )
     label_size: str = field(default="4x2", metadata={"doc": "Unit label size: 4x2 or 2.25x1.25 (inches)"})
     site: str = field(default="", metadata={"doc": "Site name on reports"})
 

@@ -21,6 +21,8 @@ from rmadesk.domain.model import (
     OutcomeView,
 )
 from rmadesk.domain.policy import Policy, compute_reimbursement
+from rmadesk.domain.rma_ids import looks_like_seller_id
+from rmadesk.domain.rma_ids import validate as validate_seller_id
 from rmadesk.services.views import authorization_view, current_outcome, outcome_view
 from rmadesk.settings import Settings
 from rmadesk.store.models import (
@@ -121,6 +123,8 @@ class BenchService:
         """
         with self.store.read() as session:
             matches = self._matches(session, code)
+            if not matches and looks_like_seller_id(code):
+                validate_seller_id(code)  # a misread seller number is told so, not "unknown"
             if not matches:
                 raise UnknownCode(
                     f"No return authorization has the code “{code}”. Check that its returns report "

@@ -27,10 +27,18 @@ from rmadesk.domain.errors import DatabaseUnavailable, MalformedCode, NothingToD
 from rmadesk.domain.model import AuthorizationView, Decision, Disposition, OutcomePreview, UnitView
 from rmadesk.domain.scan import Command, parse_scan
 from rmadesk.domain.walkthrough import explain, next_question, recommend
+from rmadesk.labels.unit_label import UnitLabel
+from rmadesk.services import issue as issue_service
 from rmadesk.services.bench import BenchService, Candidate, Found, Recorded, new_outcome_uid
 from rmadesk.services.imports import ImportResult
+from rmadesk.services.unit_labels import (
+    LabelDestination,
+    parse_destination,
+    produce_unit_label,
+    unit_label_for,
+)
 from rmadesk.store.types import utcnow
-from rmadesk.ui import dialogs
+from rmadesk.ui import dialogs, issue_dialog, printing
 from rmadesk.ui import import_report as import_dialogs
 from rmadesk.ui.import_report import ReportImporter
 from rmadesk.ui.panels import (
@@ -79,6 +87,9 @@ class BenchWindow(QMainWindow):
     record_failed = Signal(str)
     state_changed = Signal(str)
     candidates_shown = Signal(int)
+    label_written = Signal(str)
+    label_failed = Signal(str)
+    rma_issued = Signal(str)
 
     def __init__(
         self,
@@ -109,10 +120,12 @@ class BenchWindow(QMainWindow):
         self.preview: OutcomePreview | None = None
         self._queue: deque[str] = deque()
         self.candidates: tuple[Candidate, ...] = ()
+        self.last_label: UnitLabel | None = None
         self._scan_started = 0.0
         self.last_timings: dict[str, float] = {}
         self.setWindowTitle(f"RMA Desk — bench {self.bench} — {inspector}")
         self.setStyleSheet(STYLE_SHEET)
+        self.setMinimumSize(1000, 680)
         self._build(banner_note)
         self._build_actions()
         self.importer = ReportImporter(
@@ -140,7 +153,7 @@ class BenchWindow(QMainWindow):
         if banner_note:
             note = QLabel(banner_note)
             note.setObjectName("banner")
-            note.setStyleSheet(f"background: {WARN};")
+            note.setStyleSheet(f"background: {NEUTRAL};")
             note.setFont(scaled_font(self.font(), self.points * 0.7))
             note.setWordWrap(True)
             outer.addWidget(note)
@@ -195,6 +208,7 @@ class BenchWindow(QMainWindow):
             "F7 Seller-fault · F10 Confirm · Esc Cancel"
         )
         self.keys.setObjectName("keys")
+        self.keys.setWordWrap(True)
         self.keys.setFont(scaled_font(self.font(), self.points * 0.6))
         outer.addWidget(self.keys)
         self.setCentralWidget(central)
@@ -259,9 +273,14 @@ class BenchWindow(QMainWindow):
         self.act_cancel = action("Cancel unit", ["Esc"], self.cancel)
         self.act_sheet = action("Save command sheet…", ["Ctrl+P"], self.save_command_sheet)
         self.act_import = action("Import report…", ["Ctrl+I"], self.import_report)
+        self.act_issue = action("Issue seller RMA…", ["Ctrl+N"], self.issue_rma)
+        self.act_reprint = action("Print last unit label again", ["Ctrl+L"], self.reprint_label)
         self.act_quit = action("Quit", ["Ctrl+Q"], self.close)
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.act_import)
+        menu.addAction(self.act_issue)
+        menu.addSeparator()
+        menu.addAction(self.act_reprint)
         menu.addAction(self.act_sheet)
         menu.addSeparator()
         menu.addAction(self.act_quit)
@@ -584,6 +603,8 @@ class BenchWindow(QMainWindow):
             self.show_ready(f"{done_text} {auth.display_id} is complete. Scan the next RMA.", OK)
         self.last_timings["confirm_to_next_ms"] = (time.perf_counter() - started) * 1000
         self.decision_recorded.emit(outcome)
+        if not recorded.already_written:
+            self._make_label(unit_label_for(auth, outcome, seq))
         self._refocus()
 
     def _on_record_failed(self, exc: BaseException) -> None:
@@ -637,9 +658,71 @@ class BenchWindow(QMainWindow):
         self.say(message, colour)
         self.scan_field.setFocus()
 
+    # ----- unit labels ----------------------------------------------------------------------
+    def _make_label(self, label: UnitLabel) -> None:
+        """Write (and print, when a printer is set) the label of the unit just decided."""
+        self.last_label = label
+        settings = self.service.settings
+        try:
+            destination = parse_destination(settings.label_printer, settings.label_folder)
+        except UserError as exc:
+            self.statusBar().showMessage(exc.message)
+            return
+        size = settings.label_size
+        self.runner.run(
+            lambda: produce_unit_label(label, destination, size),
+            lambda path: self._label_done(destination, path),
+            self._label_failed,
+        )
+
+    def _label_done(self, destination: LabelDestination, path: Path) -> None:
+        if destination.kind == "printer":
+            try:
+                printing.print_image(path, destination.target)
+            except UserError as exc:
+                self._label_failed(exc)
+                return
+            self.statusBar().showMessage(f"Unit label sent to {destination.target}.")
+        elif destination.kind == "zpl":
+            self.statusBar().showMessage(f"Unit label sent as ZPL to {path}.")
+        else:
+            self.statusBar().showMessage(f"Unit label saved: {path}  (Ctrl+L prints it again)")
+        self.label_written.emit(str(path))
+
+    def _label_failed(self, exc: BaseException) -> None:
+        message = exc.message if isinstance(exc, UserError) else f"The unit label failed: {exc}"
+        self.statusBar().showMessage(message)
+        self.label_failed.emit(message)
+
+    def reprint_label(self) -> None:
+        if self.last_label is None:
+            self.statusBar().showMessage("No unit label yet on this bench.")
+            return
+        self._make_label(self.last_label)
+
     # ----- other actions ------------------------------------------------------------------
     def _actor(self) -> str:
         return self.inspector
+
+    def issue_rma(self) -> None:
+        """Issue the seller's own RMA for an out-of-policy return (File → Issue seller RMA)."""
+        request = issue_dialog.ask_issue(self)
+        if request is None:
+            return
+        store, actor, bench = self.service.store, self.inspector, self.bench
+        self.runner.run(
+            lambda: issue_service.issue_rma(store, request, actor=actor, bench=bench),
+            self._on_issued,
+            self._on_lookup_failed,
+        )
+
+    def _on_issued(self, issued: issue_service.Issued) -> None:
+        self.say(
+            f"{issued.kind} {issued.rma_id} issued for order {issued.slip.order_id}. Print its slip.", OK
+        )
+        self.rma_issued.emit(issued.rma_id)
+        issue_dialog.show_issued(self, issued)
+        self._refocus()
 
     def import_report(self, path: Path | None = None) -> None:
         """Import a returns report (File → Import, or a file dropped on the window)."""

@@ -71,7 +71,7 @@ class AuthorizationCard(QFrame):
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(10)
         top = QHBoxLayout()
-        self.rma = _label(name="cardTitle", wrap=False)
+        self.rma = _label(name="cardTitle")
         self.rma.setFont(scaled_font(self.font(), points * 1.25, bold=True))
         self.rma.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.unit_badge = _label(name="unitBadge", wrap=False)
@@ -153,7 +153,6 @@ class WalkthroughPanel(QFrame):
         self.hint.setFont(scaled_font(self.font(), points * 0.8))
         self.history = _label(name="hint")
         self.history.setFont(scaled_font(self.font(), points * 0.75))
-        layout.addWidget(self.history)
         layout.addWidget(self.step)
         layout.addWidget(self.question)
         layout.addWidget(self.hint)
@@ -186,6 +185,8 @@ class WalkthroughPanel(QFrame):
         self.accept_hint = _label(name="hint")
         self.accept_hint.setFont(scaled_font(self.font(), points * 0.8))
         layout.addWidget(self.accept_hint)
+        layout.addSpacing(6)
+        layout.addWidget(self.history)
         layout.addStretch(1)
 
     def show_answers(self, answers: dict[str, bool]) -> None:
@@ -193,7 +194,7 @@ class WalkthroughPanel(QFrame):
         parts = [
             f"{q.short}: <b>{'Yes' if answers[q.key] else 'No'}</b>" for q in QUESTIONS if q.key in answers
         ]
-        self.history.setText("  ·  ".join(parts))
+        self.history.setText("Your answers: " + "  ·  ".join(parts))
         self.history.setVisible(bool(parts))
 
     def ask(self, question: Question, number: int) -> None:
@@ -248,6 +249,7 @@ class PreviewPanel(QFrame):
         layout.addWidget(self.destination)
         self.lines_box = QGridLayout()
         self.lines_box.setHorizontalSpacing(24)
+        self.lines_box.setColumnStretch(0, 1)
         layout.addLayout(self.lines_box)
         self.override_label = _label("Why override the recommendation? (pick or type, then Enter)", "hint")
         self.override_label.setFont(scaled_font(self.font(), points * 0.8))
@@ -260,13 +262,14 @@ class PreviewPanel(QFrame):
         layout.addWidget(self.override_label)
         layout.addWidget(self.override_reason)
         layout.addStretch(1)
-        self.confirm = _button("Confirm and write   [F10 / scan CMD-CONFIRM]", "confirm")
+        self.confirm = _button("Confirm   [F10]", "confirm")
         self.confirm.setFont(scaled_font(self.font(), points, bold=True))
         self.confirm.setMinimumHeight(80)
         self.confirm.clicked.connect(self.confirm_requested.emit)
         layout.addWidget(self.confirm)
         self.back_hint = _label(
-            "Esc or CMD-CANCEL leaves the unit undecided; F5–F7 changes the decision.", "hint"
+            "Or scan CMD-CONFIRM. Esc or CMD-CANCEL leaves the unit undecided; F5–F7 changes the decision.",
+            "hint",
         )
         self.back_hint.setFont(scaled_font(self.font(), points * 0.7))
         layout.addWidget(self.back_hint)

@@ -89,9 +89,12 @@ class Runner(QObject):
         with self._lock:
             ok, value = self._results.pop(job_id)
         on_done, on_error = self._callbacks.pop(job_id)
-        if not self._callbacks:
-            self.busy_changed.emit(False)
-        if ok:
-            on_done(value)
-        else:
-            on_error(value)
+        try:
+            # The result is applied before anyone hears "idle": scans queued meanwhile must see it.
+            if ok:
+                on_done(value)
+            else:
+                on_error(value)
+        finally:
+            if not self._callbacks:
+                self.busy_changed.emit(False)

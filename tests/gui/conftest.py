@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -56,9 +57,12 @@ class Bench:
         self.qtbot.keyClick(target, key, modifier)
 
 
-def make_bench(qtbot: QtBot, store: Store, bench_name: str = "bench-1", inspector: str = "Ana") -> Bench:
+def make_bench(
+    qtbot: QtBot, store: Store, bench_name: str = "bench-1", inspector: str = "Ana", **settings: str
+) -> Bench:
     create_demo_data(store)
-    service = BenchService(store, load_policy(), Settings(bench=bench_name, sounds=False))
+    settings.setdefault("label_folder", tempfile.mkdtemp(prefix="rmadesk-labels-"))
+    service = BenchService(store, load_policy(), Settings(bench=bench_name, sounds=False, **settings))
     sounds = Sounds(enabled=False)
     window = BenchWindow(service, inspector, sounds=sounds, points=14)
     qtbot.addWidget(window)

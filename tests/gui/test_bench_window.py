@@ -382,3 +382,28 @@ def test_picking_by_scanning_the_rma_and_going_back_with_escape(bench: Bench) ->
 def test_an_order_id_with_one_return_opens_it_directly(bench: Bench) -> None:
     bench.scan("114-3941689-8772232", wait="card")
     assert bench.window.auth is not None and bench.window.auth.rma_id == TSHIRT
+
+
+def test_a_command_scanned_while_the_rma_is_still_being_looked_up_waits_for_it(bench: Bench) -> None:
+    w = bench.window
+    target = QApplication.focusWidget() or w
+    for code in (KETTLE, "CMD-CARRIER-DAMAGED"):  # the second scan arrives before the lookup is back
+        bench.qtbot.keyClicks(target, code)
+        bench.qtbot.keyClick(target, Qt.Key.Key_Return)
+    bench.qtbot.waitUntil(lambda: w.state == "preview", timeout=5000)
+    assert w.disposition is Disposition.CARRIER_DAMAGED
+    assert bench.played == ["accept"]
+
+
+def test_the_next_rma_scanned_while_the_outcome_is_written_opens_after_it(bench: Bench) -> None:
+    w = bench.window
+    bench.scan(TSHIRT, wait="card")
+    bench.scan("CMD-SELLABLE")
+    target = QApplication.focusWidget() or w
+    for code in ("CMD-CONFIRM", KETTLE):  # the next parcel is scanned before the write is back
+        bench.qtbot.keyClicks(target, code)
+        bench.qtbot.keyClick(target, Qt.Key.Key_Return)
+    bench.qtbot.waitUntil(lambda: w.auth is not None and w.auth.rma_id == KETTLE, timeout=5000)
+    assert w.state == "inspecting"
+    assert "reject" not in bench.played
+    assert count(bench.store, Outcome) == 1

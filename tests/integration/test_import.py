@@ -16,6 +16,7 @@ from rmadesk.domain.errors import NotAReport
 from rmadesk.domain.model import AuthorizationKind, Decision, Disposition
 from rmadesk.domain.policy import load_policy
 from rmadesk.services.bench import BenchService, new_outcome_uid
+from rmadesk.services import imports
 from rmadesk.services.imports import import_report
 from rmadesk.settings import Settings
 from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
@@ -447,8 +448,7 @@ FBA_REIMBURSEMENTS = (
         ("empty.txt", lambda: b"", "empty"),
         ("label.png", _png_bytes, "binary"),
         ("inventory.txt", lambda: b"sku\tquantity\r\nTSHIRT-BLU-L\t4\r\n", "not an Amazon returns report"),
-        ("fba-returns.txt", lambda: FBA_RETURNS, "FBA customer returns report"),
-        ("fba-reimbursements.txt", lambda: FBA_REIMBURSEMENTS, "FBA reimbursements report"),
+        ("returns.xlsx", lambda: b"PK\x03\x04" + bytes(60), "Excel workbook"),
     ],
 )
 def test_not_a_report_writes_nothing(store: Store, tmp_path: Path, name: str, make, says: str) -> None:
@@ -466,6 +466,23 @@ def test_not_a_report_writes_nothing(store: Store, tmp_path: Path, name: str, ma
     }
     with store.read() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_fba_reports_are_imported_not_refused(store: Store, tmp_path: Path) -> None:
+    """The FBA reports used to be refused; now each goes where it belongs (details in test_import_fba)."""
+    returns = tmp_path / "fba-returns.txt"
+    returns.write_bytes(FBA_RETURNS)
+    result = import_report(store, returns, actor="t", bench="b1")
+    assert (result.report_label, result.added, result.rejected) == ("FBA customer returns report", 1, 0)
+    assert bench(store).lookup("LPNRR123456789").order_id == "114-3941689-8772232"
+    paid = tmp_path / "fba-reimbursements.txt"
+    paid.write_bytes(FBA_REIMBURSEMENTS)
+    result = import_report(store, paid, actor="t", bench="b1")
+    assert (result.report_label, result.added, result.rejected) == ("FBA reimbursements report", 1, 0)
+    with store.read() as session:
+        kinds = session.scalars(select(ImportBatch.report_kind).order_by(ImportBatch.id)).all()
+    assert kinds == ["fba_returns", "fba_reimbursements"]
+    assert counts(store)["return_authorization"] == 1 and counts(store)["unit"] == 1
 
 
 def test_import_batch_per_import(store: Store, tmp_path: Path) -> None:
@@ -488,8 +505,11 @@ def test_import_batch_per_import(store: Store, tmp_path: Path) -> None:
     assert all(b.imported_at.utcoffset() is not None for b in batches)
 
 
-def test_import_more_rows_than_one_chunk(store: Store, tmp_path: Path) -> None:
+def test_import_more_rows_than_one_chunk(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """1,201 returns: more than two chunks of 500, every one added once, then all unchanged."""
+    monkeypatch.setattr(imports, "CHUNK", 500)
     rows = [
         row(
             Order_ID=f"114-{n:07d}-8772232",

@@ -1,0 +1,591 @@
+"""Finding any return authorization: filtered, sorted and paged in the database, and one in detail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select, union
+from sqlalchemy.orm import Session, selectinload
+
+from rmadesk.domain.errors import UserError
+from rmadesk.domain.model import (
+    AuthorizationKind,
+    AuthorizationSource,
+    AuthorizationView,
+    Disposition,
+    OutcomeView,
+)
+from rmadesk.formats.reports import ReportKind
+from rmadesk.services.views import authorization_view, current_outcome, outcome_view
+from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
+from rmadesk.store.uow import Store
+
+AWAITING = "awaiting"
+IN_INSPECTION = "in_inspection"
+DONE = "done"
+# In the order of the work, which is also the order of the Status column when sorted.
+STATUSES: tuple[str, ...] = (AWAITING, IN_INSPECTION, DONE)
+STATUS_LABELS = {AWAITING: "Awaiting", IN_INSPECTION: "In inspection", DONE: "Done"}
+KINDS: tuple[str, ...] = tuple(kind.value for kind in AuthorizationKind)
+
+PAGE_SIZE = 200
+# An identifier names a handful of authorizations; more than this is not a look-up any more.
+MAX_IDENTIFIER_MATCHES = 1000
+# Sorting on the item uses its first characters only, as its index does (see migration 0003).
+ITEM_SORT_PREFIX = 120
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("rma", "RMA / Merchant RMA"),
+    ("order", "Order"),
+    ("sku", "SKU"),
+    ("item", "Item"),
+    ("quantity", "Qty"),
+    ("decided", "Decided"),
+    ("status", "Status"),
+    ("reason", "Reason"),
+    ("requested", "Requested"),
+    ("kind", "Kind"),
+)
+
+
+@dataclass(frozen=True)
+class BrowseFilter:
+    """What the person is looking for; every part left empty matches everything.
+
+    Attributes:
+        text: an identifier (RMA ID, Merchant RMA ID, order ID, tracking ID, LPN) in any letter case,
+            or words found in the item name or SKU.
+        status: "awaiting", "in_inspection" or "done".
+        kind: RMA, RA, RGA or RETURNLESS.
+        date_from / date_to: the return request date, both days included.
+    """
+
+    text: str = ""
+    status: str | None = None  # "awaiting", "in_inspection", "done"
+    kind: str | None = None  # RMA/RA/RGA/RETURNLESS
+    date_from: date | None = None
+    date_to: date | None = None  # on request_date
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}; expected one of {', '.join(STATUSES)}")
+        if self.kind is not None and self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}; expected one of {', '.join(KINDS)}")
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip() and self.status is self.kind is self.date_from is self.date_to is None
+
+
+@dataclass(frozen=True)
+class BrowseRow:
+    """One line of the authorizations table.
+
+    Attributes:
+        decided: units whose current attempt has an outcome.
+        status: "awaiting", "in_inspection" or "done", derived from the units in the database.
+    """
+
+    auth_id: int
+    kind: str
+    rma_id: str | None
+    merchant_rma_id: str | None
+    order_id: str
+    sku: str
+    item_name: str
+    quantity: int
+    decided: int
+    status: str
+    reason: str | None
+    request_date: date | None
+    updated_at: datetime
+
+    @property
+    def display_id(self) -> str:
+        return self.rma_id or self.merchant_rma_id or f"{self.order_id} / {self.sku}"
+
+
+@dataclass(frozen=True)
+class UnitDetail:
+    """One unit of an authorization as the browser shows it.
+
+    Attributes:
+        outcome: the outcome of the unit's current attempt, or None while undecided.
+        reversed_outcomes: earlier outcomes that were reversed.
+        marketplace_disposition / marketplace_reason: what the marketplace's own inspection said.
+    """
+
+    unit_id: int
+    seq: int
+    lpn: str | None
+    outcome: OutcomeView | None
+    reversed_outcomes: int = 0
+    marketplace_disposition: str | None = None
+    marketplace_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One thing that happened to an authorization.
+
+    Attributes:
+        at: when, aware UTC.
+        action: the audit action ("decide", "import", "issue", ...) or "arrive" for the first scan.
+        summary: a sentence for a person.
+        unit_seq: the unit it concerns, if one.
+    """
+
+    at: datetime
+    action: str
+    summary: str
+    actor: str | None = None
+    bench: str | None = None
+    unit_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class AuthorizationDetail:
+    """Everything the browser shows about one authorization.
+
+    Attributes:
+        authorization: the card fields, as the bench shows them.
+        units: every unit with its current outcome.
+        history: audit events and the import or issue, oldest first.
+    """
+
+    authorization: AuthorizationView
+    status: str
+    decided: int
+    source: str
+    order_date: date | None
+    tracking_id: str | None
+    carrier: str | None
+    marketplace: str | None
+    issued_by: str | None
+    imported_at: datetime
+    updated_at: datetime
+    arrived_at: datetime | None
+    units: tuple[UnitDetail, ...]
+    history: tuple[HistoryEntry, ...]
+
+
+# ----- SQL for the derived columns ------------------------------------------------------------------
+
+
+def _current_outcomes() -> Select[Any]:
+    """Units of the outer authorization whose current attempt has an outcome."""
+    return (
+        select(Unit.id)
+        .join(Outcome, and_(Outcome.unit_id == Unit.id, Outcome.attempt == Unit.attempt))
+        .where(Unit.authorization_id == Authorization.id)
+    )
+
+
+def decided_expression() -> ColumnElement[int]:
+    """How many units of the outer authorization are decided, as a correlated subquery."""
+    counted = (
+        select(func.count(Unit.id))
+        .select_from(Unit)
+        .join(Outcome, and_(Outcome.unit_id == Unit.id, Outcome.attempt == Unit.attempt))
+        .where(Unit.authorization_id == Authorization.id)
+    )
+    return counted.correlate(Authorization).scalar_subquery()
+
+
+def status_rank_expression(decided: ColumnElement[int]) -> ColumnElement[int]:
+    """The status as its position in STATUSES: the one rule of what awaiting, in inspection and done mean.
+
+    Awaiting: no unit decided and never seen at a bench. Done: every unit decided. In inspection:
+    the rest, including an authorization whose only outcomes were reversed.
+    """
+    return case(
+        (decided >= Authorization.quantity, STATUSES.index(DONE)),
+        (and_(decided == 0, Authorization.arrived_at.is_(None)), STATUSES.index(AWAITING)),
+        else_=STATUSES.index(IN_INSPECTION),
+    )
+
+
+def _status_condition(status: str) -> ColumnElement[bool]:
+    """The same rule as status_rank_expression, written so each status computes as little as it can."""
+    any_decided = _current_outcomes().correlate(Authorization).exists()
+    if status == AWAITING:
+        return and_(Authorization.arrived_at.is_(None), ~any_decided)
+    decided = decided_expression()
+    if status == DONE:
+        return decided >= Authorization.quantity
+    return and_(decided < Authorization.quantity, or_(Authorization.arrived_at.is_not(None), any_decided))
+
+
+@dataclass(frozen=True)
+class _Sort:
+    expression: ColumnElement[Any]
+    nullable: bool
+    value_of: Callable[[BrowseRow], Any]
+
+
+def _sorts() -> dict[str, _Sort]:
+    a = Authorization
+    decided = decided_expression()
+    # The expressions are written exactly as their indexes in migration 0003, or no planner uses them.
+    return {
+        "rma": _Sort(
+            func.coalesce(a.rma_id, a.merchant_rma_id),
+            True,
+            lambda r: r.rma_id if r.rma_id is not None else r.merchant_rma_id,
+        ),
+        "order": _Sort(a.order_id, False, lambda r: r.order_id),
+        "sku": _Sort(a.sku, False, lambda r: r.sku),
+        "item": _Sort(
+            func.substr(a.item_name, literal_column("1"), literal_column(str(ITEM_SORT_PREFIX))),
+            False,
+            lambda r: r.item_name[:ITEM_SORT_PREFIX],
+        ),
+        "quantity": _Sort(a.quantity, False, lambda r: r.quantity),
+        "decided": _Sort(decided, False, lambda r: r.decided),
+        "status": _Sort(status_rank_expression(decided), False, lambda r: STATUSES.index(r.status)),
+        "reason": _Sort(a.reason, True, lambda r: r.reason),
+        "requested": _Sort(a.request_date, True, lambda r: r.request_date),
+        "kind": _Sort(a.kind, False, lambda r: r.kind),
+        "updated": _Sort(a.updated_at, False, lambda r: r.updated_at),
+    }
+
+
+SORT_KEYS: tuple[str, ...] = tuple(_sorts())
+
+
+def _row_query() -> Select[Any]:
+    a = Authorization
+    decided = decided_expression()
+    return select(
+        a.id,
+        a.kind,
+        a.rma_id,
+        a.merchant_rma_id,
+        a.order_id,
+        a.sku,
+        a.item_name,
+        a.quantity,
+        decided.label("decided"),
+        status_rank_expression(decided).label("status_rank"),
+        a.reason,
+        a.request_date,
+        a.updated_at,
+    )
+
+
+def _to_row(r: Any) -> BrowseRow:
+    return BrowseRow(
+        auth_id=r.id,
+        kind=r.kind,
+        rma_id=r.rma_id,
+        merchant_rma_id=r.merchant_rma_id,
+        order_id=r.order_id,
+        sku=r.sku,
+        item_name=r.item_name,
+        quantity=r.quantity,
+        decided=r.decided,
+        status=STATUSES[r.status_rank],
+        reason=r.reason,
+        request_date=r.request_date,
+        updated_at=r.updated_at,
+    )
+
+
+class BrowseService:
+    """Counts, pages and details of authorizations, every filter and sort done by the database.
+
+    Attributes:
+        store: the database.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # ----- the list ---------------------------------------------------------------------------------
+    def count(self, f: BrowseFilter) -> int:
+        """How many authorizations the filter matches."""
+        with self.store.read() as session:
+            conditions = self._conditions(session, f)
+            stmt = select(func.count()).select_from(Authorization).where(*conditions)
+            return int(session.scalar(stmt) or 0)
+
+    def page(
+        self,
+        f: BrowseFilter,
+        sort_key: str,
+        descending: bool,
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+        *,
+        after: BrowseRow | None = None,
+    ) -> list[BrowseRow]:
+        """Rows sorted on the key, the id breaking ties, so pages never overlap nor skip a row.
+
+        With ``after`` (the last row the caller holds) the page starts just after it and costs the
+        same deep in the list as at its top; ``offset`` then counts from there.
+        """
+        sort = self._sort(sort_key)
+        if offset < 0 or limit < 0:
+            raise ValueError("offset and limit cannot be negative")
+        with self.store.read() as session:
+            base = _row_query().where(*self._conditions(session, f))
+            order = self._order(sort, descending)
+            if after is None:
+                stmt = base.order_by(*order).offset(offset).limit(limit)
+                return [_to_row(r) for r in session.execute(stmt)]
+            rows = self._after(session, base, sort, descending, after, offset + limit)
+            return rows[offset:]
+
+    @staticmethod
+    def _sort(sort_key: str) -> _Sort:
+        sorts = _sorts()
+        if sort_key not in sorts:
+            raise ValueError(f"unknown sort key {sort_key!r}; expected one of {', '.join(sorts)}")
+        return sorts[sort_key]
+
+    @staticmethod
+    def _order(sort: _Sort, descending: bool) -> list[ColumnElement[Any]]:
+        if descending:
+            return [sort.expression.desc(), Authorization.id.desc()]
+        return [sort.expression.asc(), Authorization.id.asc()]
+
+    def _after(
+        self, session: Session, base: Select[Any], sort: _Sort, descending: bool, after: BrowseRow, limit: int
+    ) -> list[BrowseRow]:
+        """Keyset paging: rows after (value, id), in the order the database sorts them.
+
+        A nullable column is read in two ranges, its NULLs and its values, each of which an index on
+        (column, id) serves in order; one query with an OR between them would make the planner sort.
+        """
+        e, value, last_id = sort.expression, sort.value_of(after), after.auth_id
+        order = self._order(sort, descending)
+        if descending:
+            past_value = and_(e <= value, or_(e < value, Authorization.id < last_id))
+            past_id = Authorization.id < last_id
+        else:
+            past_value = and_(e >= value, or_(e > value, Authorization.id > last_id))
+            past_id = Authorization.id > last_id
+        if not sort.nullable:
+            stmt = base.where(past_value).order_by(*order).limit(limit)
+            return [_to_row(r) for r in session.execute(stmt)]
+        # SQLite sorts NULL below every value, PostgreSQL above; each database pages in its own order.
+        nulls_low = session.get_bind().dialect.name == "sqlite"
+        nulls_first = nulls_low != descending
+        ranges = [("null", e.is_(None)), ("value", e.is_not(None))]
+        if not nulls_first:
+            ranges.reverse()
+        start = 0 if (value is None) == (ranges[0][0] == "null") else 1
+        rows: list[BrowseRow] = []
+        for n, (name, in_range) in enumerate(ranges[start:]):
+            conditions = [in_range]
+            if n == 0:
+                conditions.append(past_id if name == "null" else past_value)
+            stmt = base.where(*conditions).order_by(*order).limit(limit - len(rows))
+            rows.extend(_to_row(r) for r in session.execute(stmt))
+            if len(rows) >= limit:
+                break
+        return rows
+
+    def _conditions(self, session: Session, f: BrowseFilter) -> list[ColumnElement[bool]]:
+        a = Authorization
+        conditions: list[ColumnElement[bool]] = []
+        text = f.text.strip()
+        if text:
+            conditions.append(self._text_condition(session, text))
+        if f.status is not None:
+            conditions.append(_status_condition(f.status))
+        if f.kind is not None:
+            conditions.append(a.kind == f.kind)
+        if f.date_from is not None:
+            conditions.append(a.request_date >= f.date_from)
+        if f.date_to is not None:
+            conditions.append(a.request_date <= f.date_to)
+        return conditions
+
+    @staticmethod
+    def _text_condition(session: Session, text: str) -> ColumnElement[bool]:
+        """An identifier that names authorizations wins; otherwise every word is looked for in the item.
+
+        Identifiers are found through indexes (scan_code.code_folded and the identifier columns);
+        words are looked for as substrings of the item name or SKU, which reads the table.
+        """
+        ids = BrowseService.identifier_matches(session, text)
+        if ids:
+            return Authorization.id.in_(ids)
+        words = text.split()
+        return and_(
+            *(
+                or_(
+                    Authorization.item_name.icontains(w, autoescape=True),
+                    Authorization.sku.icontains(w, autoescape=True),
+                )
+                for w in words
+            )
+        )
+
+    @staticmethod
+    def identifier_matches(session: Session, text: str) -> list[int]:
+        """Ids of the authorizations an identifier names, exactly or in another letter case."""
+        a = Authorization
+        stmt = union(
+            select(ScanCode.authorization_id).where(ScanCode.code_folded == text.upper()),
+            select(a.id).where(
+                or_(a.rma_id == text, a.merchant_rma_id == text, a.order_id == text, a.tracking_id == text)
+            ),
+            select(Unit.authorization_id).where(Unit.lpn == text),
+        ).limit(MAX_IDENTIFIER_MATCHES)
+        return list(session.scalars(stmt))
+
+    # ----- one authorization ------------------------------------------------------------------------
+    def detail(self, auth_id: int) -> AuthorizationDetail:
+        """The authorization's fields, each unit with its current outcome, and its history."""
+        with self.store.read() as session:
+            auth = session.execute(
+                select(Authorization)
+                .where(Authorization.id == auth_id)
+                .options(selectinload(Authorization.units).selectinload(Unit.outcomes))
+            ).scalar_one_or_none()
+            if auth is None:
+                raise UserError("This authorization is no longer in the database. Search again.")
+            decided = decided_expression()
+            rank, decided_count = session.execute(
+                select(status_rank_expression(decided), decided).where(Authorization.id == auth_id)
+            ).one()
+            units = tuple(
+                UnitDetail(
+                    unit_id=u.id,
+                    seq=u.seq,
+                    lpn=u.lpn,
+                    outcome=outcome_view(o) if (o := current_outcome(u)) is not None else None,
+                    reversed_outcomes=sum(1 for x in u.outcomes if x.attempt < u.attempt),
+                    marketplace_disposition=u.marketplace_disposition,
+                    marketplace_reason=u.marketplace_reason,
+                )
+                for u in auth.units
+            )
+            return AuthorizationDetail(
+                authorization=authorization_view(auth),
+                status=STATUSES[rank],
+                decided=int(decided_count),
+                source=auth.source,
+                order_date=auth.order_date,
+                tracking_id=auth.tracking_id,
+                carrier=auth.carrier,
+                marketplace=auth.marketplace,
+                issued_by=auth.issued_by,
+                imported_at=auth.imported_at,
+                updated_at=auth.updated_at,
+                arrived_at=auth.arrived_at,
+                units=units,
+                history=tuple(self._history(session, auth)),
+            )
+
+    def _history(self, session: Session, auth: Authorization) -> list[HistoryEntry]:
+        entries = [self._origin(session, auth)]
+        if auth.arrived_at is not None:
+            entries.append(HistoryEntry(auth.arrived_at, "arrive", "First scanned at a bench."))
+        # Decisions are keyed "<auth_key>#<seq>": an exact list of keys is what an index can serve
+        # on both databases (a LIKE prefix is not, under PostgreSQL's usual collations).
+        seqs = {u.seq for u in auth.units} | set(range(1, auth.quantity + 1))
+        keys = [auth.auth_key, *(f"{auth.auth_key}#{seq}" for seq in sorted(seqs))]
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_key.in_(keys)).order_by(AuditEvent.at, AuditEvent.id)
+        )
+        entries.extend(_history_entry(event, auth.auth_key) for event in events)
+        entries.sort(key=lambda e: e.at)  # stable: the origin stays first among equal times
+        return entries
+
+    @staticmethod
+    def _origin(session: Session, auth: Authorization) -> HistoryEntry:
+        source = auth.source
+        if source == AuthorizationSource.SELLER_ISSUED.value:
+            who = f" by {auth.issued_by}" if auth.issued_by else ""
+            return HistoryEntry(auth.imported_at, "issue", f"Merchant RMA issued{who}.", actor=auth.issued_by)
+        if source == AuthorizationSource.DEMO.value:
+            return HistoryEntry(auth.imported_at, "import", "Created as demo data.")
+        if source == AuthorizationSource.MFN_REPORT.value:
+            # The batch row is written at the end of the import's transaction, after its authorizations.
+            batch = session.scalar(
+                select(ImportBatch)
+                .where(
+                    ImportBatch.report_kind == ReportKind.MFN_RETURNS.value,
+                    ImportBatch.imported_at >= auth.imported_at,
+                    ImportBatch.imported_at <= auth.imported_at + timedelta(hours=1),
+                )
+                .order_by(ImportBatch.imported_at)
+                .limit(1)
+            )
+            if batch is not None:
+                return HistoryEntry(
+                    auth.imported_at,
+                    "import",
+                    f"Imported from the seller-fulfilled returns report {batch.file_name}.",
+                    actor=batch.actor,
+                    bench=batch.bench,
+                )
+            return HistoryEntry(
+                auth.imported_at, "import", "Imported from the seller-fulfilled returns report."
+            )
+        if source == AuthorizationSource.FBA_REPORT.value:
+            return HistoryEntry(auth.imported_at, "import", "Imported from the FBA customer returns report.")
+        return HistoryEntry(auth.imported_at, "import", f"Added ({source}).")
+
+
+def _history_entry(event: AuditEvent, auth_key: str) -> HistoryEntry:
+    seq: int | None = None
+    if event.entity_key.startswith(auth_key + "#"):
+        tail = event.entity_key[len(auth_key) + 1 :]
+        seq = int(tail) if tail.isdigit() else None
+    after = _json(event.after)
+    if event.action == "decide" and seq is not None:
+        summary = _decision_summary(seq, after)
+    else:
+        subject = f"Unit {seq}" if seq is not None else event.entity.capitalize()
+        verb = {"issue": "issued", "import": "imported", "reverse": "reversed", "claim": "claimed"}.get(
+            event.action, event.action
+        )
+        summary = f"{subject} {verb}."
+        if after.get("reason"):
+            summary = f"{summary[:-1]}: {after['reason']}."
+    return HistoryEntry(event.at, event.action, summary, event.actor, event.bench, seq)
+
+
+def _decision_summary(seq: int, after: dict[str, Any]) -> str:
+    disposition = _disposition_label(after.get("disposition"))
+    text = f"Unit {seq} decided {disposition}"
+    if after.get("location"):
+        text += f" → {after['location']}"
+    amount = after.get("reimbursement")
+    if amount is not None:
+        try:
+            text += f", reimbursement {Decimal(str(amount)):,.2f} {after.get('currency') or ''}".rstrip()
+        except InvalidOperation:
+            pass
+    recommended = after.get("recommended")
+    if recommended and recommended != after.get("disposition"):
+        text += f"; overrides the recommended {_disposition_label(recommended)}"
+        if after.get("override_reason"):
+            text += f" ({after['override_reason']})"
+    return text + "."
+
+
+def _disposition_label(value: Any) -> str:
+    try:
+        return Disposition(value).label
+    except ValueError:
+        return str(value)
+
+
+def _json(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

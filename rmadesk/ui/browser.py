@@ -1,0 +1,920 @@
+"""Find any return: a table of every authorization, searched, filtered and sorted by the database."""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rmadesk.domain.errors import UserError
+from rmadesk.domain.model import AuthorizationKind
+from rmadesk.services.browse import (
+    AWAITING,
+    COLUMNS,
+    DONE,
+    IN_INSPECTION,
+    PAGE_SIZE,
+    STATUS_LABELS,
+    AuthorizationDetail,
+    BrowseFilter,
+    BrowseRow,
+    BrowseService,
+    HistoryEntry,
+    UnitDetail,
+)
+from rmadesk.ui.panels import money_text
+from rmadesk.ui.runner import Runner
+from rmadesk.ui.style import DISPOSITION_COLOURS, INFO, NEUTRAL, OK, STYLE_SHEET, WARN, scaled_font
+
+log = logging.getLogger(__name__)
+
+STATUS_COLOURS = {AWAITING: INFO, IN_INSPECTION: WARN, DONE: OK}
+KIND_LABELS = {
+    AuthorizationKind.RMA.value: "RMA",
+    AuthorizationKind.RA.value: "RA",
+    AuthorizationKind.RGA.value: "RGA",
+    AuthorizationKind.RETURNLESS.value: "Returnless",
+}
+COLUMN_TIPS = {
+    "rma": "The marketplace's RMA ID, else the seller's Merchant RMA ID",
+    "quantity": "Units authorized",
+    "decided": "Units with a recorded outcome",
+    "status": "Awaiting: none decided · In inspection: some decided · Done: every unit decided",
+    "requested": "Return request date",
+}
+NUMERIC = {"quantity", "decided"}
+HISTORY_TIME_STYLE = "color:#546e7a; padding-right:10px; white-space:nowrap"
+SEARCH_DEBOUNCE_MS = 250
+DETAIL_DEBOUNCE_MS = 120
+BROWSER_STYLE = """
+QLineEdit#search { border: 2px solid #1f4e8c; border-radius: 6px; padding: 5px 8px; background: white; }
+QTableView { alternate-background-color: #f3f6f9; selection-background-color: #1f4e8c;
+             selection-color: white; border: 1px solid #cfd8dc; }
+QHeaderView::section { background: #e3e8ec; border: none; border-right: 1px solid #cfd8dc;
+                       border-bottom: 1px solid #cfd8dc; padding: 4px 6px; font-weight: 600; }
+QLabel#status { border-radius: 6px; padding: 3px 10px; color: white; font-weight: 700; }
+QLabel#section { color: #37474f; font-weight: 700; border-bottom: 1px solid #cfd8dc; padding-top: 8px; }
+QFrame#unit { background: #f7f9fb; border: 1px solid #e0e6ea; border-radius: 8px; }
+QLabel#count { color: #37474f; }
+QScrollArea#detail { border: none; background: transparent; }
+"""
+
+
+def _date_text(day: date | None) -> str:
+    return day.strftime("%d %b %Y") if day else "—"
+
+
+def _local_time(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, UserError):
+        return exc.message
+    log.error("browse query failed", exc_info=(type(exc), exc, exc.__traceback__))
+    return f"The search failed unexpectedly ({type(exc).__name__}: {exc}). Press F5 to try again."
+
+
+class _Latest:
+    """The newest query's number, shared with the worker so a job already overtaken skips its query.
+
+    A plain object, not a Qt one: the worker thread only reads an int from it.
+    """
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+class AuthorizationsModel(QAbstractTableModel):
+    """The authorizations a filter matches, in the database's order, fetched a page at a time.
+
+    Pages are read on the Runner's worker thread and inserted on the GUI thread; a result that
+    arrives after a newer query was started is dropped (its generation is old).
+
+    Attributes:
+        filter: the filter in force.
+        sort_key / descending: the order, done by the database (a key of COLUMNS).
+        total: authorizations the filter matches, or None until counted.
+        everything: authorizations in the database, or None until counted.
+        generation: the number of the query in force.
+
+    Signals:
+        counted(): total and everything are known.
+        page_loaded(int): a page of this many rows was added.
+        loading_changed(bool): a page is being read (True) or not (False).
+        load_failed(str): a query failed; the message for the person.
+    """
+
+    AUTH_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    counted = Signal()
+    page_loaded = Signal(int)
+    loading_changed = Signal(bool)
+    load_failed = Signal(str)
+
+    def __init__(
+        self,
+        service: BrowseService,
+        runner: Runner,
+        parent: QObject | None = None,
+        *,
+        page_size: int = PAGE_SIZE,
+        sort_key: str = "requested",
+        descending: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.runner = runner
+        self.page_size = page_size
+        self.filter = BrowseFilter()
+        self.sort_key = sort_key
+        self.descending = descending
+        self.total: int | None = None
+        self.everything: int | None = None
+        self.generation = 0
+        self._latest = _Latest()
+        self._rows: list[BrowseRow] = []
+        self._ids: set[int] = set()
+        self._fetching = False
+        self._exhausted = True  # nothing to fetch until the first query starts
+
+    # ----- queries ------------------------------------------------------------------------------------
+    def set_filter(self, f: BrowseFilter, *, force: bool = False) -> None:
+        """Show what the filter matches (a new query unless it is the one in force)."""
+        if f == self.filter and not force and self.generation:
+            return
+        self.filter = f
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Forget every row and read the first page and the counts again."""
+        self.generation += 1
+        self._latest.value = self.generation
+        self.beginResetModel()
+        self._rows = []
+        self._ids = set()
+        self._exhausted = False
+        self._set_fetching(False)
+        self.total = None
+        self.endResetModel()
+        self._fetch()
+        self._count()
+
+    @property
+    def loading(self) -> bool:
+        return self._fetching
+
+    @property
+    def exhausted(self) -> bool:
+        return self._exhausted
+
+    def _set_fetching(self, fetching: bool) -> None:
+        if fetching != self._fetching:
+            self._fetching = fetching
+            self.loading_changed.emit(fetching)
+
+    def _fetch(self) -> None:
+        if self._fetching or self._exhausted:
+            return
+        self._set_fetching(True)
+        generation, latest = self.generation, self._latest
+        service, f, key, descending = self.service, self.filter, self.sort_key, self.descending
+        after, limit = (self._rows[-1] if self._rows else None), self.page_size
+
+        def job() -> list[BrowseRow] | None:
+            if latest.value != generation:
+                return None  # overtaken while queued: spare the database
+            return service.page(f, key, descending, 0, limit, after=after)
+
+        self.runner.run(
+            job, lambda rows: self._on_page(generation, rows), lambda exc: self._on_failed(generation, exc)
+        )
+
+    def _count(self) -> None:
+        generation, latest = self.generation, self._latest
+        service, f, known = self.service, self.filter, self.everything
+
+        def job() -> tuple[int, int] | None:
+            if latest.value != generation:
+                return None
+            everything = known if known is not None else service.count(BrowseFilter())
+            return (everything if f.is_empty else service.count(f)), everything
+
+        self.runner.run(
+            job,
+            lambda counts: self._on_counted(generation, counts),
+            lambda exc: self._on_failed(generation, exc),
+        )
+
+    def _on_page(self, generation: int, rows: list[BrowseRow] | None) -> None:
+        if generation != self.generation or rows is None:
+            return
+        self._set_fetching(False)
+        if len(rows) < self.page_size:
+            self._exhausted = True
+        # A row whose sort value changed while paging (decided meanwhile) may come round again.
+        fresh = [r for r in rows if r.auth_id not in self._ids]
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._rows.extend(fresh)
+            self._ids.update(r.auth_id for r in fresh)
+            self.endInsertRows()
+        self.page_loaded.emit(len(fresh))
+
+    def _on_counted(self, generation: int, counts: tuple[int, int] | None) -> None:
+        if generation != self.generation or counts is None:
+            return
+        self.total, self.everything = counts
+        self.counted.emit()
+
+    def _on_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self.generation:
+            return
+        self._set_fetching(False)
+        self._exhausted = True  # no retry loop from the view; F5 tries again
+        self.load_failed.emit(_error_text(exc))
+
+    # ----- reading rows -------------------------------------------------------------------------------
+    def row_at(self, row: int) -> BrowseRow:
+        return self._rows[row]
+
+    def row_of(self, auth_id: int) -> int | None:
+        if auth_id not in self._ids:
+            return None
+        return next(n for n, r in enumerate(self._rows) if r.auth_id == auth_id)
+
+    def column_of(self, key: str) -> int:
+        return [k for k, _ in COLUMNS].index(key)
+
+    # ----- Qt overrides -------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        return not parent.isValid() and not self._exhausted and not self._fetching
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        if not parent.isValid():
+            self._fetch()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        key, descending = COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending):
+            return
+        self.sort_key, self.descending = key, descending
+        if self.generation:
+            self.refresh()
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(COLUMNS):
+            return None
+        row, key = self._rows[index.row()], COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(row, key)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in NUMERIC:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status":
+            return QBrush(QColor(STATUS_COLOURS[row.status]))
+        if role == self.AUTH_ID_ROLE:
+            return row.auth_id
+        return None
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        key, title = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMN_TIPS.get(key, title)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in NUMERIC:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+def _display(row: BrowseRow, key: str) -> str:
+    if key == "rma":
+        return row.rma_id or row.merchant_rma_id or "(returnless)"
+    if key == "order":
+        return row.order_id
+    if key == "sku":
+        return row.sku
+    if key == "item":
+        return row.item_name
+    if key == "quantity":
+        return str(row.quantity)
+    if key == "decided":
+        return str(row.decided)
+    if key == "status":
+        return STATUS_LABELS[row.status]
+    if key == "reason":
+        return row.reason or "—"
+    if key == "requested":
+        return _date_text(row.request_date)
+    if key == "kind":
+        return KIND_LABELS.get(row.kind, row.kind)
+    return ""
+
+
+def _tooltip(row: BrowseRow, key: str) -> str:
+    if key == "rma":
+        parts = []
+        if row.rma_id:
+            parts.append(f"Amazon RMA ID {row.rma_id}")
+        if row.merchant_rma_id:
+            parts.append(f"Merchant RMA ID {row.merchant_rma_id}")
+        return " · ".join(parts) or f"Returnless refund: order {row.order_id}, SKU {row.sku}"
+    if key in ("decided", "status"):
+        return f"{STATUS_LABELS[row.status]}: {row.decided} of {row.quantity} units decided"
+    if key == "item":
+        return row.item_name
+    return _display(row, key)
+
+
+class _SearchKeys(QObject):
+    """Up/Down in the search field move through the table, so typing and choosing need no mouse."""
+
+    def __init__(self, table: QTableView, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.table = table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 10, Qt.Key.Key_PageUp: -10}
+            if event.key() in step and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                model = self.table.model()
+                rows = model.rowCount()
+                if rows:
+                    current = self.table.currentIndex().row()
+                    target = 0 if current < 0 else max(0, min(rows - 1, current + step[event.key()]))
+                    self.table.setCurrentIndex(
+                        model.index(target, max(0, self.table.currentIndex().column()))
+                    )
+                return True
+        return False
+
+
+class BrowserWidget(QWidget):
+    """Search, filters, the table of authorizations and the detail of the selected one.
+
+    Keys: Ctrl+F search · Up/Down move (from the search field too) · Enter detail now · F5 refresh ·
+    Esc clears the search.
+
+    Attributes:
+        model: the table's AuthorizationsModel.
+        detail: the authorization the detail pane shows, or None.
+
+    Signals:
+        filter_applied(object): a new BrowseFilter went to the database.
+        authorization_selected(int): the current row changed to this authorization id.
+        detail_shown(int): the detail pane now shows this authorization.
+        load_failed(str): a query failed; the message shown.
+    """
+
+    filter_applied = Signal(object)
+    authorization_selected = Signal(int)
+    detail_shown = Signal(int)
+    load_failed = Signal(str)
+
+    def __init__(
+        self, service: BrowseService, runner: Runner, parent: QWidget | None = None, *, points: float = 11.0
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.service = service
+        self.runner = runner
+        self.points = points
+        self.detail: AuthorizationDetail | None = None
+        self._detail_generation = 0
+        self._selected_id: int | None = None
+        self.model = AuthorizationsModel(service, runner, self)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self._detail_timer = QTimer(self, singleShot=True, interval=DETAIL_DEBOUNCE_MS)
+        self._detail_timer.timeout.connect(self._load_selected_detail)
+        self.setFont(scaled_font(self.font(), points))
+        self.setStyleSheet(BROWSER_STYLE)
+        self._build()
+        self._build_actions()
+        self.model.page_loaded.connect(self._on_page_loaded)
+        self.model.counted.connect(self._show_count)
+        self.model.loading_changed.connect(self._show_count)
+        self.model.load_failed.connect(self._on_load_failed)
+        self.model.modelReset.connect(self._show_count)
+        self.apply_filter()
+
+    # ----- building -----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 6)
+        outer.setSpacing(8)
+        outer.addLayout(self._build_filters())
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self._build_table())
+        self.splitter.addWidget(self._build_detail())
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([820, 520])
+        outer.addWidget(self.splitter, 1)
+        bottom = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count")
+        keys = QLabel("Ctrl+F Search · ↑↓ Move · Enter Details · F5 Refresh · Esc Clear search")
+        keys.setObjectName("hint")
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(keys)
+        outer.addLayout(bottom)
+
+    def _build_filters(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(
+            "Search an RMA ID, Merchant RMA ID, order, tracking ID, LPN, SKU or item…"
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.setFont(scaled_font(self.font(), self.points * 1.1))
+        self.search.textEdited.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_now)
+        self.status_combo = QComboBox()
+        self.status_combo.addItem("Any status", None)
+        for status, label in STATUS_LABELS.items():
+            self.status_combo.addItem(label, status)
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItem("Any kind", None)
+        for kind, label in KIND_LABELS.items():
+            self.kind_combo.addItem(label, kind)
+        for combo in (self.status_combo, self.kind_combo):
+            combo.currentIndexChanged.connect(lambda _n: self.apply_filter())
+        self.dates_box = QCheckBox("Requested")
+        self.dates_box.setToolTip("Only authorizations whose return was requested between these dates")
+        today = QDate.currentDate()
+        self.date_from = self._date_edit(today.addDays(-30))
+        self.date_to = self._date_edit(today)
+        self.dates_box.toggled.connect(self._dates_toggled)
+        self.date_from.dateChanged.connect(self._from_changed)
+        self.date_to.dateChanged.connect(lambda _d: self._search_timer.start())
+        self._dates_toggled(False)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Clear the search and every filter")
+        self.clear_button.clicked.connect(self.clear_filters)
+        row.addWidget(self.search, 1)
+        row.addWidget(self.status_combo)
+        row.addWidget(self.kind_combo)
+        row.addWidget(self.dates_box)
+        row.addWidget(self.date_from)
+        row.addWidget(QLabel("–"))
+        row.addWidget(self.date_to)
+        row.addWidget(self.clear_button)
+        return row
+
+    def _date_edit(self, day: QDate) -> QDateEdit:
+        edit = QDateEdit(day)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        return edit
+
+    def _build_table(self) -> QTableView:
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSortIndicator(self.model.column_of(self.model.sort_key), Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)  # asks the model to sort: the order it already has
+        widths = {"rma": 150, "order": 160, "sku": 150, "item": 260, "quantity": 48, "decided": 70}
+        widths |= {"status": 110, "reason": 200, "requested": 105, "kind": 90}
+        scale = self.points / 11.0
+        for n, (key, _title) in enumerate(COLUMNS):
+            self.table.setColumnWidth(n, int(widths[key] * scale))
+        header.setSectionResizeMode(self.model.column_of("item"), QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.activated.connect(self._activated)
+        return self.table
+
+    def _build_detail(self) -> QScrollArea:
+        self.detail_area = QScrollArea()
+        self.detail_area.setObjectName("detail")
+        self.detail_area.setWidgetResizable(True)
+        self.detail_area.setFrameShape(QFrame.Shape.NoFrame)
+        card = QFrame()
+        card.setObjectName("card")
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
+        self.detail_title = QLabel("No authorization selected")
+        self.detail_title.setObjectName("cardTitle")
+        self.detail_title.setFont(scaled_font(self.font(), self.points * 1.35, bold=True))
+        self.detail_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_status = QLabel()
+        self.detail_status.setObjectName("status")
+        self.detail_status.hide()
+        top.addWidget(self.detail_title, 1)
+        top.addWidget(self.detail_status, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        self.detail_item = QLabel("Select a row to see its units, their outcomes and its history.")
+        self.detail_item.setWordWrap(True)
+        self.detail_item.setFont(scaled_font(self.font(), self.points * 1.1, bold=True))
+        layout.addWidget(self.detail_item)
+        self.fields_grid = QGridLayout()
+        self.fields_grid.setHorizontalSpacing(14)
+        self.fields_grid.setVerticalSpacing(3)
+        self.fields_grid.setColumnStretch(1, 1)
+        self.fields: dict[str, QLabel] = {}
+        names = (
+            ("kind", "Kind"),
+            ("rma", "Amazon RMA ID"),
+            ("merchant", "Merchant RMA ID"),
+            ("order", "Order"),
+            ("sku", "SKU / ASIN"),
+            ("quantity", "Units"),
+            ("reason", "Reason"),
+            ("comment", "Customer says"),
+            ("requested", "Requested"),
+            ("policy", "In policy"),
+            ("price", "Unit price"),
+            ("tracking", "Tracking"),
+            ("request_status", "Request status"),
+            ("arrived", "First scanned"),
+        )
+        for n, (key, title) in enumerate(names):
+            name = QLabel(title)
+            name.setObjectName("fieldName")
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields_grid.addWidget(name, n, 0, Qt.AlignmentFlag.AlignTop)
+            self.fields_grid.addWidget(value, n, 1)
+            self.fields[key] = value
+            self.fields[f"{key}:name"] = name
+        layout.addLayout(self.fields_grid)
+        self.units_title = self._section("Units")
+        layout.addWidget(self.units_title)
+        self.units_box = QVBoxLayout()
+        self.units_box.setSpacing(6)
+        layout.addLayout(self.units_box)
+        self.history_title = self._section("History")
+        layout.addWidget(self.history_title)
+        self.history_label = QLabel()
+        self.history_label.setWordWrap(True)
+        self.history_label.setTextFormat(Qt.TextFormat.RichText)
+        self.history_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.history_label)
+        layout.addStretch(1)
+        self.unit_labels: list[QLabel] = []
+        self._show_fields(False)
+        self.detail_area.setWidget(card)
+        self.detail_area.setMinimumWidth(360)
+        return self.detail_area
+
+    def _section(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("section")
+        label.setFont(scaled_font(self.font(), self.points * 1.05, bold=True))
+        return label
+
+    def _build_actions(self) -> None:
+        def action(text: str, keys: list[str], slot: Any) -> QAction:
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.act_search = action("Search", ["Ctrl+F"], self.focus_search)
+        self.act_refresh = action("Refresh", ["F5"], lambda: self.apply_filter(force=True))
+        self.search_keys = _SearchKeys(self.table, self)
+        self.search.installEventFilter(self.search_keys)
+        self.search.installEventFilter(self)
+
+    # ----- filtering ----------------------------------------------------------------------------------
+    def current_filter(self) -> BrowseFilter:
+        dates = self.dates_box.isChecked()
+        return BrowseFilter(
+            text=self.search.text().strip(),
+            status=self.status_combo.currentData(),
+            kind=self.kind_combo.currentData(),
+            date_from=self.date_from.date().toPython() if dates else None,
+            date_to=self.date_to.date().toPython() if dates else None,
+        )
+
+    def apply_filter(self, *, force: bool = False) -> None:
+        """Query with what the search field and filters say now."""
+        self._search_timer.stop()
+        f = self.current_filter()
+        if f == self.model.filter and self.model.generation and not force:
+            return
+        self.model.set_filter(f, force=True)
+        self.filter_applied.emit(f)
+
+    def _search_now(self) -> None:
+        self.apply_filter(force=True)
+
+    def clear_filters(self) -> None:
+        for widget in (self.status_combo, self.kind_combo, self.dates_box):
+            widget.blockSignals(True)
+        self.search.clear()
+        self.status_combo.setCurrentIndex(0)
+        self.kind_combo.setCurrentIndex(0)
+        self.dates_box.setChecked(False)
+        self._dates_toggled(False)
+        for widget in (self.status_combo, self.kind_combo, self.dates_box):
+            widget.blockSignals(False)
+        self.apply_filter()
+        self.focus_search()
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        if self.model.generation:
+            self.apply_filter()
+
+    def _from_changed(self, day: QDate) -> None:
+        if self.date_to.date() < day:
+            self.date_to.setDate(day)
+        self._search_timer.start()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self.search.text()
+        ):
+            self.search.clear()
+            self.apply_filter()
+            return True
+        return super().eventFilter(watched, event)
+
+    # ----- the list -----------------------------------------------------------------------------------
+    def _on_page_loaded(self, _added: int) -> None:
+        self._show_count()
+        if self.table.currentIndex().isValid() or not self.model.rowCount():
+            return
+        # After a new query: the row shown before if it is still there, else the first one.
+        row = self.model.row_of(self._selected_id) if self._selected_id is not None else None
+        self.table.setCurrentIndex(self.model.index(row or 0, 0))
+
+    def _show_count(self) -> None:
+        model = self.model
+        if model.total is None or model.everything is None:
+            text = "Counting…" if model.rowCount() else "Searching…"
+        elif model.filter.is_empty:
+            text = f"{model.everything:,} authorizations"
+        else:
+            noun = "authorization" if model.everything == 1 else "authorizations"
+            text = f"{model.total:,} of {model.everything:,} {noun}"
+            if model.total == 0:
+                text += " — nothing matches; try fewer words or clear the filters"
+        if model.loading and model.rowCount():
+            text += " · loading more…"
+        self.count_label.setText(text)
+
+    def _on_load_failed(self, message: str) -> None:
+        self.count_label.setText(message)
+        self.load_failed.emit(message)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        auth_id = self.model.row_at(current.row()).auth_id
+        if (
+            auth_id == self._selected_id
+            and self.detail is not None
+            and self.detail.authorization.auth_id == auth_id
+        ):
+            return
+        self._selected_id = auth_id
+        self.authorization_selected.emit(auth_id)
+        self._detail_timer.start()
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._detail_timer.stop()
+            self.show_detail(self.model.row_at(index.row()).auth_id)
+
+    def _load_selected_detail(self) -> None:
+        if self._selected_id is not None:
+            self.show_detail(self._selected_id)
+
+    # ----- the detail ---------------------------------------------------------------------------------
+    def show_detail(self, auth_id: int) -> None:
+        """Read the authorization on the worker and show it in the detail pane."""
+        self._detail_generation += 1
+        generation, service = self._detail_generation, self.service
+        self.runner.run(
+            lambda: service.detail(auth_id),
+            lambda detail: self._on_detail(generation, detail),
+            lambda exc: self._on_detail_failed(generation, exc),
+        )
+
+    def _on_detail(self, generation: int, detail: AuthorizationDetail) -> None:
+        if generation != self._detail_generation:
+            return
+        self.detail = detail
+        self._fill_detail(detail)
+        self.detail_shown.emit(detail.authorization.auth_id)
+
+    def _on_detail_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._detail_generation:
+            self._on_load_failed(_error_text(exc))
+
+    def _show_fields(self, shown: bool) -> None:
+        for widget in (*self.fields.values(), self.units_title, self.history_title, self.history_label):
+            widget.setVisible(shown)
+
+    def _fill_detail(self, d: AuthorizationDetail) -> None:
+        a = d.authorization
+        self.detail_title.setText(f"{KIND_LABELS.get(a.kind.value, a.kind.value)} {a.display_id}")
+        self.detail_status.setText(STATUS_LABELS[d.status])
+        self.detail_status.setStyleSheet(f"background: {STATUS_COLOURS[d.status]};")
+        self.detail_status.show()
+        self.detail_item.setText(a.item_name or "(no item name in the report)")
+        self._show_fields(True)
+        policy = {True: "Yes", False: "No — out of policy", None: "Unknown"}[a.in_policy]
+        order = a.order_id + (f"  ·  ordered {_date_text(d.order_date)}" if d.order_date else "")
+        tracking = (d.tracking_id or "") + (f"  ·  {d.carrier}" if d.carrier else "")
+        values = {
+            "kind": KIND_LABELS.get(a.kind.value, a.kind.value)
+            + (f"  ·  {d.marketplace}" if d.marketplace else ""),
+            "rma": a.rma_id or "",
+            "merchant": a.merchant_rma_id or "",
+            "order": order,
+            "sku": a.sku + (f"  ·  {a.asin}" if a.asin else ""),
+            "quantity": f"{a.quantity} authorized, {d.decided} decided",
+            "reason": a.reason or "—",
+            "comment": f"“{a.customer_comment}”" if a.customer_comment else "",
+            "requested": _date_text(a.request_date),
+            "policy": policy,
+            "price": money_text(a.unit_price.amount, a.unit_price.currency) if a.unit_price else "Unknown",
+            "tracking": tracking,
+            "request_status": a.status or "",
+            "arrived": _local_time(d.arrived_at) if d.arrived_at else "",
+        }
+        for key, value in values.items():
+            # A field the authorization does not have takes no room.
+            self.fields[key].setText(value)
+            self.fields[key].setVisible(bool(value))
+            self.fields[f"{key}:name"].setVisible(bool(value))
+        for label in self.unit_labels:
+            self.units_box.removeWidget(label)
+            label.deleteLater()
+        self.unit_labels = [self._unit_label(u) for u in d.units]
+        for label in self.unit_labels:
+            self.units_box.addWidget(label)
+        self.units_title.setText(f"Units ({d.decided} of {len(d.units)} decided)")
+        self.history_label.setText(_history_html(d.history))
+        self.detail_area.verticalScrollBar().setValue(0)
+
+    def _unit_label(self, unit: UnitDetail) -> QLabel:
+        label = QLabel(_unit_html(unit))
+        label.setObjectName("unit")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setContentsMargins(10, 6, 10, 6)
+        return label
+
+
+def _unit_html(unit: UnitDetail) -> str:
+    e = html.escape
+    head = f"<b>Unit {unit.seq}</b>" + (
+        f" &nbsp;<span style='color:#546e7a'>LPN {e(unit.lpn)}</span>" if unit.lpn else ""
+    )
+    o = unit.outcome
+    if o is None:
+        body = f"<span style='color:{NEUTRAL}'>Not decided yet.</span>"
+    else:
+        colour = DISPOSITION_COLOURS.get(o.disposition.value, NEUTRAL)
+        stock = "restocked" if o.restocked else "held"
+        body = (
+            f"<span style='color:{colour}; font-weight:700'>{e(o.disposition.label)}</span>"
+            f" → {e(o.location)} ({stock}) · reimbursement {e(money_text(o.reimbursement_total, o.currency))}"
+            f"<br><span style='color:#546e7a'>{e(o.inspector)} on bench {e(o.bench)} · "
+            f"{_local_time(o.decided_at)}</span>"
+        )
+        if o.override_reason:
+            recommended = o.recommended.label if o.recommended else "another disposition"
+            body += f"<br><i>Overrode {e(recommended)}: {e(o.override_reason)}</i>"
+    extra = []
+    if unit.reversed_outcomes:
+        extra.append(f"{unit.reversed_outcomes} earlier outcome(s) reversed")
+    if unit.marketplace_disposition:
+        said = unit.marketplace_disposition + (
+            f" ({unit.marketplace_reason})" if unit.marketplace_reason else ""
+        )
+        extra.append(f"marketplace said {said}")
+    if extra:
+        body += f"<br><span style='color:#546e7a'>{e('; '.join(extra))}</span>"
+    return f"{head}<br>{body}"
+
+
+def _history_html(history: tuple[HistoryEntry, ...]) -> str:
+    if not history:
+        return "<span style='color:#546e7a'>Nothing recorded yet.</span>"
+    lines = []
+    for entry in history:
+        who = ", ".join(x for x in (entry.actor, f"bench {entry.bench}" if entry.bench else None) if x)
+        lines.append(
+            f"<tr><td style='{HISTORY_TIME_STYLE}'>{_local_time(entry.at)}</td>"
+            f"<td>{html.escape(entry.summary)}"
+            + (f" <span style='color:#546e7a'>— {html.escape(who)}</span>" if who else "")
+            + "</td></tr>"
+        )
+    return "<table cellspacing='0' cellpadding='2'>" + "".join(lines) + "</table>"
+
+
+class BrowserWindow(QMainWindow):
+    """The "find a return" window: a BrowserWidget with its own worker, so it never waits on a bench.
+
+    Attributes:
+        browser: the BrowserWidget.
+        runner: the worker thread of this window's queries.
+    """
+
+    def __init__(
+        self, service: BrowseService, *, points: float = 11.0, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("RMA Desk — find a return")
+        self.setStyleSheet(STYLE_SHEET)
+        self.runner = Runner(self)
+        self.browser = BrowserWidget(service, self.runner, points=points)
+        self.setCentralWidget(self.browser)
+        close = QAction("Close", self)
+        close.setShortcuts([QKeySequence(QKeySequence.StandardKey.Close)])
+        close.triggered.connect(self.close)
+        self.addAction(close)
+        self.resize(1400, 860)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.runner.wait(10000)
+        self.runner.stop()
+        super().closeEvent(event)
