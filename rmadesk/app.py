@@ -73,9 +73,11 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
         BenchService(store, policy, settings), inspector, points=settings.large_text_pt, banner_note=note
     )
     geometry = remembered.value("bench/geometry")
-    if geometry is None or not window.restoreGeometry(geometry):
+    if geometry is not None and window.restoreGeometry(geometry):
+        window.show()
+    else:
         window.resize(1280, 800)
-    window.show()
+        window.showMaximized()  # a bench screen is the inspector's whole screen
     code = app.exec()
     remembered.setValue("bench/geometry", window.saveGeometry())
     store.dispose()

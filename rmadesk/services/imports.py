@@ -334,7 +334,11 @@ class _Writer:
         return list(range(start, start + count))
 
     def insert(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        """Insert rows (tuples in the order of columns) with one bulk statement."""
+        """Insert rows (tuples in the order of columns) with one bulk statement.
+
+        Rows sorted by an indexed column go in much faster (neighbouring index pages): SQLite takes
+        half the time for scan codes sorted by code.
+        """
         if not rows:
             return
         rows = self._for_driver(table, columns, rows)
@@ -384,7 +388,10 @@ class _Writer:
         values: list[Iterable[Any]] = list(zip(*rows, strict=True))
         for index, process in enumerate(processors):
             if process is not None:
-                values[index] = map(process, values[index])
+                # A column holds few distinct values (one import time, a few hundred dates): each is
+                # processed once. Values equal as keys (Decimal 1.0 and 1.00) process alike.
+                done = {value: process(value) for value in set(values[index])}
+                values[index] = map(done.__getitem__, values[index])
         return list(zip(*values, strict=True))
 
 
@@ -544,6 +551,7 @@ class _MfnImporter(_Importer):
     def _insert(self, new: list[tuple[tuple[Any, ...], str]], now: datetime) -> None:
         if not new:
             return
+        new.sort(key=lambda pair: pair[0][_KEY])  # in key order, the unique indexes fill page by page
         ids = self.w.allocate_ids(_AUTH, len(new))
         auths: list[tuple[Any, ...]] = []
         units: list[tuple[Any, ...]] = []
@@ -552,6 +560,7 @@ class _MfnImporter(_Importer):
             auths.append((auth_id, *vals, digest, now, now))
             units.extend((auth_id, seq, 0) for seq in range(1, vals[_QUANTITY] + 1))
             codes.extend(_code_rows(_mfn_codes(vals), auth_id))
+        codes.sort()
         self.w.insert(_AUTH, ("id", *_MFN_COLUMNS, "source_hash", *_STAMPS), auths)
         self.w.insert(_UNIT, ("authorization_id", "seq", "attempt"), units)
         self.w.insert(_CODE, _CODE_COLUMNS, codes)

@@ -13,7 +13,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import ColumnElement, Select, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.types import BigInteger, Float
 
@@ -652,13 +664,15 @@ def _reasons(
     """Pareto lists and alerts from one statement: (sku, reason) counts of distinct authorizations,
     window sums for the SKU total and running total, then a rank of the SKUs by returns."""
     sku = _bytewise(dialect, Authorization.sku)
-    reason = _bytewise(dialect, func.coalesce(Authorization.reason, ""))
+    # A literal, not a bound parameter: PostgreSQL must see the GROUP BY expression in the SELECT.
+    reason_or_blank = func.coalesce(Authorization.reason, literal_column("''"))
+    reason = _bytewise(dialect, reason_or_blank)
     n = func.count(func.distinct(Authorization.id))
     ordered = [n.desc(), reason]
     grouped = (
         _outcomes(
             Authorization.sku.label("sku"),
-            func.coalesce(Authorization.reason, "").label("reason"),
+            reason_or_blank.label("reason"),
             n.label("n"),
             func.sum(n).over(partition_by=sku).label("total"),
             func.sum(n).over(partition_by=sku, order_by=ordered, rows=(None, 0)).label("cum"),
@@ -666,7 +680,7 @@ def _reasons(
         )
         .join(Authorization, Authorization.id == Unit.authorization_id)
         .where(_current_in(start, end))
-        .group_by(Authorization.sku, func.coalesce(Authorization.reason, ""))
+        .group_by(Authorization.sku, reason_or_blank)
         .subquery()
     )
     ranked = select(

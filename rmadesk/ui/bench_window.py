@@ -52,7 +52,7 @@ from rmadesk.ui.panels import (
 from rmadesk.ui.runner import Runner
 from rmadesk.ui.scanner import ScanCatcher
 from rmadesk.ui.sounds import Sounds
-from rmadesk.ui.style import ERROR, INFO, NEUTRAL, OK, STYLE_SHEET, WARN, scaled_font
+from rmadesk.ui.style import ERROR, INFO, NEUTRAL, NOTE, OK, STYLE_SHEET, WARN, scaled_font
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ class BenchWindow(QMainWindow):
         if banner_note:
             note = QLabel(banner_note)
             note.setObjectName("banner")
-            note.setStyleSheet(f"background: {NEUTRAL};")
+            note.setStyleSheet(f"background: {NOTE};")
             note.setFont(scaled_font(self.font(), self.points * 0.7))
             note.setWordWrap(True)
             outer.addWidget(note)

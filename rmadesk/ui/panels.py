@@ -38,6 +38,14 @@ OVERRIDE_REASONS = (
 )
 
 
+KIND_NAMES = {
+    "RMA": "RMA · return merchandise authorization",
+    "RA": "RA · return authorization",
+    "RGA": "RGA · returned goods to the supplier",
+    "RETURNLESS": "Returnless refund · no RMA",
+}
+
+
 def _button(text: str, name: str = "") -> QPushButton:
     button = QPushButton(text)
     # Buttons never take the focus: the scan field keeps it, so the next scan always lands.
@@ -71,6 +79,9 @@ class AuthorizationCard(QFrame):
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(10)
         top = QHBoxLayout()
+        self.kind = _label(name="fieldName", wrap=False)
+        self.kind.setFont(scaled_font(self.font(), points * 0.7, bold=True))
+        layout.addWidget(self.kind)
         self.rma = _label(name="cardTitle")
         self.rma.setFont(scaled_font(self.font(), points * 1.25, bold=True))
         self.rma.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -108,8 +119,8 @@ class AuthorizationCard(QFrame):
         layout.addStretch(1)
 
     def show_authorization(self, auth: AuthorizationView, unit: UnitView | None) -> None:
-        kind = auth.kind.value
-        self.rma.setText(f"{kind} {auth.display_id}")
+        self.kind.setText(KIND_NAMES.get(auth.kind.value, auth.kind.value))
+        self.rma.setText(auth.display_id)
         if unit is not None:
             self.unit_badge.setText(f"Unit {unit.seq} of {auth.quantity}")
         else:
@@ -256,6 +267,9 @@ class PreviewPanel(QFrame):
         self.override_reason = QComboBox()
         self.override_reason.setEditable(True)
         self.override_reason.addItems(OVERRIDE_REASONS)
+        # The longest preset reason must not set the window's minimum width.
+        self.override_reason.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.override_reason.setMinimumContentsLength(18)
         self.override_reason.setCurrentIndex(-1)
         self.override_reason.setFont(scaled_font(self.font(), points * 0.85))
         self.override_reason.lineEdit().setPlaceholderText("Reason for the override")
@@ -297,7 +311,7 @@ class PreviewPanel(QFrame):
             value.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.lines_box.addWidget(name, row, 0)
             self.lines_box.addWidget(value, row, 1)
-        total_name = _label("Reimbursement to the seller", wrap=False)
+        total_name = _label("Reimbursement to the seller")
         total_name.setFont(scaled_font(self.font(), self.points, bold=True))
         total = _label(money_text(reimbursement.total, reimbursement.currency), wrap=False)
         total.setFont(scaled_font(self.font(), self.points * 1.1, bold=True))

@@ -9,6 +9,7 @@ ERROR = "#b3261e"
 WARN = "#8a5a00"
 INFO = "#1f4e8c"
 NEUTRAL = "#37474f"
+NOTE = "#455a64"  # standing notes (the single-bench banner), apart from messages
 
 DISPOSITION_COLOURS = {"sellable": OK, "carrier_damaged": "#9c4a00", "seller_fault": "#7b1fa2"}
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from rmadesk.ui.style import ERROR, INFO, NEUTRAL, OK, WARN
+from rmadesk.ui.style import ERROR, INFO, NEUTRAL, NOTE, OK, WARN
 from tests.gui.xvfb import Xvfb, require_tools, start_xvfb
 
 pytestmark = pytest.mark.xvfb
@@ -44,7 +44,14 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 BANNER_COLOURS = {
     _rgb(c): name
-    for name, c in {"info": INFO, "ok": OK, "warn": WARN, "error": ERROR, "busy": NEUTRAL}.items()
+    for name, c in {
+        "info": INFO,
+        "ok": OK,
+        "warn": WARN,
+        "error": ERROR,
+        "busy": NEUTRAL,
+        "note": NOTE,
+    }.items()
 }
 WHITE = (255, 255, 255)
 YES_BUTTON = _rgb("#e8f5e9")  # QPushButton#yes in the style sheet
@@ -57,7 +64,7 @@ class Screen:
     """What the bench window shows, read from its pixels.
 
     Attributes:
-        banners: colours of the banners from the top: on SQLite the "single bench" note (warn), then
+        banners: colours of the banners from the top: on SQLite the "single bench" note (note), then
             the message banner: "info", "ok", "warn", "error" or "busy".
         page: "work" (the card and a panel) or "ready" (the big scan prompt and the recent list).
         question: the Yes [F2] / No [F3] buttons are on screen.
@@ -104,7 +111,7 @@ def _runs(column: list[tuple[int, int, int]]) -> list[tuple[int, int, tuple[int,
 def read_screen(window: Image.Image) -> Screen:
     width, height = window.size
     runs = _runs([window.getpixel((PROBE_X, y)) for y in range(height)])
-    # Banners are long runs of a banner colour in the top part; the SQLite note (warn) comes first.
+    # Banners are long runs of a banner colour in the top part; the SQLite note comes first.
     banners = [
         BANNER_COLOURS[c] for start, n, c in runs if n >= 20 and c in BANNER_COLOURS and start < height * 0.4
     ]
@@ -395,7 +402,7 @@ def test_scanner_and_keys_in_a_real_window(real_bench: RealBench) -> None:
     bench.key("Escape")
     # Both banners are then brown: the SQLite note and the message, so check there are two.
     bench.wait_for(
-        "the ready screen after Esc", lambda s: s.phase == "ready" and s.banners == ("warn", "warn")
+        "the ready screen after Esc", lambda s: s.phase == "ready" and s.banners == ("note", "warn")
     )
     bench.shot("cancelled")
 

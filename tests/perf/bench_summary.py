@@ -1,0 +1,271 @@
+"""Benchmark of shift summaries: bulk-load N outcomes over a few weeks, then time a shift, a day and a week.
+
+Run: .venv/bin/python -m tests.perf.bench_summary [--db URL] [--outcomes N] [--repeat R] [--keep]
+(default: 1,000,000 outcomes in a new SQLite file in a temporary folder, deleted afterwards).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, func, insert, select, text
+
+from rmadesk.domain.shifts import DEFAULT_SHIFTS, day_window, shift_window, week_window
+from rmadesk.services.context import open_store
+from rmadesk.services.summary import Summary, summarize
+from rmadesk.store.models import Authorization, Outcome, ReimbursementLineRow, StockMovement, Unit
+from rmadesk.store.uow import Store
+
+CHUNK = 10_000
+DAYS = 28
+TZ = ZoneInfo("Europe/Berlin")
+FIRST_DAY = date(2026, 10, 26)  # a Monday: four whole ISO weeks follow
+TARGET_MS = 1000.0
+REASONS = (
+    "APPAREL_TOO_LARGE",
+    "APPAREL_TOO_SMALL",
+    "APPAREL_STYLE",
+    "DAMAGED_BY_CARRIER",
+    "DEFECTIVE",
+    "MISSING_PARTS",
+    "NOT_AS_DESCRIBED",
+    "ORDERED_WRONG_ITEM",
+    "QUALITY_UNACCEPTABLE",
+    "UNWANTED_ITEM",
+    "NO_REASON_GIVEN",
+)
+INSPECTORS = tuple(f"Inspector {n:02d}" for n in range(1, 41))
+LOCATIONS = {"sellable": "RETURNS-RESTOCK", "carrier_damaged": "DAMAGED-CLAIM", "seller_fault": "UNSELLABLE"}
+LINES = {
+    "sellable": (),
+    "carrier_damaged": (
+        ("sale_price", Decimal("20.00")),
+        ("referral_fee_part", Decimal("2.40")),
+        ("tax", Decimal("3.80")),
+    ),
+    "seller_fault": (("referral_fee", Decimal("3.00")), ("variable_closing_fee", Decimal("0.00"))),
+}
+
+
+class Loader:
+    """Rows for the five tables, flushed with Core executemany every CHUNK rows."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.rows: dict[Any, list[dict[str, Any]]] = {
+            Authorization: [],
+            Unit: [],
+            Outcome: [],
+            ReimbursementLineRow: [],
+            StockMovement: [],
+        }
+
+    def add(self, table: Any, row: dict[str, Any]) -> None:
+        rows = self.rows[table]
+        rows.append(row)
+        if len(rows) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        # Parents first: the foreign keys are checked as the rows go in.
+        for table, rows in self.rows.items():
+            if rows:
+                self.conn.execute(insert(table), rows)
+                rows.clear()
+
+
+def decision_times(rng: random.Random, count: int) -> Iterator[datetime]:
+    """``count`` decision times over DAYS days, in order, busier in the day than at night."""
+    start = datetime.combine(FIRST_DAY, datetime.min.time(), tzinfo=TZ).astimezone(UTC)
+    span = DAYS * 86400
+    weights = [1 if hour < 6 or hour >= 22 else 3 for hour in range(24)]
+    total = sum(weights)
+    for n in range(count):
+        # An even spread of the n-th decision over the weeks, bent towards the working hours.
+        position = (n + rng.random()) / count * span
+        day, second = divmod(position, 86400)
+        share = second / 86400 * total
+        hour = 0
+        while share >= weights[hour]:
+            share -= weights[hour]
+            hour += 1
+        yield start + timedelta(days=day, hours=hour, seconds=share / weights[hour] * 3600)
+
+
+def load(store: Store, outcomes: int, seed: int = 7) -> tuple[int, float]:
+    """Authorizations (1 to 3 units), their outcomes, lines and movements; 2 % of units left undecided."""
+    rng = random.Random(seed)
+    skus = [f"SKU-{n:05d}" for n in range(2000)]
+    # A few SKUs whose returns say the same thing again and again: the alerts to find.
+    favourite = {sku: REASONS[n % len(REASONS)] for n, sku in enumerate(skus) if n % 50 == 0}
+    started = time.perf_counter()
+    auth_id = unit_id = outcome_id = 0
+    written = 0
+    times = decision_times(rng, outcomes)
+    moment = next(times)
+    with store.engine.begin() as conn:
+        loader = Loader(conn)
+        while written < outcomes:
+            auth_id += 1
+            quantity = rng.choices((1, 2, 3), (80, 15, 5))[0]
+            sku = (
+                skus[min(int(rng.paretovariate(1.2)) - 1, len(skus) - 1)]
+                if rng.random() < 0.5
+                else rng.choice(skus)
+            )
+            reason = favourite[sku] if sku in favourite and rng.random() < 0.7 else rng.choice(REASONS)
+            currency = "USD" if auth_id % 10 == 0 else "EUR"
+            first_scan = moment - timedelta(seconds=rng.randint(20, 300))
+            loader.add(
+                Authorization,
+                {
+                    "id": auth_id,
+                    "auth_key": f"K{auth_id}",
+                    "kind": "RMA",
+                    "source": "mfn_report",
+                    "rma_id": f"D{auth_id:07d}RRMA",
+                    "order_id": f"111-{auth_id:07d}",
+                    "sku": sku,
+                    "item_name": f"Item {sku}",
+                    "quantity": quantity,
+                    "reason": reason,
+                    "currency": currency,
+                    "request_date": (moment.astimezone(TZ) - timedelta(days=rng.randint(1, 10))).date(),
+                    "arrived_at": first_scan,
+                    "imported_at": first_scan,
+                    "updated_at": first_scan,
+                },
+            )
+            inspector = rng.choice(INSPECTORS)
+            bench = f"BENCH-{INSPECTORS.index(inspector) % 20 + 1:02d}"
+            for seq in range(1, quantity + 1):
+                unit_id += 1
+                loader.add(Unit, {"id": unit_id, "authorization_id": auth_id, "seq": seq, "attempt": 0})
+                if written >= outcomes or rng.random() < 0.02:
+                    continue  # undecided: the waiting list
+                outcome_id += 1
+                written += 1
+                disposition = rng.choices(tuple(LOCATIONS), (55, 20, 25))[0]
+                recommended = disposition if rng.random() < 0.9 else rng.choice(tuple(LOCATIONS))
+                lines = LINES[disposition]
+                scanned = moment - timedelta(seconds=rng.randint(15, 240))
+                loader.add(
+                    Outcome,
+                    {
+                        "id": outcome_id,
+                        "outcome_uid": f"uid-{outcome_id}",
+                        "unit_id": unit_id,
+                        "attempt": 0,
+                        "disposition": disposition,
+                        "recommended": recommended,
+                        "restocked": disposition == "sellable",
+                        "location": LOCATIONS[disposition],
+                        "currency": currency,
+                        "reimbursement_total": sum((a for _, a in lines), Decimal("0")),
+                        "policy_name": "default",
+                        "inspector": inspector,
+                        "bench": bench,
+                        "scanned_at": scanned,
+                        "decided_at": moment,
+                        "recorded_at": moment,
+                    },
+                )
+                for component, amount in lines:
+                    loader.add(
+                        ReimbursementLineRow,
+                        {
+                            "outcome_id": outcome_id,
+                            "component": component,
+                            "amount": amount,
+                            "currency": currency,
+                        },
+                    )
+                loader.add(
+                    StockMovement,
+                    {
+                        "outcome_id": outcome_id,
+                        "sku": sku,
+                        "quantity": 1,
+                        "location": LOCATIONS[disposition],
+                        "sellable": disposition == "sellable",
+                        "moved_at": moment,
+                    },
+                )
+                moment = next(times, moment)
+        loader.flush()
+    if store.dialect == "postgresql":
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            # Explicit ids leave the sequences behind; and the planner needs fresh statistics,
+            # which autovacuum would gather by itself a little later.
+            for table in ("return_authorization", "unit", "outcome"):
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    )
+                )
+            conn.execute(text("VACUUM ANALYZE"))
+    return written, time.perf_counter() - started
+
+
+def timed(run: Callable[[], Summary], repeat: int) -> tuple[list[float], Summary]:
+    times, result = [], run()  # the first run warms the caches and is not counted
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = run()
+        times.append((time.perf_counter() - t0) * 1000)
+    return times, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", help="database URL (default: a new SQLite file)")
+    parser.add_argument("--outcomes", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each summary")
+    parser.add_argument("--keep", type=Path, help="keep the SQLite file here (and reuse it if it exists)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.keep or Path(tmp) / "summary.sqlite3"
+        reuse = args.keep is not None and args.keep.exists()
+        store = open_store(args.db or f"sqlite:///{path}")
+        with store.read() as session:
+            present = session.scalar(select(func.count()).select_from(Outcome)) or 0
+        if present and not reuse and args.db is None:
+            raise SystemExit("the database is not empty")
+        if present:
+            print(f"database: {store.name} ({present:,} outcomes already there)")
+        else:
+            written, seconds = load(store, args.outcomes)
+            print(f"database: {store.name}")
+            print(f"loaded {written:,} outcomes over {DAYS} days in {seconds:.0f} s")
+        last = FIRST_DAY + timedelta(days=DAYS - 1)
+        shift = shift_window(DEFAULT_SHIFTS[0], last, TZ)
+        windows = {
+            "shift": (shift.start, shift.end),
+            "day": day_window(last, TZ),
+            "week": week_window(last, TZ),
+        }
+        now = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=TZ)
+        print(f"now: {now.isoformat()}; {args.repeat} timed runs each")
+        for name, (start, end) in windows.items():
+            times, result = timed(lambda s=start, e=end: summarize(store, s, e, tz=TZ, now=now), args.repeat)
+            verdict = "ok" if statistics.median(times) < TARGET_MS else "SLOW"
+            print(
+                f"summary of a {name:5}: median {statistics.median(times):7.1f} ms, max {max(times):7.1f} ms "
+                f"({result.units:,} units, {result.previous.units:,} before, {len(result.alerts)} alerts, "
+                f"{result.waiting.count:,} waiting) {verdict}"
+            )
+        store.dispose()
+
+
+if __name__ == "__main__":
+    main()
