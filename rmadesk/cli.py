@@ -91,6 +91,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     p_issue.add_argument("--user", metavar="NAME", default=None, help="who approves (for the audit trail)")
 
+    p_summary = sub.add_parser(
+        "summary", parents=[common], help="shift, day or range summary for supervisors"
+    )
+    p_summary.add_argument(
+        "--shift", metavar="NAME", help="the latest window of this shift (see the shifts setting)"
+    )
+    p_summary.add_argument(
+        "--from", dest="start", metavar="T", help="start: 2026-11-26T06:00:00Z or local time"
+    )
+    p_summary.add_argument("--to", dest="end", metavar="T", help="end, same forms as --from")
+    p_summary.add_argument("--format", dest="fmt", default="text", choices=["text", "csv", "json", "pdf"])
+    p_summary.add_argument("--table", metavar="NAME", help="with --format csv: one table only")
+    p_summary.add_argument(
+        "--out", type=Path, metavar="FILE", help="write to this file (pdf: default in this folder)"
+    )
+
+    p_reconcile = sub.add_parser(
+        "reconcile",
+        parents=[common],
+        help="carrier-damaged claims against marketplace reimbursements, as CSV",
+    )
+    p_reconcile.add_argument(
+        "--days", type=int, default=30, help="claims unpaid after this many days are overdue"
+    )
+    p_reconcile.add_argument("--problems", action="store_true", help="only the rows that need attention")
+
     p_db = sub.add_parser("db", parents=[common], help="database schema commands")
     p_db.add_argument(
         "action", choices=["upgrade", "status"], help="upgrade the schema, or show its revision"
@@ -175,6 +201,46 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from rmadesk.domain.shifts import local_zone, parse_shifts
+    from rmadesk.summary_cli import run_summary_command
+
+    settings = _settings(args)
+    store = _open_store(settings)
+    try:
+        alert_share = Decimal(str(settings.alert_share))
+    except InvalidOperation:
+        raise UserError(
+            f"The alert_share setting must be a decimal such as 0.5, not {settings.alert_share!r}."
+        ) from None
+    return run_summary_command(
+        store,
+        shift=args.shift,
+        start=args.start,
+        end=args.end,
+        fmt=args.fmt,
+        out_path=args.out,
+        tz=local_zone(settings.timezone),
+        shifts=parse_shifts(list(settings.shifts)),
+        site=settings.site or settings.bench,
+        table=args.table,
+        alert_share=alert_share,
+        alert_min_count=settings.alert_min_count,
+        waiting_hours=settings.waiting_hours,
+        waiting_within_days=settings.waiting_days or None,
+    )
+
+
+def _cmd_reconcile(args: argparse.Namespace) -> int:
+    from rmadesk.services.reconcile import write_reconciliation_csv
+
+    store = _open_store(_settings(args))
+    write_reconciliation_csv(store, sys.stdout, days=args.days, only_problems=args.problems)
+    return 0
+
+
 def _cmd_db(args: argparse.Namespace) -> int:
     from rmadesk.store.engine import resolve_database_url
     from rmadesk.store.schema import current_revision, ensure_schema, head_revision
@@ -209,6 +275,8 @@ COMMANDS = {
     "export": _cmd_export,
     "demo": _cmd_demo,
     "issue": _cmd_issue,
+    "summary": _cmd_summary,
+    "reconcile": _cmd_reconcile,
     "db": _cmd_db,
     "policy": _cmd_policy,
 }

@@ -40,6 +40,10 @@ class Settings:
         label_folder: the folder of unit label files.
         label_size: the unit label's size.
         site: the site's name on reports.
+        claim_minutes: how long a bench's claim on an open unit lasts without being renewed.
+        timezone, shifts: the site's time zone and shift windows for summaries.
+        alert_share, alert_min_count: when one reason repeated on a SKU raises an alert.
+        waiting_hours, waiting_days: which undecided returns count as waiting.
     """
 
     database_url: str = field(default="", metadata={"doc": "Database URL (SQLite file or PostgreSQL)"})
@@ -59,6 +63,22 @@ class Settings:
     )
     label_size: str = field(default="4x2", metadata={"doc": "Unit label size: 4x2 or 2.25x1.25 (inches)"})
     site: str = field(default="", metadata={"doc": "Site name on reports"})
+    claim_minutes: int = field(default=15, metadata={"doc": "How long a bench holds a unit it opened"})
+    timezone: str = field(
+        default="", metadata={"doc": "IANA time zone of the site (default: this computer's)"}
+    )
+    shifts: tuple[str, ...] = field(
+        default=("early=06:00-14:00", "late=14:00-22:00", "night=22:00-06:00"),
+        metadata={"doc": "Shift windows in local time, NAME=HH:MM-HH:MM (a shift may cross midnight)"},
+    )
+    alert_share: str = field(default="0.5", metadata={"doc": "Share of one reason that raises a SKU alert"})
+    alert_min_count: int = field(default=5, metadata={"doc": "Returns of a SKU needed before it can alert"})
+    waiting_hours: int = field(
+        default=24, metadata={"doc": "Requested longer ago than this and undecided: waiting"}
+    )
+    waiting_days: int = field(
+        default=0, metadata={"doc": "Only count waiting returns requested within N days (0: all)"}
+    )
 
     def location_for(self, disposition: Disposition) -> str:
         return {
@@ -81,7 +101,7 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
         for key, value in data.items():
             if key not in known:
                 raise UserError(f"The settings file {path} has an unknown setting '{key}'.")
-            values[key] = value
+            values[key] = tuple(value) if isinstance(value, list) else value
     settings = Settings(**values)
     clean = {k: v for k, v in overrides.items() if v is not None}
     return replace(settings, **clean) if clean else settings

@@ -135,9 +135,9 @@ def find_shift(shifts: Sequence[Shift], name: str) -> Shift:
 
 
 def _local_instant(day: date, clock: time, tz: tzinfo) -> datetime:
-    # fold=0: a wall time that happens twice (clocks going back) means its first occurrence,
-    # and one that never happens (clocks going forward) maps to the instant the gap ends at,
-    # so a shift that ends at a wall time and the next one that starts there stay contiguous.
+    # fold=0: a wall time that happens twice (clocks going back) means its first occurrence, and
+    # one the clocks skip is read with the offset before the change (02:30 CET is 03:30 CEST).
+    # Either way a shift that ends at a wall time and the next one that starts there still meet.
     return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
 
 

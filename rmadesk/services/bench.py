@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -51,11 +51,15 @@ class Recorded:
         outcome: the outcome written (or found, when the same decision was already written).
         authorization: the authorization after the write; its next undecided unit comes next.
         already_written: the same outcome id was written before (a retry); nothing was doubled.
+        next_unit_id: the next unit, claimed for this bench when asked (claim_next).
+        next_unit_message: why no next unit could be claimed (open on another bench).
     """
 
     outcome: OutcomeView
     authorization: AuthorizationView
     already_written: bool = False
+    next_unit_id: int | None = None
+    next_unit_message: str | None = None
 
 
 MAX_CANDIDATES = 30
@@ -88,6 +92,19 @@ class Found:
     authorization: AuthorizationView | None = None
     unit_id: int | None = None
     candidates: tuple[Candidate, ...] = ()
+
+
+class UnitClaimed(UserError):
+    """Another bench holds the unit: its inspection is open there."""
+
+
+def _held_elsewhere(unit: Unit, bench: str, who: str, now: datetime) -> bool:
+    return (
+        unit.claimed_by_bench is not None
+        and unit.claim_expires_at is not None
+        and unit.claim_expires_at > now
+        and (unit.claimed_by_bench, unit.claimed_by) != (bench, who)
+    )
 
 
 def _load_authorization(session: Session, auth_id: int) -> Authorization:
@@ -197,6 +214,101 @@ class BenchService:
             for r in rows
         )
 
+    def open(self, code: str, *, who: str, bench: str) -> Found:
+        """Find what a scan names and claim the unit to inspect, so no other bench decides it too."""
+        found = self.find(code)
+        if found.authorization is None or found.authorization.all_decided:
+            return found
+        return self.open_authorization(
+            found.authorization.auth_id, who=who, bench=bench, prefer_unit=found.unit_id
+        )
+
+    def open_authorization(
+        self, auth_id: int, *, who: str, bench: str, prefer_unit: int | None = None
+    ) -> Found:
+        """An authorization with the unit this bench has just claimed (or its outcomes, when decided)."""
+        unit_id = self.claim(auth_id, who=who, bench=bench, prefer_unit=prefer_unit)
+        return Found(
+            code="", authorization=self.refresh(auth_id), unit_id=unit_id if unit_id else prefer_unit
+        )
+
+    def claim(self, auth_id: int, *, who: str, bench: str, prefer_unit: int | None = None) -> int | None:
+        """Claim an undecided unit of the authorization for this bench (a lease that expires).
+
+        The preferred unit (an LPN's) is tried first, then the others in order. Returns the unit
+        claimed, None when the preferred unit is already decided; raises UnitClaimed naming the
+        bench and person when every undecided unit is open elsewhere.
+        """
+        with self.store.unit_of_work() as session:
+            return self._claim_in(session, auth_id, who, bench, prefer_unit)
+
+    def _claim_in(
+        self, session: Session, auth_id: int, who: str, bench: str, prefer_unit: int | None
+    ) -> int | None:
+        auth = _load_authorization(session, auth_id)
+        units = list(auth.units)
+        if prefer_unit is not None:
+            preferred = next((u for u in units if u.id == prefer_unit), None)
+            if preferred is not None and current_outcome(preferred) is not None:
+                return None
+            units.sort(key=lambda u: u.id != prefer_unit)
+        now = utcnow()
+        expires = now + timedelta(minutes=self.settings.claim_minutes)
+        held: Unit | None = None
+        for unit in units:
+            if current_outcome(unit) is not None:
+                continue
+            savepoint = session.begin_nested()
+            taken = session.execute(
+                update(Unit)
+                .where(
+                    Unit.id == unit.id,
+                    Unit.attempt == unit.attempt,
+                    or_(
+                        Unit.claimed_by_bench.is_(None),
+                        Unit.claim_expires_at < now,
+                        and_(Unit.claimed_by_bench == bench, Unit.claimed_by == who),
+                    ),
+                )
+                .values(claimed_by_bench=bench, claimed_by=who, claim_expires_at=expires)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            # Another bench may have decided the unit while this statement waited for its lock:
+            # a fresh look (a new snapshot on PostgreSQL) tells.
+            decided_meanwhile = taken and session.scalar(
+                select(func.count())
+                .select_from(Outcome)
+                .where(Outcome.unit_id == unit.id, Outcome.attempt == unit.attempt)
+            )
+            if taken and not decided_meanwhile:
+                savepoint.commit()
+                return unit.id
+            savepoint.rollback()
+            held = held or unit
+        if held is None:
+            return None
+        session.refresh(held)
+        raise self._claimed_elsewhere(auth, held)
+
+    def release(self, unit_id: int, *, who: str, bench: str) -> None:
+        """Give up this bench's claim on a unit (cancelled, or the bench closes)."""
+        with self.store.unit_of_work() as session:
+            session.execute(
+                update(Unit)
+                .where(Unit.id == unit_id, Unit.claimed_by_bench == bench, Unit.claimed_by == who)
+                .values(claimed_by_bench=None, claimed_by=None, claim_expires_at=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    @staticmethod
+    def _claimed_elsewhere(auth: Authorization, unit: Unit) -> UnitClaimed:
+        until = unit.claim_expires_at.astimezone().strftime("%H:%M") if unit.claim_expires_at else "?"
+        return UnitClaimed(
+            f"{auth.rma_id or auth.merchant_rma_id or auth.order_id}: unit {unit.seq} of {auth.quantity} "
+            f"is open on bench {unit.claimed_by_bench} ({unit.claimed_by}). "
+            f"Finish it there, or wait until {until} when the claim runs out."
+        )
+
     def refresh(self, auth_id: int) -> AuthorizationView:
         with self.store.read() as session:
             return authorization_view(_load_authorization(session, auth_id))
@@ -221,19 +333,19 @@ class BenchService:
             reimbursement=reimbursement,
         )
 
-    def record(self, decision: Decision) -> Recorded:
+    def record(self, decision: Decision, *, claim_next: bool = False) -> Recorded:
         """Write the outcome, its stock movement, its reimbursement lines and an audit entry at once.
 
         Writing a decision whose outcome id is already in the database returns that outcome
         (a retry); a unit decided by anyone else raises NothingToDecide.
         """
         try:
-            return self._record(decision)
+            return self._record(decision, claim_next)
         except IntegrityError:
             # Another bench (or an earlier try of this one) won the race for this unit.
             return self._after_conflict(decision)
 
-    def _record(self, decision: Decision) -> Recorded:
+    def _record(self, decision: Decision, claim_next: bool) -> Recorded:
         with self.store.unit_of_work() as session:
             existing = session.scalar(select(Outcome).where(Outcome.outcome_uid == decision.outcome_uid))
             if existing is not None:
@@ -249,9 +361,11 @@ class BenchService:
             done = current_outcome(unit)
             if done is not None:
                 raise self._already_decided(auth, unit, done)
+            now = utcnow()
+            if _held_elsewhere(unit, decision.bench, decision.inspector, now):
+                raise self._claimed_elsewhere(auth, unit)
             auth_view = authorization_view(auth)
             preview = self.preview(auth_view, decision.disposition)
-            now = utcnow()
             outcome = Outcome(
                 outcome_uid=decision.outcome_uid,
                 unit_id=unit.id,
@@ -313,8 +427,23 @@ class BenchService:
                 )
             )
             session.flush()
+            next_unit_id = None
+            if claim_next:
+                try:
+                    next_unit_id = self._claim_in(session, auth.id, decision.inspector, decision.bench, None)
+                except UnitClaimed as exc:
+                    next_claim_message = exc.message
+                else:
+                    next_claim_message = None
+            else:
+                next_claim_message = None
             fresh = _load_authorization(session, auth.id)
-            return Recorded(outcome_view(outcome), authorization_view(fresh))
+            return Recorded(
+                outcome_view(outcome),
+                authorization_view(fresh),
+                next_unit_id=next_unit_id,
+                next_unit_message=next_claim_message,
+            )
 
     def _after_conflict(self, decision: Decision) -> Recorded:
         with self.store.read() as session:

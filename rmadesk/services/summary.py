@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import (
@@ -25,21 +22,16 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
+    tuple_,
+    union_all,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.types import BigInteger, Float
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
-from rmadesk.domain.shifts import (
-    Shift,
-    current_shift,
-    find_shift,
-    latest_shift_window,
-    parse_moment,
-    previous_shift_window,
-    zone_name,
-)
+from rmadesk.domain.shifts import zone_name
 from rmadesk.store.models import (
     DISPOSITIONS,
     Authorization,
@@ -54,6 +46,7 @@ from rmadesk.store.uow import Store
 BUCKET_SECONDS = 900  # every time zone's offset is a whole number of quarter hours
 MAX_FILLED_HOURS = 31 * 24  # beyond a month, the hours table lists only hours with decisions
 OLDEST_WAITING = 10
+MAX_UNION_ARMS = 200
 TOP_SKUS = 20
 TOP_REASONS = 5
 NO_REASON = "(no reason given)"
@@ -153,12 +146,13 @@ class WaitingAuthorization:
 
 @dataclass(frozen=True)
 class Waiting:
-    """Authorizations requested before ``requested_on_or_before`` (local midnight + the limit is past)
-    with at least one unit undecided, as of ``as_of``."""
+    """Authorizations requested on or before ``requested_on_or_before`` (its local midnight plus the
+    limit is past) and, unless None, on or after ``requested_since``, with a unit undecided at ``as_of``."""
 
     count: int
     undecided_units: int
     requested_on_or_before: date
+    requested_since: date | None
     as_of: datetime
     oldest: tuple[WaitingAuthorization, ...]
 
@@ -223,6 +217,7 @@ class Delta:
     figure: str
     current: Decimal | None
     previous: Decimal | None
+    is_money: bool = False
 
     @property
     def change(self) -> Decimal | None:
@@ -327,55 +322,87 @@ def _bytewise(dialect: str, column: Any) -> Any:
     return column.collate("C") if dialect == "postgresql" else column
 
 
-def _current_in(start: datetime, end: datetime) -> ColumnElement[bool]:
-    """Current outcomes (the unit's attempt; reversed ones are not) decided in [start, end)."""
+def _current_in(dialect: str, start: datetime, end: datetime) -> ColumnElement[bool]:
+    """Current outcomes (of the unit's attempt; reversed ones are not) decided in [start, end).
+
+    "Current" is written without joining each outcome to its unit: a unit whose attempt is still 0
+    (nearly all) has its attempt-0 outcome current, so only the few units that moved on are looked
+    at, through the partial index of migration 0004 (its WHERE must read as written here).
+    SQLite reads that small set once into a list (IN); PostgreSQL plans NOT EXISTS as an anti-join
+    and estimates its rows right, where NOT IN would halve its estimate and mislead its planner.
+    """
+    zero = literal_column("0")
+    moved = Unit.__table__.alias("moved")
+    window = and_(Outcome.decided_at >= start, Outcome.decided_at < end)
+    if dialect == "sqlite":
+        moved_on = select(moved.c.id).where(moved.c.attempt != zero)
+        redone = select(moved.c.id, moved.c.attempt).where(moved.c.attempt != zero)
+        return and_(
+            window,
+            or_(
+                and_(Outcome.attempt == zero, Outcome.unit_id.not_in(moved_on)),
+                and_(Outcome.attempt != zero, tuple_(Outcome.unit_id, Outcome.attempt).in_(redone)),
+            ),
+        )
+    same_unit = and_(moved.c.attempt != zero, moved.c.id == Outcome.unit_id)
     return and_(
-        Outcome.decided_at >= start,
-        Outcome.decided_at < end,
-        Unit.id == Outcome.unit_id,
-        Unit.attempt == Outcome.attempt,
+        window,
+        ~exists().where(same_unit, moved.c.attempt != Outcome.attempt),
+        or_(Outcome.attempt == zero, exists().where(same_unit, moved.c.attempt == Outcome.attempt)),
     )
 
 
 def _outcomes(*columns: Any) -> Select[Any]:
-    return select(*columns).select_from(Outcome).join(Unit, Unit.id == Outcome.unit_id)
+    return select(*columns).select_from(Outcome)
 
 
-def _medians(
-    session: Session,
-    value: ColumnElement[Any],
-    where: ColumnElement[bool],
-    group: Any = None,
-    *,
-    joins: Any = (),
-) -> dict[Any, DurationStats]:
-    """Median, mean and count of ``value`` (nulls left out) per ``group``, all in one SQL statement.
+def _median(
+    session: Session, value: ColumnElement[Any], where: ColumnElement[bool], count: int, *, joins: Any = ()
+) -> float | None:
+    """The median of ``value`` over the ``count`` rows where it is not null.
 
-    The median is the middle row, or the mean of the two middle rows, by ROW_NUMBER() over the
-    values in order: the same arithmetic on SQLite (no percentile functions) and PostgreSQL.
+    The middle row, or the mean of the two middle rows, read with ORDER BY ... OFFSET: the same
+    arithmetic on SQLite (which has no percentile function) and PostgreSQL, and one sort.
     """
-    partition = [group] if group is not None else None
-    key = group if group is not None else literal(0)
-    inner_stmt = _outcomes(
-        key.label("g"),
-        value.label("v"),
-        func.row_number().over(partition_by=partition, order_by=value).label("rn"),
-        func.count().over(partition_by=partition).label("n"),
-        func.avg(value).over(partition_by=partition).label("mean"),
-    )
+    if count <= 0:
+        return None
+    stmt = _outcomes(value)
     for target, on in joins:
-        inner_stmt = inner_stmt.join(target, on)
-    inner = inner_stmt.where(where, value.is_not(None)).subquery()
-    middle = or_(inner.c.rn == (inner.c.n + 1) // 2, inner.c.rn == (inner.c.n + 2) // 2)
-    rows = session.execute(
-        select(inner.c.g, func.avg(inner.c.v), func.max(inner.c.mean), func.max(inner.c.n))
-        .where(middle)
-        .group_by(inner.c.g)
-    ).all()
-    return {
-        (row[0] if group is not None else None): DurationStats(int(row[3]), float(row[1]), float(row[2]))
-        for row in rows
-    }
+        stmt = stmt.join(target, on)
+    stmt = stmt.where(where, value.is_not(None)).order_by(value).offset((count - 1) // 2).limit(2 - count % 2)
+    middle = [float(v) for v in session.scalars(stmt)]
+    return sum(middle) / len(middle) if middle else None
+
+
+def _inspector_medians(
+    session: Session, value: ColumnElement[Any], where: ColumnElement[bool], counts: Mapping[str, int]
+) -> dict[str, float]:
+    """The median of ``value`` per inspector, given each one's count of non-null values.
+
+    One arm per inspector, each ORDER BY ... OFFSET over that inspector's decisions only, read from
+    the covering (inspector, decided_at, ...) index of migration 0004, all joined with UNION ALL:
+    many small sorts instead of one big one, and only the middle rows leave the database.
+    """
+    arms = []
+    for name, count in sorted(counts.items()):
+        if count <= 0:
+            continue
+        middle = (
+            _outcomes(value.label("v"))
+            .where(Outcome.inspector == name, where, value.is_not(None))
+            .order_by(value)
+            .offset((count - 1) // 2)
+            .limit(2 - count % 2)
+            .subquery()
+        )
+        arms.append(select(literal(name).label("g"), func.avg(middle.c.v).label("m")))
+    medians: dict[str, float] = {}
+    # SQLite joins at most 500 SELECTs in one compound statement.
+    for first in range(0, len(arms), MAX_UNION_ARMS):
+        for name, median in session.execute(union_all(*arms[first : first + MAX_UNION_ARMS])):
+            if median is not None:
+                medians[name] = float(median)
+    return medians
 
 
 # ----------------------------------------------------------------------------------------------
@@ -406,10 +433,17 @@ class _Groups:
     by_bench: dict[str, dict[str, int]] = field(default_factory=dict)
     overrides: int = 0
     restocked: int = 0
+    timed: int = 0
+    seconds: float = 0.0
     money: dict[str, Decimal] = field(default_factory=dict)
 
 
-def _base_groups(session: Session, start: datetime, end: datetime) -> _Groups:
+def _seconds_per_unit(dialect: str) -> ColumnElement[float]:
+    return _seconds_between(dialect, Outcome.decided_at, Outcome.scanned_at)
+
+
+def _base_groups(session: Session, dialect: str, start: datetime, end: datetime) -> _Groups:
+    """One GROUP BY inspector, bench, disposition, currency with every count and sum the figures need."""
     override = case(
         (and_(Outcome.recommended.is_not(None), Outcome.recommended != Outcome.disposition), 1), else_=0
     )
@@ -422,35 +456,50 @@ def _base_groups(session: Session, start: datetime, end: datetime) -> _Groups:
         func.sum(override),
         func.sum(case((Outcome.restocked.is_(True), 1), else_=0)),
         func.sum(Outcome.reimbursement_total, type_=Money()),
+        func.count(Outcome.scanned_at),
+        func.sum(_seconds_per_unit(dialect)),
         func.min(func.coalesce(Outcome.scanned_at, Outcome.decided_at), type_=Outcome.decided_at.type),
         func.max(Outcome.decided_at, type_=Outcome.decided_at.type),
-    ).where(_current_in(start, end))
+    ).where(_current_in(dialect, start, end))
     stmt = stmt.group_by(Outcome.inspector, Outcome.bench, Outcome.disposition, Outcome.currency)
     groups = _Groups()
-    for (
-        inspector,
-        bench,
-        disposition,
-        currency,
-        n,
-        overrides,
-        restocked,
-        money,
-        first,
-        last,
-    ) in session.execute(stmt):
+    for row in session.execute(stmt):
+        (
+            inspector,
+            bench,
+            disposition,
+            currency,
+            n,
+            overrides,
+            restocked,
+            money,
+            timed,
+            seconds,
+            first,
+            last,
+        ) = row
         groups.units += n
         groups.by_disposition[disposition] += n
         groups.overrides += int(overrides or 0)
         groups.restocked += int(restocked or 0)
+        groups.timed += int(timed)
+        groups.seconds += float(seconds or 0)
         groups.money[currency] = groups.money.get(currency, Decimal("0")) + (money or Decimal("0"))
         person = groups.by_inspector.setdefault(
             inspector,
-            {"units": 0, "disp": _empty_dispositions(), "overrides": 0, "first": first, "last": last},
+            {
+                "units": 0,
+                "disp": _empty_dispositions(),
+                "overrides": 0,
+                "timed": 0,
+                "first": first,
+                "last": last,
+            },
         )
         person["units"] += n
         person["disp"][disposition] += n
         person["overrides"] += int(overrides or 0)
+        person["timed"] += int(timed)
         person["first"] = min(person["first"], first)
         person["last"] = max(person["last"], last)
         bench_row = groups.by_bench.setdefault(bench, _empty_dispositions())
@@ -459,40 +508,37 @@ def _base_groups(session: Session, start: datetime, end: datetime) -> _Groups:
 
 
 def _arrival_hours(session: Session, dialect: str, start: datetime, end: datetime) -> DurationStats:
-    """Arrival (arrived_at, else the authorization's first scan) to decision, in hours."""
-    first_unit, first_outcome = Unit.__table__.alias("fu"), Outcome.__table__.alias("fo")
-    first_scan = (
-        select(func.min(first_outcome.c.scanned_at))
-        .select_from(first_outcome.join(first_unit, first_unit.c.id == first_outcome.c.unit_id))
-        .where(first_unit.c.authorization_id == Authorization.id)
-        .scalar_subquery()
+    """Arrival to decision, in hours, per unit decided in the window.
+
+    Arrival is the authorization's arrived_at (the bench sets it to the scan of its first decision),
+    else the scan of the unit itself: the same instant wherever the bench wrote it, and a fallback
+    that keeps the statement a plain join (a correlated look-up for the authorization's first scan
+    made PostgreSQL's planner hash the whole authorization table for a single shift).
+    """
+    seconds = _seconds_between(
+        dialect, Outcome.decided_at, func.coalesce(Authorization.arrived_at, Outcome.scanned_at)
     )
-    arrival = func.coalesce(Authorization.arrived_at, first_scan)
-    seconds = _seconds_between(dialect, Outcome.decided_at, arrival)
-    stats = _medians(
-        session,
-        seconds,
-        _current_in(start, end),
-        joins=[(Authorization, Authorization.id == Unit.authorization_id)],
-    ).get(None)
-    if stats is None:
-        return DurationStats(0, None, None)
-    return DurationStats(stats.count, _round(stats.median, 3600), _round(stats.average, 3600))
+    joins = [(Unit, Unit.id == Outcome.unit_id), (Authorization, Authorization.id == Unit.authorization_id)]
+    where = _current_in(dialect, start, end)
+    stmt = _outcomes(func.count(seconds), func.avg(seconds))
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    count, average = session.execute(stmt.where(where)).one()
+    median = _median(session, seconds, where, int(count), joins=joins)
+    return DurationStats(int(count), _round(median, 3600), _round(average, 3600))
 
 
-def _round(seconds: float | None, per: int = 1, places: int = 3) -> float | None:
-    return None if seconds is None else round(seconds / per, places)
+def _round(seconds: float | Decimal | None, per: int = 1, places: int = 3) -> float | None:
+    return None if seconds is None else round(float(seconds) / per, places)
 
 
 def _window_figures(
     session: Session, dialect: str, start: datetime, end: datetime, now: datetime
 ) -> tuple[WindowFigures, _Groups]:
-    groups = _base_groups(session, start, end)
+    groups = _base_groups(session, dialect, start, end)
     hours = _hours(start, min(max(now, start), end))
-    seconds = _medians(
-        session, _seconds_between(dialect, Outcome.decided_at, Outcome.scanned_at), _current_in(start, end)
-    )
-    per_unit = seconds.get(None, DurationStats(0, None, None))
+    median = _median(session, _seconds_per_unit(dialect), _current_in(dialect, start, end), groups.timed)
+    average = groups.seconds / groups.timed if groups.timed else None
     figures = WindowFigures(
         start=start,
         end=end,
@@ -500,7 +546,7 @@ def _window_figures(
         units=groups.units,
         by_disposition=dict(groups.by_disposition),
         units_per_hour=_ratio(groups.units, hours, _RATE),
-        seconds_per_unit=DurationStats(per_unit.count, _round(per_unit.median), _round(per_unit.average)),
+        seconds_per_unit=DurationStats(groups.timed, _round(median), _round(average)),
         overrides=groups.overrides,
         override_share=_ratio(groups.overrides, groups.units),
         restocked_units=groups.restocked,
@@ -524,7 +570,7 @@ def _by_hour(
     are added up into the local hour they belong to, so no zone arithmetic runs in SQL."""
     bucket = _bucket(dialect, Outcome.decided_at)
     rows = session.execute(
-        _outcomes(bucket, func.count()).where(_current_in(start, end)).group_by(bucket)
+        _outcomes(bucket, func.count()).where(_current_in(dialect, start, end)).group_by(bucket)
     ).all()
     hours: dict[datetime, int] = {}
     if end - start <= timedelta(hours=MAX_FILLED_HOURS):
@@ -546,11 +592,11 @@ def _by_hour(
 def _inspectors(
     session: Session, dialect: str, start: datetime, end: datetime, groups: _Groups, hours: Decimal
 ) -> tuple[InspectorFigures, ...]:
-    medians = _medians(
+    medians = _inspector_medians(
         session,
-        _seconds_between(dialect, Outcome.decided_at, Outcome.scanned_at),
-        _current_in(start, end),
-        Outcome.inspector,
+        _seconds_per_unit(dialect),
+        _current_in(dialect, start, end),
+        {name: person["timed"] for name, person in groups.by_inspector.items()},
     )
     result = []
     for name, person in groups.by_inspector.items():
@@ -564,7 +610,7 @@ def _inspectors(
                 units_per_hour=_ratio(person["units"], hours, _RATE),
                 active_hours=active.quantize(Decimal("0.01"), ROUND_HALF_UP) if active > 0 else None,
                 units_per_active_hour=_ratio(person["units"], active, _RATE) if active > 0 else None,
-                median_seconds=_round(median.median) if median else None,
+                median_seconds=_round(median),
                 overrides=person["overrides"],
                 override_share=_ratio(person["overrides"], person["units"]),
             )
@@ -572,24 +618,24 @@ def _inspectors(
     return tuple(sorted(result, key=lambda i: (-i.units, i.inspector)))
 
 
-def _components(session: Session, start: datetime, end: datetime) -> tuple[ComponentTotal, ...]:
+def _components(session: Session, dialect: str, start: datetime, end: datetime) -> tuple[ComponentTotal, ...]:
     line = ReimbursementLineRow
     stmt = (
         _outcomes(line.component, line.currency, func.sum(line.amount, type_=Money()))
         .join(line, line.outcome_id == Outcome.id)
-        .where(_current_in(start, end))
+        .where(_current_in(dialect, start, end))
         .group_by(line.component, line.currency)
         .order_by(line.currency, line.component)
     )
     return tuple(ComponentTotal(c, cur, amount) for c, cur, amount in session.execute(stmt))
 
 
-def _restocked(session: Session, start: datetime, end: datetime) -> tuple[RestockCount, ...]:
+def _restocked(session: Session, dialect: str, start: datetime, end: datetime) -> tuple[RestockCount, ...]:
     move = StockMovement
     stmt = (
         _outcomes(move.sku, move.location, func.sum(move.quantity))
         .join(move, move.outcome_id == Outcome.id)
-        .where(_current_in(start, end), Outcome.restocked.is_(True), move.sellable.is_(True))
+        .where(_current_in(dialect, start, end), Outcome.restocked.is_(True), move.sellable.is_(True))
         .group_by(move.sku, move.location)
     )
     rows = [RestockCount(sku, location, int(n)) for sku, location, n in session.execute(stmt)]
@@ -605,10 +651,34 @@ def waiting_cutoff(now: datetime, tz: tzinfo, waiting_hours: int) -> date:
     return day
 
 
-def _waiting(session: Session, now: datetime, tz: tzinfo, waiting_hours: int) -> Waiting:
+def _waiting(
+    session: Session, dialect: str, now: datetime, tz: tzinfo, waiting_hours: int, within_days: int | None
+) -> Waiting:
+    """Authorizations requested on or before the cutoff (and, given ``within_days``, not before that
+    many days ago) with units undecided.
+
+    Without a horizon the undecided units are found first, in one pass over all units (an anti-join
+    on the outcome's unique (unit_id, attempt) index), and only their authorizations are read: the
+    cost grows with the database. With one, the authorizations of those days are read through the
+    request_date index of migration 0003 and only their units are checked.
+    """
     cutoff = waiting_cutoff(now, tz, waiting_hours)
+    since = (now.astimezone(tz) - timedelta(days=within_days)).date() if within_days is not None else None
     decided = exists().where(Outcome.unit_id == Unit.id, Outcome.attempt == Unit.attempt)
-    undecided = func.count(Unit.id)
+    undecided: Any = select(Unit.authorization_id.label("auth_id")).where(~decided)
+    if since is not None:
+        undecided = undecided.join(Authorization, Authorization.id == Unit.authorization_id).where(
+            Authorization.request_date >= since, Authorization.request_date <= cutoff
+        )
+    if dialect == "sqlite" and since is None:
+        # Materialized, so that SQLite reads the units in table order (one sequential pass probing
+        # the outcome index) instead of through the (authorization_id, seq) index to spare a sort.
+        undecided = undecided.cte("undecided").prefix_with("MATERIALIZED")
+    else:
+        undecided = undecided.subquery("undecided")
+    open_units = (
+        select(undecided.c.auth_id, func.count().label("undecided")).group_by(undecided.c.auth_id).subquery()
+    )
     stmt = (
         select(
             Authorization.id,
@@ -618,13 +688,12 @@ def _waiting(session: Session, now: datetime, tz: tzinfo, waiting_hours: int) ->
             Authorization.sku,
             Authorization.request_date,
             Authorization.quantity,
-            undecided,
+            open_units.c.undecided,
             func.count().over().label("auths"),
-            func.sum(undecided).over().label("units"),
+            func.sum(open_units.c.undecided).over().label("units"),
         )
-        .join(Unit, Unit.authorization_id == Authorization.id)
-        .where(Authorization.request_date <= cutoff, ~decided)
-        .group_by(Authorization.id)
+        .join(open_units, open_units.c.auth_id == Authorization.id)
+        .where(Authorization.request_date <= cutoff)
         .order_by(Authorization.request_date, Authorization.id)
         .limit(OLDEST_WAITING)
     )
@@ -643,7 +712,7 @@ def _waiting(session: Session, now: datetime, tz: tzinfo, waiting_hours: int) ->
     )
     count = int(rows[0].auths) if rows else 0
     units = int(rows[0].units) if rows else 0
-    return Waiting(count, units, cutoff, now, oldest)
+    return Waiting(count, units, cutoff, since, now, oldest)
 
 
 def _share_fraction(share: Decimal) -> tuple[int, int]:
@@ -678,8 +747,9 @@ def _reasons(
             func.sum(n).over(partition_by=sku, order_by=ordered, rows=(None, 0)).label("cum"),
             func.row_number().over(partition_by=sku, order_by=ordered).label("rn"),
         )
+        .join(Unit, Unit.id == Outcome.unit_id)
         .join(Authorization, Authorization.id == Unit.authorization_id)
-        .where(_current_in(start, end))
+        .where(_current_in(dialect, start, end))
         .group_by(Authorization.sku, reason_or_blank)
         .subquery()
     )
@@ -726,7 +796,11 @@ def _deltas(current: WindowFigures, previous: WindowFigures) -> tuple[Delta, ...
     rows = [
         Delta("units", dec(current.units), dec(previous.units)),
         *(
-            Delta(f"units {d}", dec(current.by_disposition[d]), dec(previous.by_disposition[d]))
+            Delta(
+                f"units {d.replace('_', '-')}",
+                dec(current.by_disposition[d]),
+                dec(previous.by_disposition[d]),
+            )
             for d in DISPOSITIONS
         ),
         Delta("units per hour", current.units_per_hour, previous.units_per_hour),
@@ -750,6 +824,7 @@ def _deltas(current: WindowFigures, previous: WindowFigures) -> tuple[Delta, ...
                 f"reimbursement {currency}",
                 current.reimbursement_total.get(currency, Decimal("0")),
                 previous.reimbursement_total.get(currency, Decimal("0")),
+                is_money=True,
             )
         )
     return tuple(rows)
@@ -764,6 +839,7 @@ def summarize(
     alert_share: Decimal = Decimal("0.5"),
     alert_min_count: int = 5,
     waiting_hours: int = 24,
+    waiting_within_days: int | None = None,
     now: datetime | None = None,
     label: str = "",
     previous: tuple[datetime, datetime] | None = None,
@@ -776,7 +852,8 @@ def summarize(
     ``previous`` is the window compared against (default: the same length right before ``start``;
     a caller passes the previous shift or last week, whose lengths differ when the clocks change).
     ``now`` (default: the present) bounds the elapsed hours of a running window and dates the
-    waiting list.
+    waiting list; ``waiting_within_days`` leaves out authorizations requested longer ago than that
+    (returns that never came), and keeps that figure's cost from growing with the database.
     """
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("start and end must be timezone-aware")
@@ -789,15 +866,21 @@ def summarize(
     prev_start, prev_end = previous or (start - (end - start), start)
     dialect = store.dialect
     with store.read() as session:
+        if dialect == "postgresql":
+            # For this transaction only: compiling these one-off statements to machine code (JIT)
+            # costs more than it saves, and the default page costs are those of spinning disks,
+            # which steer the planner to full scans where an index finds a shift's rows at once.
+            session.execute(text("SET LOCAL jit = off"))
+            session.execute(text("SET LOCAL random_page_cost = 1.1"))
         current, groups = _window_figures(session, dialect, start, end, now)
         before, _ = _window_figures(
             session, dialect, prev_start.astimezone(UTC), prev_end.astimezone(UTC), now
         )
         by_hour, of_day = _by_hour(session, dialect, start, end, tz)
         inspectors = _inspectors(session, dialect, start, end, groups, current.hours)
-        components = _components(session, start, end)
-        restocked = _restocked(session, start, end)
-        waiting = _waiting(session, now, tz, waiting_hours)
+        components = _components(session, dialect, start, end)
+        restocked = _restocked(session, dialect, start, end)
+        waiting = _waiting(session, dialect, now, tz, waiting_hours, waiting_within_days)
         skus_returned, returns, reasons, alerts = _reasons(
             session, dialect, start, end, alert_share, alert_min_count, top_skus, top_reasons
         )
@@ -808,7 +891,7 @@ def summarize(
         )
     )
     return Summary(
-        label=label or _range_label(start, end, tz),
+        label=label or range_label(start, end, tz),
         start=start,
         end=end,
         tz_name=zone_name(tz),
@@ -828,7 +911,7 @@ def summarize(
         alerts=alerts,
         alert_share=alert_share,
         alert_min_count=alert_min_count,
-        previous_label=previous_label or _range_label(prev_start, prev_end, tz),
+        previous_label=previous_label or range_label(prev_start, prev_end, tz),
         previous=before,
         tz=tz,
     )
@@ -846,7 +929,7 @@ def _local(moment: datetime, tz: tzinfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
-def _range_label(start: datetime, end: datetime, tz: tzinfo) -> str:
+def range_label(start: datetime, end: datetime, tz: tzinfo) -> str:
     a, b = start.astimezone(tz), end.astimezone(tz)
     return f"{a:%Y-%m-%d %H:%M} to {b:%Y-%m-%d %H:%M}"
 
@@ -875,6 +958,12 @@ def _json_num(value: Decimal | float | int | None) -> float | int | None:
             else float(value)
         )
     return value
+
+
+def _delta_json(delta: Delta, value: Decimal | None) -> str | float | int | None:
+    if value is None:
+        return None
+    return money_text(value) if delta.is_money else _json_num(value)
 
 
 def _duration_json(stats: DurationStats) -> dict[str, Any]:
@@ -967,6 +1056,9 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
             "count": summary.waiting.count,
             "undecided_units": summary.waiting.undecided_units,
             "requested_on_or_before": summary.waiting.requested_on_or_before.isoformat(),
+            "requested_since": (
+                summary.waiting.requested_since.isoformat() if summary.waiting.requested_since else None
+            ),
             "as_of": _iso(summary.waiting.as_of),
             "oldest": [
                 {
@@ -1018,9 +1110,9 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
             "previous": _figures_json(summary.previous),
             "deltas": {
                 d.figure: {
-                    "current": _json_num(d.current),
-                    "previous": _json_num(d.previous),
-                    "change": _json_num(d.change),
+                    "current": _delta_json(d, d.current),
+                    "previous": _delta_json(d, d.previous),
+                    "change": _delta_json(d, d.change),
                     "change_percent": _json_num(d.change_percent),
                 }
                 for d in summary.deltas
@@ -1049,6 +1141,12 @@ TABLE_TITLES: dict[str, str] = {
 
 def _share_text(share: Decimal | None) -> str:
     return "" if share is None else f"{share * 100:.1f}%"
+
+
+def _delta_text(delta: Delta, value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return money_text(value) if delta.is_money else _num(value)
 
 
 def summary_tables(summary: Summary) -> dict[str, Table]:
@@ -1187,9 +1285,15 @@ def summary_tables(summary: Summary) -> dict[str, Table]:
         "comparison": (
             ["Figure", "This window", "Previous", "Change", "Change %"],
             [
-                [d.figure, _num(d.current), _num(d.previous), _num(d.change), _num(d.change_percent)]
+                [
+                    d.figure,
+                    _delta_text(d, d.current),
+                    _delta_text(d, d.previous),
+                    _delta_text(d, d.change),
+                    _num(d.change_percent),
+                ]
                 for d in summary.deltas
-            ],
+            ],  # fmt: skip
         ),
     }
     return tables
@@ -1232,6 +1336,13 @@ def _looks_numeric(cell: str) -> bool:
     return bool(cell) and cell.replace(".", "").replace("-", "").replace("%", "").replace("+", "").isdigit()
 
 
+def waiting_span(waiting: Waiting) -> str:
+    """Which request dates the waiting figure covers, in words."""
+    if waiting.requested_since is None:
+        return f"requested on or before {waiting.requested_on_or_before}"
+    return f"requested from {waiting.requested_since} to {waiting.requested_on_or_before}"
+
+
 def summary_to_text(summary: Summary) -> str:
     """The summary for a terminal: a headline, then every table."""
     tz = summary.tz
@@ -1240,14 +1351,14 @@ def summary_to_text(summary: Summary) -> str:
     money = ", ".join(f"{money_text(a)} {c}" for c, a in current.reimbursement_total.items()) or "none"
     lines = [
         f"RMA Desk summary: {summary.label}",
-        f"Window: {_range_label(summary.start, summary.end, tz)} {summary.tz_name} "
+        f"Window: {range_label(summary.start, summary.end, tz)} {summary.tz_name} "
         f"({_iso(summary.start)} to {_iso(summary.end)}), generated {_local(summary.generated_at, tz)}",
         f"Units decided: {current.units} (sellable {disp['sellable']}, carrier-damaged "
         f"{disp['carrier_damaged']}, seller-fault {disp['seller_fault']}); "
         f"{_num(current.units_per_hour) or '-'} units/h; "
         f"median {_num(current.seconds_per_unit.median) or '-'} s per unit",
-        f"Expected reimbursement: {money}. Waiting: {summary.waiting.count} authorizations requested on or "
-        f"before {summary.waiting.requested_on_or_before}.",
+        f"Expected reimbursement: {money}. Waiting: {summary.waiting.count} authorizations "
+        f"{waiting_span(summary.waiting)}.",
         f"Compared with: {summary.previous_label}",
     ]
     if summary.alerts:
@@ -1261,124 +1372,3 @@ def summary_to_text(summary: Summary) -> str:
 
 def summary_json_text(summary: Summary) -> str:
     return json.dumps(summary_to_json(summary), indent=2, ensure_ascii=False) + "\n"
-
-
-# ----------------------------------------------------------------------------------------------
-# The command: rmadesk summary
-
-
-@dataclass(frozen=True)
-class SummaryWindow:
-    """The window a command asked for, the one it is compared with, and their labels."""
-
-    start: datetime
-    end: datetime
-    label: str
-    previous: tuple[datetime, datetime]
-    previous_label: str
-
-
-def resolve_window(
-    *,
-    shift: str | None,
-    start: str | None,
-    end: str | None,
-    tz: tzinfo,
-    shifts: Sequence[Shift],
-    now: datetime,
-) -> SummaryWindow:
-    """``--shift NAME``: that shift's latest started window; ``--from/--to``: that range; neither:
-    the running shift (or, between shifts, the one that ended last). A shift is compared with the
-    shift before it; a range with the same length right before it."""
-    if shift and (start or end):
-        raise UserError("Give either --shift or --from/--to, not both.")
-    if start or end:
-        if not (start and end):
-            raise UserError("Give both --from and --to (ISO 8601, e.g. 2026-11-26T06:00:00Z).")
-        a, b = parse_moment(start, tz), parse_moment(end, tz)
-        if b <= a:
-            raise UserError(f"--to ({end}) is not after --from ({start}).")
-        return SummaryWindow(a, b, _range_label(a, b, tz), (a - (b - a), a), _range_label(a - (b - a), a, tz))
-    if shift:
-        window = latest_shift_window(find_shift(shifts, shift), now, tz)
-    else:
-        window = current_shift(shifts, now, tz) or previous_shift_window(shifts, now, tz)
-        if window is None:
-            raise UserError("No shifts are set: name them in the settings (shifts) or give --from/--to.")
-    before = previous_shift_window(shifts, window.start, tz)
-    if before is None:
-        length = window.end - window.start
-        return SummaryWindow(
-            window.start,
-            window.end,
-            window.label,
-            (window.start - length, window.start),
-            _range_label(window.start - length, window.start, tz),
-        )
-    return SummaryWindow(window.start, window.end, window.label, (before.start, before.end), before.label)
-
-
-def run_summary_command(
-    store: Store,
-    *,
-    shift: str | None,
-    start: str | None,
-    end: str | None,
-    fmt: str,
-    out_path: Path | None,
-    tz: tzinfo,
-    shifts: Sequence[Shift],
-    site: str = "",
-    table: str | None = None,
-    alert_share: Decimal = Decimal("0.5"),
-    alert_min_count: int = 5,
-    waiting_hours: int = 24,
-    now: datetime | None = None,
-    stdout: TextIO | None = None,
-) -> int:
-    """``rmadesk summary``: write the summary as text, csv, json (to ``out_path`` or stdout) or pdf
-    (to ``out_path``, default a file named after the window in the current folder). Returns 0."""
-    if fmt not in FORMATS:
-        raise UserError(f"Unknown format '{fmt}': use one of {', '.join(FORMATS)}.")
-    if table is not None and fmt != "csv":
-        raise UserError("--table goes with --format csv.")
-    out = stdout or sys.stdout
-    now = (now or utcnow()).astimezone(UTC)
-    window = resolve_window(shift=shift, start=start, end=end, tz=tz, shifts=shifts, now=now)
-    summary = summarize(
-        store,
-        window.start,
-        window.end,
-        tz=tz,
-        alert_share=alert_share,
-        alert_min_count=alert_min_count,
-        waiting_hours=waiting_hours,
-        now=now,
-        label=window.label,
-        previous=window.previous,
-        previous_label=window.previous_label,
-    )
-    if fmt == "pdf":
-        from rmadesk.services.summary_report import write_summary_pdf
-
-        local = window.start.astimezone(tz)
-        target = out_path or Path.cwd() / f"rmadesk-summary-{local:%Y%m%d-%H%M}.pdf"
-        written = write_summary_pdf(summary, target, site=site or store.name)
-        print(f"Summary report: {written}", file=sys.stderr)
-        return 0
-    buffer = io.StringIO()
-    if fmt == "json":
-        buffer.write(summary_json_text(summary))
-    elif fmt == "csv":
-        write_csv(summary, buffer, table)
-    else:
-        buffer.write(summary_to_text(summary))
-    if out_path is None:
-        out.write(buffer.getvalue())
-        return 0
-    try:
-        out_path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-    except OSError as exc:
-        raise UserError(f"The summary cannot be written to {out_path}: {exc.strerror or exc}.") from exc
-    print(f"Summary: {out_path}", file=sys.stderr)
-    return 0

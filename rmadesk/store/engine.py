@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 ENV_DATABASE_URL = "RMADESK_DATABASE_URL"
+READ_ONLY = "rmadesk_read_only"  # execution option of the engine that read-only sessions use
 APP_NAME = "rmadesk"
 
 
@@ -51,7 +52,12 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads begin deferred: in WAL mode they see a consistent snapshot without taking the
+        # write lock, so a long report never holds up a bench's commit.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 5000) -> Engine:

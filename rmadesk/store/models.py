@@ -185,6 +185,7 @@ class ReimbursementLineRow(Base):
     component: Mapped[str] = mapped_column(String(40))
     amount: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
+    reversal_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_reversal.id"))
 
     outcome: Mapped[Outcome] = relationship(back_populates="lines")
 
@@ -201,6 +202,7 @@ class StockMovement(Base):
     location: Mapped[str] = mapped_column(String(40))
     sellable: Mapped[bool] = mapped_column(Boolean)
     moved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reversal_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_reversal.id"))
 
     outcome: Mapped[Outcome] = relationship(back_populates="movements")
 
@@ -267,3 +269,36 @@ class MarketplaceReimbursement(Base):
     original_reimbursement_type: Mapped[str | None] = mapped_column(String(40))
     source_hash: Mapped[str | None] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(Base):
+    """A person who signs in with a badge and a PIN (stored as a slow salted hash)."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    badge: Mapped[str] = mapped_column(String(64), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("role IN ('inspector', 'supervisor', 'admin')", name="role_known"),)
+
+
+class OutcomeReversal(Base):
+    """A supervisor's reversal of an outcome: a new compensating record, never an edit."""
+
+    __tablename__ = "outcome_reversal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reversal_uid: Mapped[str] = mapped_column(String(40), unique=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    reversed_by: Mapped[str] = mapped_column(String(80))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    bench: Mapped[str] = mapped_column(String(64))
+    reversed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import SAWarning
 
 from rmadesk.domain.errors import SchemaMismatch
 
@@ -33,7 +36,9 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision`` in one transaction."""
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with engine.begin() as conn, warnings.catch_warnings():
+        # Batch mode on SQLite reflects tables and warns about expression indexes it then recreates.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection", SAWarning)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

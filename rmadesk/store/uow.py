@@ -11,7 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from rmadesk.domain.errors import DatabaseUnavailable
-from rmadesk.store.engine import describe_url, make_engine, make_sessionmaker
+from rmadesk.store.engine import READ_ONLY, describe_url, make_engine, make_sessionmaker
 
 
 def _short(exc: BaseException) -> str:
@@ -45,6 +45,9 @@ class Store:
                 f"The database {describe_url(url)} cannot be opened: {exc.strerror or exc} ({exc.filename})"
             ) from exc
         self._sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+        self._read_sessions: sessionmaker[Session] = make_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True})
+        )
 
     @property
     def name(self) -> str:
@@ -57,8 +60,19 @@ class Store:
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """A session in a transaction that commits on success and rolls back on any error."""
+        with self._transaction(self._sessions) as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only: on SQLite it does not take the write lock."""
+        with self._transaction(self._read_sessions) as session:
+            yield session
+
+    @contextmanager
+    def _transaction(self, sessions: sessionmaker[Session]) -> Iterator[Session]:
         try:
-            with self._sessions() as session, session.begin():
+            with sessions() as session, session.begin():
                 yield session
         except (OperationalError, PoolTimeout, DBAPIError) as exc:
             if is_database_trouble(exc):
@@ -66,12 +80,6 @@ class Store:
                     f"The database cannot be reached or refused the work ({self.name}): {_short(exc)}"
                 ) from exc
             raise
-
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for reading; same error handling as a unit of work."""
-        with self.unit_of_work() as session:
-            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()

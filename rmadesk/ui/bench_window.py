@@ -142,6 +142,10 @@ class BenchWindow(QMainWindow):
         self.catcher.scanned.connect(self.submit_scan)
         QApplication.instance().installEventFilter(self.catcher)
         self.show_ready("Ready. Scan the RMA barcode on the return label.")
+        self._claim_timer = QTimer(self)
+        self._claim_timer.setInterval(max(1, service.settings.claim_minutes) * 60_000 // 3)
+        self._claim_timer.timeout.connect(self._renew_claim)
+        self._claim_timer.start()
 
     # ----- building -----------------------------------------------------------------------
     def _build(self, banner_note: str) -> None:
@@ -374,8 +378,9 @@ class BenchWindow(QMainWindow):
         self.say(f"Looking up {scan.text}…", NEUTRAL)
         scanned_at = utcnow()
         service, code = self.service, scan.text  # the worker gets no reference to a widget
+        who, bench = self.inspector, self.bench
         self.runner.run(
-            lambda: service.find(code),
+            lambda: service.open(code, who=who, bench=bench),
             lambda found: self._on_found(found, scanned_at),
             self._on_lookup_failed,
         )
@@ -410,9 +415,10 @@ class BenchWindow(QMainWindow):
             self.reject(f"There is no return number {number} in the list: pick 1 to {len(self.candidates)}.")
             return
         auth_id, service, scanned_at = self.candidates[number - 1].auth_id, self.service, utcnow()
+        who, bench = self.inspector, self.bench
         self.runner.run(
-            lambda: service.refresh(auth_id),
-            lambda auth: self._on_lookup(auth, scanned_at),
+            lambda: service.open_authorization(auth_id, who=who, bench=bench),
+            lambda found: self._on_found(found, scanned_at),
             self._on_lookup_failed,
         )
 
@@ -572,7 +578,7 @@ class BenchWindow(QMainWindow):
         self.say(f"Writing unit {self.unit.seq} of {self.auth.quantity}…", NEUTRAL)
         service = self.service
         self.runner.run(
-            lambda: service.record(decision),
+            lambda: service.record(decision, claim_next=True),
             lambda recorded: self._on_recorded(recorded, started),
             self._on_record_failed,
         )
@@ -595,10 +601,13 @@ class BenchWindow(QMainWindow):
         self.auth = auth
         decided = outcome.disposition.label.lower()
         done_text = f"Recorded: {auth.display_id} unit {seq} {decided} → {outcome.location}."
-        nxt = auth.next_undecided
+        nxt = next((u for u in auth.units if u.unit_id == recorded.next_unit_id), None)
         if nxt is not None:
+            self.scanned_at = utcnow()  # the next unit's time starts now, not at the parcel's scan
             self._start_unit(nxt)
             self.say(f"{done_text} Next: unit {nxt.seq} of {auth.quantity}.", OK)
+        elif recorded.next_unit_message:
+            self.show_ready(f"{done_text} {recorded.next_unit_message}", WARN)
         else:
             self.show_ready(f"{done_text} {auth.display_id} is complete. Scan the next RMA.", OK)
         self.last_timings["confirm_to_next_ms"] = (time.perf_counter() - started) * 1000
@@ -639,6 +648,7 @@ class BenchWindow(QMainWindow):
                 f"Unit {self.unit.seq} of {self.auth.quantity} of {self.auth.display_id} left undecided. "
                 "Nothing was written."
             )
+            self._release(self.unit.unit_id)
             self.show_ready(text, WARN)
         elif self.state in ("done", "picking"):
             self.show_ready("Ready. Scan the RMA barcode on the return label.")
@@ -791,7 +801,31 @@ class BenchWindow(QMainWindow):
             ),
         )
 
+    def _release(self, unit_id: int) -> None:
+        """Give the unit back so another bench may open it; a failure only lets the claim run out."""
+        service, who, bench = self.service, self.inspector, self.bench
+        self.runner.run(
+            lambda: service.release(unit_id, who=who, bench=bench), lambda _: None, self._release_failed
+        )
+
+    def _release_failed(self, exc: BaseException) -> None:
+        log.warning("could not release a unit: %s", exc)
+
+    def _renew_claim(self) -> None:
+        """Keep the claim on the unit on screen alive while the inspector works on it."""
+        if self.unit is None or self.auth is None or self.runner.busy:
+            return
+        service, who, bench = self.service, self.inspector, self.bench
+        auth_id, unit_id = self.auth.auth_id, self.unit.unit_id
+        self.runner.run(
+            lambda: service.claim(auth_id, who=who, bench=bench, prefer_unit=unit_id),
+            lambda _: None,
+            self._release_failed,
+        )
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.unit is not None:
+            self._release(self.unit.unit_id)
         self.runner.wait(10000)
         self.runner.stop()
         app = QApplication.instance()

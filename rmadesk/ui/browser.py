@@ -57,7 +57,7 @@ from rmadesk.services.browse import (
 )
 from rmadesk.ui.panels import money_text
 from rmadesk.ui.runner import Runner
-from rmadesk.ui.style import DISPOSITION_COLOURS, INFO, NEUTRAL, OK, STYLE_SHEET, WARN, scaled_font
+from rmadesk.ui.style import DISPOSITION_COLOURS, ERROR, INFO, NEUTRAL, OK, STYLE_SHEET, WARN, scaled_font
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,11 @@ def _local_time(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
+def _bench_text(bench: str) -> str:
+    """ "bench 3" for a bench named 3, but "bench-1" as it is."""
+    return bench if bench.lower().startswith("bench") else f"bench {bench}"
+
+
 def _error_text(exc: BaseException) -> str:
     if isinstance(exc, UserError):
         return exc.message
@@ -129,6 +134,7 @@ class AuthorizationsModel(QAbstractTableModel):
         sort_key / descending: the order, done by the database (a key of COLUMNS).
         total: authorizations the filter matches, or None until counted.
         everything: authorizations in the database, or None until counted.
+        error: what went wrong with the query in force, or None.
         generation: the number of the query in force.
 
     Signals:
@@ -164,6 +170,7 @@ class AuthorizationsModel(QAbstractTableModel):
         self.descending = descending
         self.total: int | None = None
         self.everything: int | None = None
+        self.error: str | None = None
         self.generation = 0
         self._latest = _Latest()
         self._rows: list[BrowseRow] = []
@@ -189,9 +196,17 @@ class AuthorizationsModel(QAbstractTableModel):
         self._exhausted = False
         self._set_fetching(False)
         self.total = None
+        self.error = None
         self.endResetModel()
         self._fetch()
         self._count()
+
+    def abandon(self) -> None:
+        """Ignore every result still on its way and stop asking for more (the view is going away)."""
+        self.generation += 1
+        self._latest.value = self.generation
+        self._set_fetching(False)
+        self._exhausted = True
 
     @property
     def loading(self) -> bool:
@@ -266,7 +281,8 @@ class AuthorizationsModel(QAbstractTableModel):
             return
         self._set_fetching(False)
         self._exhausted = True  # no retry loop from the view; F5 tries again
-        self.load_failed.emit(_error_text(exc))
+        self.error = _error_text(exc)
+        self.load_failed.emit(self.error)
 
     # ----- reading rows -------------------------------------------------------------------------------
     def row_at(self, row: int) -> BrowseRow:
@@ -465,7 +481,7 @@ class BrowserWidget(QWidget):
         self.splitter.addWidget(self._build_detail())
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([820, 520])
+        self.splitter.setSizes([1080, 480])
         outer.addWidget(self.splitter, 1)
         bottom = QHBoxLayout()
         self.count_label = QLabel()
@@ -540,10 +556,12 @@ class BrowserWidget(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setMinimumSectionSize(40)
         header.setSortIndicator(self.model.column_of(self.model.sort_key), Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)  # asks the model to sort: the order it already has
-        widths = {"rma": 150, "order": 160, "sku": 150, "item": 260, "quantity": 48, "decided": 70}
-        widths |= {"status": 110, "reason": 200, "requested": 105, "kind": 90}
+        widths = {"rma": 135, "order": 150, "sku": 140, "item": 240, "quantity": 44, "decided": 68}
+        widths |= {"status": 104, "reason": 190, "requested": 100, "kind": 86}
         scale = self.points / 11.0
         for n, (key, _title) in enumerate(COLUMNS):
             self.table.setColumnWidth(n, int(widths[key] * scale))
@@ -649,6 +667,17 @@ class BrowserWidget(QWidget):
         self.search.installEventFilter(self.search_keys)
         self.search.installEventFilter(self)
 
+    def abandon_pending(self) -> None:
+        """Drop the queries and details still on their way: nothing arriving later touches the screen."""
+        self._search_timer.stop()
+        self._detail_timer.stop()
+        self._detail_generation += 1
+        self.model.abandon()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.abandon_pending()
+        super().closeEvent(event)
+
     # ----- filtering ----------------------------------------------------------------------------------
     def current_filter(self) -> BrowseFilter:
         dates = self.dates_box.isChecked()
@@ -716,7 +745,10 @@ class BrowserWidget(QWidget):
     # ----- the list -----------------------------------------------------------------------------------
     def _on_page_loaded(self, _added: int) -> None:
         self._show_count()
-        if self.table.currentIndex().isValid() or not self.model.rowCount():
+        if not self.model.rowCount() and self.model.exhausted:
+            self._clear_detail("Nothing matches. Try fewer words, another spelling, or clear the filters.")
+            return
+        if self.table.currentIndex().isValid():
             return
         # After a new query: the row shown before if it is still there, else the first one.
         row = self.model.row_of(self._selected_id) if self._selected_id is not None else None
@@ -724,6 +756,10 @@ class BrowserWidget(QWidget):
 
     def _show_count(self) -> None:
         model = self.model
+        if model.error:
+            self.count_label.setText(model.error)
+            return
+        self.count_label.setStyleSheet("")
         if model.total is None or model.everything is None:
             text = "Counting…" if model.rowCount() else "Searching…"
         elif model.filter.is_empty:
@@ -739,6 +775,7 @@ class BrowserWidget(QWidget):
 
     def _on_load_failed(self, message: str) -> None:
         self.count_label.setText(message)
+        self.count_label.setStyleSheet(f"color: {ERROR};")
         self.load_failed.emit(message)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -785,6 +822,20 @@ class BrowserWidget(QWidget):
     def _on_detail_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._detail_generation:
             self._on_load_failed(_error_text(exc))
+
+    def _clear_detail(self, message: str) -> None:
+        self._detail_generation += 1  # a detail still on its way is no longer wanted
+        self._detail_timer.stop()
+        self.detail = None
+        self._selected_id = None
+        self.detail_title.setText("No authorization selected")
+        self.detail_status.hide()
+        self.detail_item.setText(message)
+        self._show_fields(False)
+        for label in self.unit_labels:
+            self.units_box.removeWidget(label)
+            label.deleteLater()
+        self.unit_labels = []
 
     def _show_fields(self, shown: bool) -> None:
         for widget in (*self.fields.values(), self.units_title, self.history_title, self.history_label):
@@ -857,7 +908,7 @@ def _unit_html(unit: UnitDetail) -> str:
         body = (
             f"<span style='color:{colour}; font-weight:700'>{e(o.disposition.label)}</span>"
             f" → {e(o.location)} ({stock}) · reimbursement {e(money_text(o.reimbursement_total, o.currency))}"
-            f"<br><span style='color:#546e7a'>{e(o.inspector)} on bench {e(o.bench)} · "
+            f"<br><span style='color:#546e7a'>{e(o.inspector)} · {e(_bench_text(o.bench))} · "
             f"{_local_time(o.decided_at)}</span>"
         )
         if o.override_reason:
@@ -881,7 +932,7 @@ def _history_html(history: tuple[HistoryEntry, ...]) -> str:
         return "<span style='color:#546e7a'>Nothing recorded yet.</span>"
     lines = []
     for entry in history:
-        who = ", ".join(x for x in (entry.actor, f"bench {entry.bench}" if entry.bench else None) if x)
+        who = ", ".join(x for x in (entry.actor, _bench_text(entry.bench) if entry.bench else None) if x)
         lines.append(
             f"<tr><td style='{HISTORY_TIME_STYLE}'>{_local_time(entry.at)}</td>"
             f"<td>{html.escape(entry.summary)}"
@@ -912,9 +963,10 @@ class BrowserWindow(QMainWindow):
         close.setShortcuts([QKeySequence(QKeySequence.StandardKey.Close)])
         close.triggered.connect(self.close)
         self.addAction(close)
-        self.resize(1400, 860)
+        self.resize(1600, 900)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.browser.abandon_pending()
         self.runner.wait(10000)
         self.runner.stop()
         super().closeEvent(event)

@@ -31,9 +31,9 @@ class Bench:
     qtbot: QtBot
     played: list[str] = field(default_factory=list)
 
-    def scan(self, code: str, wait: str | None = None) -> None:
+    def scan(self, code: str, wait: str | None = None, into_scan_field: bool = False) -> None:
         """Type the code as a scanner does (a fast burst of keys, then Enter) where the focus is."""
-        target = QApplication.focusWidget() or self.window
+        target = self.window.scan_field if into_scan_field else QApplication.focusWidget() or self.window
         if wait == "card":
             with self.qtbot.waitSignal(self.window.card_shown, timeout=5000):
                 self._type(target, code)

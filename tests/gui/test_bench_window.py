@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from rmadesk.domain.model import Disposition
 from rmadesk.services.bench import BenchService
-from rmadesk.store.models import AuditEvent, Outcome, StockMovement
+from rmadesk.store.models import AuditEvent, Outcome, StockMovement, Unit
+from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
 from tests.gui.conftest import Bench, make_bench
 
@@ -289,6 +291,12 @@ def test_a_unit_decided_on_another_bench_meanwhile_is_not_recorded_twice(bench: 
     from rmadesk.domain.model import Decision
 
     assert w.unit is not None
+    with bench.store.unit_of_work() as s:  # bench-1's claim ran out (the inspector walked away)
+        s.execute(
+            update(Unit)
+            .where(Unit.id == w.unit.unit_id)
+            .values(claim_expires_at=utcnow() - timedelta(minutes=1))
+        )
     other.record(
         Decision(
             outcome_uid="other-bench-uid",
@@ -407,3 +415,31 @@ def test_the_next_rma_scanned_while_the_outcome_is_written_opens_after_it(bench:
     assert w.state == "inspecting"
     assert "reject" not in bench.played
     assert count(bench.store, Outcome) == 1
+
+
+def test_another_bench_scanning_an_open_unit_is_told_who_holds_it(qtbot: QtBot, sqlite_url: str) -> None:
+    from rmadesk.services.context import open_store
+
+    store = open_store(sqlite_url)
+    first = make_bench(qtbot, store, bench_name="bench-1", inspector="Ana")
+    second = make_bench(qtbot, store, bench_name="bench-3", inspector="Ben")
+    first.scan(TSHIRT, wait="card", into_scan_field=True)
+    second.scan(TSHIRT, wait="rejected", into_scan_field=True)
+    assert "open on bench bench-1 (Ana)" in second.window.banner.text()
+    assert second.window.state == "ready"
+    # a two-unit return: the second bench takes the unit the first is not on
+    first.scan("CMD-CANCEL", into_scan_field=True)
+    first.scan(KETTLE, wait="card", into_scan_field=True)
+    second.scan(KETTLE, wait="card", into_scan_field=True)
+    assert first.window.unit is not None and second.window.unit is not None
+    assert {first.window.unit.seq, second.window.unit.seq} == {1, 2}
+    # once the first bench cancels, its unit is free for the second
+    freed = first.window.unit.seq
+    first.scan("CMD-CANCEL", into_scan_field=True)
+    second.scan("CMD-SELLABLE", into_scan_field=True)
+    second.scan("CMD-CONFIRM", wait="recorded", into_scan_field=True)
+    assert second.window.state == "inspecting"
+    assert second.window.unit is not None and second.window.unit.seq == freed
+    for b in (first, second):
+        b.window.close()
+    store.dispose()

@@ -10,14 +10,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from rmadesk.domain.errors import NotAReport
 from rmadesk.domain.model import AuthorizationKind, Decision, Disposition
 from rmadesk.domain.policy import load_policy
-from rmadesk.services.bench import BenchService, new_outcome_uid
 from rmadesk.services import imports
+from rmadesk.services.bench import BenchService, new_outcome_uid
 from rmadesk.services.imports import import_report
+from rmadesk.services.issue import IssueRequest, issue_rma
 from rmadesk.settings import Settings
 from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
 from rmadesk.store.uow import Store
@@ -333,6 +334,71 @@ def test_changed_status_updates_and_notes(store: Store, tmp_path: Path) -> None:
     assert authorization(store, "DkQxRtLmRRMA").request_status == "Closed"
     assert bench(store).lookup("DkQxRtLmRRMA").status == "Closed"
     assert counts(store)["unit"] == 8 and counts(store)["scan_code"] == 12
+
+
+def test_same_values_under_another_digest_are_unchanged(store: Store, tmp_path: Path) -> None:
+    """An authorization hashed another way (an older importer) but holding the same values is unchanged."""
+    path = write_report(tmp_path / "returns.txt", ALL)
+    import_report(store, path, actor="t", bench="b1")
+    stamped = authorization(store, "DkQxRtLmRRMA")
+    with store.unit_of_work() as session:
+        session.execute(
+            update(Authorization)
+            .where(Authorization.id == stamped.id)
+            .values(source_hash="0" * 64, updated_at=stamped.updated_at)  # onupdate would move it
+        )
+    again = import_report(store, path, actor="t", bench="b1")
+    assert (again.added, again.updated, again.unchanged, again.notes) == (0, 0, 5, ())
+    rewritten = authorization(store, "DkQxRtLmRRMA")
+    assert rewritten.source_hash == stamped.source_hash and rewritten.updated_at == stamped.updated_at
+
+
+def test_scan_codes_follow_changed_identifiers_only(store: Store, tmp_path: Path) -> None:
+    import_report(store, write_report(tmp_path / "a.txt", ALL), actor="t", bench="b1")
+    with store.read() as session:
+        before = {(c.code, c.code_kind): c.id for c in session.scalars(select(ScanCode))}
+    tracked = {**HEADSET, "Tracking ID": "1Z999AA10123456799"}  # the seller's RMA gets a tracking ID
+    closed = {**TEE, "Return request status": "Closed"}
+    result = import_report(
+        store,
+        write_report(tmp_path / "b.txt", [closed, KETTLE, MUGS, tracked, RETURNLESS]),
+        actor="t",
+        bench="b1",
+    )
+    assert (result.updated, result.unchanged) == (2, 3)
+    assert bench(store).lookup("1Z999AA10123456799").merchant_rma_id == "M7K2Q9X4"
+    with store.read() as session:
+        after = {(c.code, c.code_kind): c.id for c in session.scalars(select(ScanCode))}
+    assert set(after) == set(before) | {("1Z999AA10123456799", "tracking")}
+    # the status change left the T-shirt's codes as they were; the headset's were written again
+    assert after[("DkQxRtLmRRMA", "rma")] == before[("DkQxRtLmRRMA", "rma")]
+    assert after[("M7K2Q9X4", "merchant_rma")] != before[("M7K2Q9X4", "merchant_rma")]
+
+
+def test_merchant_rma_id_of_a_seller_issued_return(store: Store, tmp_path: Path) -> None:
+    """A seller-issued RMA keeps its kind when the report lists it; nobody else may take its ID."""
+    issued = issue_rma(
+        store,
+        IssueRequest(
+            order_id="111-5520987-3309846", sku="HEADSET-BT-BLK", quantity=1, reason="late", kind="RGA"
+        ),
+        actor="t",
+        bench="b1",
+    )
+    seller_id = issued.rma_id
+    listed = {**HEADSET, "Merchant RMA ID": seller_id, "Return request status": "Closed"}
+    taken = {**TEE, "Merchant RMA ID": seller_id}  # an Amazon RMA claiming the seller's ID
+    result = import_report(
+        store, write_report(tmp_path / "a.txt", [taken, listed, KETTLE]), actor="t", bench="b1"
+    )
+    assert (result.added, result.updated, result.rejected) == (1, 1, 1)
+    [problem] = result.problems
+    assert problem.line == 2
+    assert f"Merchant RMA ID {seller_id} already belongs to the return {seller_id}" in problem.reason
+    auth = authorization(store, seller_id)
+    assert (auth.kind, auth.source, auth.request_status) == ("RGA", "seller_issued", "Closed")
+    assert auth.item_name == "Bluetooth headset with charging case, black"
+    assert counts(store)["return_authorization"] == 2  # the seller's and the kettle
 
 
 def test_raised_quantity_adds_units(store: Store, tmp_path: Path) -> None:

@@ -24,8 +24,6 @@ from rmadesk.domain.shifts import DEFAULT_SHIFTS, Shift, shift_window
 from rmadesk.services.summary import (
     NO_REASON,
     Summary,
-    resolve_window,
-    run_summary_command,
     summarize,
     summary_tables,
     summary_to_json,
@@ -41,6 +39,7 @@ from rmadesk.store.models import (
     Unit,
 )
 from rmadesk.store.uow import Store
+from rmadesk.summary_cli import resolve_window, run_summary_command
 
 BERLIN = ZoneInfo("Europe/Berlin")
 D = Decimal
@@ -377,7 +376,7 @@ def test_restocked_by_sku_and_location(summary: Summary) -> None:
 def test_arrival_to_decision(summary: Summary) -> None:
     stats = summary.current.arrival_to_decision_hours
     # In seconds: 69000 2400 46800 172800 900 3600 21600 86400 100 0 600 1200 43200;
-    # TEE-M #3 and the kettle have no arrived_at: their first scan (10:28:20, 11:50:00) stands in.
+    # TEE-M #3 and the kettle have no arrived_at: the unit's own scan (10:28:20, 11:50:00) stands in.
     assert stats.count == 13
     assert stats.median == 1.0  # the 7th of 13 sorted: 3600 s
     assert stats.average == round(448600 / 13 / 3600, 3)
@@ -397,6 +396,14 @@ def test_authorizations_waiting(summary: Summary) -> None:
     ]
     # Local midnight of the 20th is 19th 23:00Z; to the 26th 14:00Z is 6 days 15 hours.
     assert waiting.oldest[1].waiting_hours == 159.0
+
+
+def test_authorizations_waiting_within_a_horizon(shift_store: Store) -> None:
+    # Six days before 15:00 local on the 26th is the 20th: the lamp of the 19th is left out.
+    recent = summarize(shift_store, START, END, tz=BERLIN, now=NOW, waiting_within_days=6).waiting
+    assert (recent.requested_since, recent.requested_on_or_before) == (date(2026, 11, 20), date(2026, 11, 25))
+    assert (recent.count, recent.undecided_units) == (2, 3)
+    assert [w.sku for w in recent.oldest] == ["KETTLE", "MUG"]
 
 
 def test_waiting_cutoff_is_local_midnight_plus_the_limit() -> None:
@@ -460,7 +467,7 @@ def test_comparison_with_the_night_before(summary: Summary) -> None:
     deltas = {d.figure: (d.current, d.previous, d.change) for d in summary.deltas}
     assert deltas["units"] == (D(13), D(3), D(10))
     assert deltas["units sellable"] == (D(6), D(1), D(5))
-    assert deltas["units seller_fault"] == (D(4), D(1), D(3))
+    assert deltas["units seller-fault"] == (D(4), D(1), D(3))
     assert deltas["units per hour"] == (D("1.63"), D("0.38"), D("1.25"))
     assert deltas["median seconds per unit"] == (D("95.0"), D("60.0"), D("35.0"))
     assert deltas["override share"] == (D("0.2308"), D("0.3333"), D("-0.1025"))
@@ -607,11 +614,17 @@ def test_json_holds_the_figures_with_decimal_strings(summary: Summary) -> None:
     assert data["overrides"]["by_inspector"]["Cleo"] == {"units": 2, "overrides": 1, "share": 0.5}
     assert {"component": "tax", "currency": "EUR", "amount": "7.60"} in data["reimbursement_by_component"]
     assert data["restocked"][0] == {"sku": "TEE-L", "location": "RETURNS-RESTOCK", "units": 4}
-    assert data["waiting"]["count"] == 3
+    assert (data["waiting"]["count"], data["waiting"]["requested_since"]) == (3, None)
     assert data["alerts"]["skus"] == [
         {"sku": "TEE-L", "reason": "APPAREL_TOO_LARGE", "count": 5, "returns": 6, "share": 0.8333}
     ]
     assert data["comparison"]["previous"]["reimbursement_total"] == {"EUR": "13.00"}
+    assert data["comparison"]["deltas"]["reimbursement EUR"] == {
+        "current": "67.40",
+        "previous": "13.00",
+        "change": "54.40",
+        "change_percent": 418.5,
+    }
     assert data["comparison"]["deltas"]["units"] == {
         "current": 13,
         "previous": 3,
@@ -668,7 +681,9 @@ def test_csv_of_each_table(summary: Summary) -> None:
         ["TEE-L", "6", "APPAREL_STYLE", "1", "16.7%", "100.0%"],
     ]
     assert _csv(summary, "alerts")[1:] == [["TEE-L", "APPAREL_TOO_LARGE", "5", "6", "83.3%"]]
-    assert _csv(summary, "comparison")[1] == ["units", "13", "3", "10", "333.3"]
+    comparison = _csv(summary, "comparison")
+    assert comparison[1] == ["units", "13", "3", "10", "333.3"]
+    assert ["reimbursement USD", "33.60", "0.00", "33.60", ""] in comparison
 
 
 def test_csv_of_every_table_at_once(summary: Summary) -> None:
@@ -780,7 +795,8 @@ def test_the_command_writes_a_pdf_report(shift_store: Store, tmp_path: Path) -> 
         ["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Leipzig returns hall" in text
-    assert "2026-11-26 06:00" in text and "2026-11-26 14:00" in text
+    assert "2026-11-26 06:00 to 14:00 (Europe/Berlin)" in text
+    assert "2026-11-26 05:00Z to 2026-11-26 13:00Z" in text
     assert "early shift of 2026-11-26" in text
     assert "Generated 2026-11-26 15:00" in text
     assert "67.40 EUR" in text

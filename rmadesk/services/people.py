@@ -1,0 +1,180 @@
+"""Users, badges and PINs: adding people, signing in, locking a badge after repeated wrong PINs."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from rmadesk.domain.errors import UserError
+from rmadesk.domain.people import Actor, Permission, Role
+from rmadesk.store.models import AuditEvent, User
+from rmadesk.store.types import utcnow
+from rmadesk.store.uow import Store
+
+MAX_WRONG_PINS = 5
+LOCK_MINUTES = 5
+_PIN = re.compile(r"^[0-9]{4,8}$")
+_BADGE = re.compile(r"^[A-Za-z0-9-]{3,64}$")
+# scrypt: memory-hard and slow on purpose (about 50 ms), so a stolen table of PIN hashes is no shortcut.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+
+class SignInFailed(UserError):
+    """A badge or PIN was refused; the message says why and what to do."""
+
+
+def hash_pin(pin: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hashlib.scrypt(
+        pin.encode(),
+        salt=base64.b64decode(salt),
+        n=int(n),
+        r=int(r),
+        p=int(p),
+        dklen=len(base64.b64decode(digest)),
+    )
+    return hmac.compare_digest(candidate, base64.b64decode(digest))
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user as lists show them (never the PIN hash)."""
+
+    user_id: int
+    name: str
+    role: Role
+    badge: str
+    active: bool
+    locked_until: datetime | None
+
+
+def has_users(store: Store) -> bool:
+    """Whether the database has any active user: if not, a bench runs open."""
+    with store.read() as session:
+        return bool(session.scalar(select(func.count()).select_from(User).where(User.active.is_(True))))
+
+
+def add_user(store: Store, *, name: str, role: str, badge: str, pin: str, actor: Actor) -> UserView:
+    """Add a person. Only an admin may, except for the very first user of a database."""
+    name, badge = name.strip(), badge.strip()
+    if not name:
+        raise UserError("Give the person's name.")
+    try:
+        role_value = Role(role.strip().lower())
+    except ValueError:
+        raise UserError(f"The role must be inspector, supervisor or admin, not “{role}”.") from None
+    if not _BADGE.match(badge):
+        raise UserError(
+            "A badge code is 3 to 64 letters, digits or hyphens (what the badge's barcode holds)."
+        )
+    if not _PIN.match(pin):
+        raise UserError("A PIN is 4 to 8 digits.")
+    pin_hash = hash_pin(pin)
+    try:
+        with store.unit_of_work() as session:
+            first = not session.scalar(select(func.count()).select_from(User))
+            if not first:
+                actor.require(Permission.MANAGE_USERS)
+            elif role_value is not Role.ADMIN:
+                raise UserError("The first user of a database must be an admin, who can then add the others.")
+            user = User(
+                name=name, role=role_value.value, badge=badge, pin_hash=pin_hash, failed_pins=0, active=True
+            )
+            session.add(user)
+            session.flush()
+            session.add(
+                AuditEvent(
+                    actor=actor.name,
+                    bench=actor.bench,
+                    action="user_add",
+                    entity="user",
+                    entity_key=name,
+                    after=json.dumps(
+                        {"name": name, "role": role_value.value, "badge": badge}, sort_keys=True
+                    ),
+                )
+            )
+            return UserView(user.id, name, role_value, badge, True, None)
+    except IntegrityError:
+        raise UserError(f"A user named “{name}” or with the badge {badge} exists already.") from None
+
+
+def sign_in(store: Store, *, badge: str, pin: str, bench: str, now: datetime | None = None) -> Actor:
+    """Check a badge and PIN. Repeated wrong PINs lock the badge for a while."""
+    now = now or utcnow()
+    with store.unit_of_work() as session:
+        user = session.scalar(select(User).where(User.badge == badge.strip(), User.active.is_(True)))
+        if user is None:
+            raise SignInFailed("This badge is not known. Scan your badge again, or ask an admin to add you.")
+        if user.locked_until is not None and user.locked_until > now:
+            until = user.locked_until.astimezone().strftime("%H:%M")
+            raise SignInFailed(
+                f"{user.name}'s badge is locked after {MAX_WRONG_PINS} wrong PINs until {until}."
+            )
+        if not pin_matches(pin, user.pin_hash):
+            user.failed_pins += 1
+            left = MAX_WRONG_PINS - user.failed_pins
+            if left <= 0:
+                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                user.failed_pins = 0
+                session.add(
+                    AuditEvent(
+                        at=now,
+                        actor=user.name,
+                        bench=bench,
+                        action="badge_locked",
+                        entity="user",
+                        entity_key=user.name,
+                        after=json.dumps({"minutes": LOCK_MINUTES}),
+                    )
+                )
+                raise_after = SignInFailed(
+                    f"Wrong PIN. {user.name}'s badge is now locked for {LOCK_MINUTES} minutes."
+                )
+            else:
+                raise_after = SignInFailed(f"Wrong PIN. {left} tries left before the badge is locked.")
+        else:
+            user.failed_pins = 0
+            user.locked_until = None
+            session.add(
+                AuditEvent(
+                    at=now,
+                    actor=user.name,
+                    bench=bench,
+                    action="sign_in",
+                    entity="user",
+                    entity_key=user.name,
+                )
+            )
+            return Actor(name=user.name, role=Role(user.role), bench=bench, user_id=user.id)
+    raise raise_after
+
+
+def list_users(store: Store, actor: Actor) -> list[UserView]:
+    actor.require(Permission.MANAGE_USERS)
+    with store.read() as session:
+        return [
+            UserView(u.id, u.name, Role(u.role), u.badge, u.active, u.locked_until)
+            for u in session.scalars(select(User).order_by(User.name))
+        ]

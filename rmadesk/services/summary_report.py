@@ -1,0 +1,553 @@
+"""The shift report as a PDF: headline figures, charts and the summary's tables, drawn with ReportLab."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from rmadesk import __version__
+from rmadesk.domain.errors import UserError
+from rmadesk.domain.model import Disposition
+from rmadesk.services.summary import TABLE_TITLES, Summary, money_text, summary_tables, waiting_span
+from rmadesk.store.models import DISPOSITIONS
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 15 * mm
+FRAME_PADDING = 6  # the platypus frame's own padding on each side
+BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN - 2 * FRAME_PADDING
+CELL_PADDING = 5
+INK = colors.HexColor("#1d2430")
+MUTED = colors.HexColor("#5b6575")
+RULE = colors.HexColor("#c9ced6")
+STRIPE = colors.HexColor("#f2f4f7")
+ACCENT = colors.HexColor("#1f5fa8")
+ALERT = colors.HexColor("#b3261e")
+ALERT_BG = colors.HexColor("#fdecea")
+DISPOSITION_COLOURS = {
+    "sellable": colors.HexColor("#2e7d32"),
+    "carrier_damaged": colors.HexColor("#e08600"),
+    "seller_fault": colors.HexColor("#c62828"),
+}
+MAX_PDF_ROWS = 40  # a longer table is cut; its CSV has every row
+MAX_HOUR_BARS = 48  # past two days, the hourly chart shows the hours of the day instead
+# Tables of the report after page 1, in reading order; the rest is on page 1 already.
+LATER_TABLES = ("inspectors", "benches", "reimbursement", "restocked", "reasons", "waiting")
+_FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu-sans-fonts"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+    Path("/Library/Fonts"),
+    Path("C:/Windows/Fonts"),
+)
+
+
+def _fonts() -> tuple[str, str]:
+    """DejaVu Sans when the system has it (names in any script), else the PDF's built-in Helvetica."""
+    registered = pdfmetrics.getRegisteredFontNames()
+    if "RmaSans" in registered and "RmaSans-Bold" in registered:
+        return "RmaSans", "RmaSans-Bold"
+    for folder in _FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            pdfmetrics.registerFont(TTFont("RmaSans", str(regular)))
+            pdfmetrics.registerFont(TTFont("RmaSans-Bold", str(bold)))
+            return "RmaSans", "RmaSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
+class _Styles:
+    def __init__(self) -> None:
+        self.regular, self.bold = _fonts()
+        base = ParagraphStyle("base", fontName=self.regular, fontSize=9, leading=12, textColor=INK)
+        self.body = base
+        self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED)
+        self.site = ParagraphStyle("site", parent=base, fontName=self.bold, fontSize=18, leading=22)
+        self.title = ParagraphStyle("title", parent=base, fontName=self.bold, fontSize=13, leading=17)
+        self.heading = ParagraphStyle(
+            "heading", parent=base, fontName=self.bold, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
+        )
+        self.alert = ParagraphStyle("alert", parent=base, textColor=ALERT, fontName=self.bold)
+        self.cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10)
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _local_range(summary: Summary) -> str:
+    a, b = summary.start.astimezone(summary.tz), summary.end.astimezone(summary.tz)
+    same_day = a.date() == b.date()
+    end = f"{b:%H:%M}" if same_day else f"{b:%Y-%m-%d %H:%M}"
+    return f"{a:%Y-%m-%d %H:%M} to {end} ({summary.tz_name})"
+
+
+def _utc_range(summary: Summary) -> str:
+    a, b = summary.start.astimezone(UTC), summary.end.astimezone(UTC)
+    return f"{a:%Y-%m-%d %H:%M}Z to {b:%Y-%m-%d %H:%M}Z"
+
+
+def _number(value: Decimal | float | int | None, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        text = f"{value:,.1f}".rstrip("0").rstrip(".")
+    elif isinstance(value, Decimal):
+        text = f"{value:,}"
+    else:
+        text = f"{value:,}"
+    return f"{text}{unit}"
+
+
+def _tiles(summary: Summary, st: _Styles) -> Table:
+    """The headline figures as a row of tiles: big number, small caption."""
+    current = summary.current
+    share = f" ({current.override_share * 100:.1f}%)" if current.override_share is not None else ""
+    arrival = current.arrival_to_decision_hours.median
+    arrival_text = (
+        "-" if arrival is None else _number(arrival, " h") if arrival >= 1 else f"{arrival * 60:.0f} min"
+    )
+    tiles = [
+        (_number(current.units), "units decided"),
+        (_number(current.units_per_hour), "units per hour"),
+        (_number(current.seconds_per_unit.median, " s"), "median per unit"),
+        (_number(current.overrides), f"overrides{share}"),
+        (_number(current.restocked_units), "restocked"),
+        (arrival_text, "median arrival to decision"),
+        (_number(summary.waiting.count), "waiting > limit"),
+    ]
+    big = ParagraphStyle("big", parent=st.body, fontName=st.bold, fontSize=15, leading=18, alignment=1)
+    caption = ParagraphStyle("caption", parent=st.small, alignment=1)
+    cells = [[_p(value, big) for value, _ in tiles], [_p(text, caption) for _, text in tiles]]
+    table = Table(cells, colWidths=[BODY_WIDTH / len(tiles)] * len(tiles))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), STRIPE),
+                ("LINEAFTER", (0, 0), (-2, -1), 2, colors.white),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return table
+
+
+def _nice_step(peak: float, ticks: int = 4) -> float:
+    """A round gridline step (1, 2, 5 x 10^n) so that ``ticks`` steps cover ``peak``."""
+    raw = max(peak, 1) / ticks
+    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= raw:
+            return max(1.0, factor * magnitude)
+    return raw
+
+
+def _text(
+    d: Drawing, x: float, y: float, text: str, font: str, size: float, colour: Any, anchor: str = "start"
+) -> None:
+    d.add(String(x, y, text, fontName=font, fontSize=size, fillColor=colour, textAnchor=anchor))
+
+
+def _fit(text: str, width: float, font: str, size: float) -> str:
+    """The text, cut with an ellipsis where it would be wider than ``width``."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while len(text) > 1 and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _label(d: Drawing, x: float, y: float, label: str, width: float, font: str, size: float = 6.5) -> None:
+    """A label centred under a bar, on two lines (broken between words) when one is too wide."""
+    if pdfmetrics.stringWidth(label, font, size) <= width:
+        _text(d, x, y, label, font, size, MUTED, "middle")
+        return
+    # Reason codes are words joined by underscores: a line may break after one.
+    parts = _breakable(label.replace("_", "_ "))
+    first = ""
+    while parts and pdfmetrics.stringWidth((first + parts[0]).replace("_ ", "_"), font, size) <= width:
+        first += parts.pop(0)
+    if not first:
+        first = parts.pop(0)
+    lines = [first, "".join(parts)]
+    for n, line in enumerate(lines):
+        text = _fit(line.replace("_ ", "_").strip(), width, font, size)
+        if text:
+            _text(d, x, y - n * (size + 1.5), text, font, size, MUTED, "middle")
+
+
+def _grid(
+    d: Drawing, left: float, bottom: float, plot_w: float, plot_h: float, peak: int, font: str
+) -> float:
+    """Horizontal gridlines at round steps with their values; returns the value at the top of the plot."""
+    step = _nice_step(peak)
+    scale_top = step * max(1, -(-peak // step)) if peak else step * 4
+    tick = 0.0
+    while tick <= scale_top + 1e-9:
+        y = bottom + plot_h * tick / scale_top
+        d.add(Line(left, y, left + plot_w, y, strokeColor=RULE, strokeWidth=0.4))
+        _text(d, left - 3, y - 2.5, f"{tick:g}", font, 6.5, MUTED, "end")
+        tick += step
+    return scale_top
+
+
+def _bars(
+    d: Drawing,
+    left: float,
+    bottom: float,
+    plot_w: float,
+    plot_h: float,
+    scale_top: float,
+    labels: Sequence[str],
+    values: Sequence[int],
+    bar_colours: Sequence[Any],
+    font: str,
+) -> list[float]:
+    """Bars with their value (inside the top of a tall bar, above a short one) and thinned labels;
+    returns the x of each bar's centre."""
+    slot = plot_w / max(len(values), 1)
+    every = max(1, -(-len(values) // 16))  # at most 16 labels fit under the bars
+    centres = []
+    for i, value in enumerate(values):
+        bar_h = plot_h * value / scale_top
+        x = left + i * slot + slot * 0.15
+        centre = x + slot * 0.35
+        centres.append(centre)
+        d.add(Rect(x, bottom, slot * 0.7, bar_h, fillColor=bar_colours[i], strokeColor=None))
+        if value and pdfmetrics.stringWidth(str(value), font, 6.5) <= slot * 0.7:
+            inside = bar_h >= 14
+            y = bottom + bar_h - 9 if inside else bottom + bar_h + 2
+            _text(d, centre, y, str(value), font, 6.5, colors.white if inside else INK, "middle")
+        if i % every == 0:
+            _label(d, centre, bottom - 9, labels[i], slot * every * 0.88, font)
+    d.add(Line(left, bottom, left + plot_w, bottom, strokeColor=MUTED, strokeWidth=0.6))
+    return centres
+
+
+def _bar_chart(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[int],
+    width: float,
+    height: float,
+    font: str,
+    bold: str,
+    *,
+    bar_colours: Sequence[Any] | None = None,
+) -> Drawing:
+    """Vertical bars on a light grid, with a title."""
+    d = Drawing(width, height)
+    _text(d, 0, height - 10, title, bold, 9, INK)
+    left, bottom, top = 26.0, 28.0, height - 20
+    plot_w, plot_h = width - left - 4, top - bottom
+    scale_top = _grid(d, left, bottom, plot_w, plot_h, max(values, default=0), font)
+    _bars(
+        d,
+        left,
+        bottom,
+        plot_w,
+        plot_h,
+        scale_top,
+        labels,
+        values,
+        bar_colours or [ACCENT] * len(values),
+        font,
+    )
+    return d
+
+
+def _pareto_chart(summary: Summary, index: int, width: float, height: float, font: str, bold: str) -> Drawing:
+    """One SKU's reasons as bars, most frequent first, with the cumulative share as a line (right axis);
+    a reason over the alert thresholds is drawn in red."""
+    sku = summary.top_reasons_by_sku[index]
+    d = Drawing(width, height)
+    _text(d, 0, height - 10, f"Return reasons: {sku.sku} ({sku.returns} returns)", bold, 9, INK)
+    left, right, bottom, top = 24.0, 26.0, 30.0, height - 20
+    plot_w, plot_h = width - left - right, top - bottom
+    labels = [r.reason for r in sku.reasons] + (["other"] if sku.other else [])
+    counts = [r.count for r in sku.reasons] + ([sku.other] if sku.other else [])
+    scale_top = _grid(d, left, bottom, plot_w, plot_h, max(counts, default=1), font)
+    for pct in (0, 50, 100):
+        _text(d, left + plot_w + 3, bottom + plot_h * pct / 100 - 2.5, f"{pct}%", font, 6.5, MUTED)
+    alerting = {a.reason for a in summary.alerts if a.sku == sku.sku}
+    palette = [ALERT if label in alerting else ACCENT for label in labels]
+    centres = _bars(d, left, bottom, plot_w, plot_h, scale_top, labels, counts, palette, font)
+    points: list[float] = []
+    running = 0
+    for centre, count in zip(centres, counts, strict=True):
+        running += count
+        points += [centre, bottom + plot_h * running / max(sku.returns, 1)]
+    if len(points) >= 4:
+        d.add(PolyLine(points, strokeColor=INK, strokeWidth=1.2))
+    for i in range(0, len(points), 2):
+        d.add(Rect(points[i] - 1.8, points[i + 1] - 1.8, 3.6, 3.6, fillColor=INK, strokeColor=colors.white))
+    return d
+
+
+def _hour_chart(summary: Summary, width: float, height: float, font: str, bold: str) -> Drawing:
+    if 0 < len(summary.units_by_hour) <= MAX_HOUR_BARS:
+        hours = summary.units_by_hour
+        days = {h.local_start.date() for h in hours}
+        labels = [f"{h.local_start:%H}" if len(days) == 1 else f"{h.local_start:%d %H}h" for h in hours]
+        return _bar_chart(
+            "Units by hour (local time)", labels, [h.units for h in hours], width, height, font, bold
+        )
+    labels = [f"{h:02d}" for h in range(24)]
+    return _bar_chart(
+        "Units by hour of the day (local time, all days)",
+        labels,
+        list(summary.units_by_hour_of_day),
+        width,
+        height,
+        font,
+        bold,
+    )
+
+
+def _breakable(text: str) -> list[str]:
+    """A header cut where a line may break: after spaces, hyphens and slashes."""
+    return [part for part in re.split(r"(?<=[ \-/])", text) if part]
+
+
+def _header_lines(text: str, width: float, font: str, size: float) -> str:
+    """The header with line breaks so that it fits ``width``, breaking only between words."""
+    lines, line = [], ""
+    for part in _breakable(text):
+        if line and pdfmetrics.stringWidth(line + part, font, size) > width:
+            lines.append(line.rstrip())
+            line = part
+        else:
+            line += part
+    lines.append(line.rstrip())
+    return "<br/>".join(escape(x) for x in lines)
+
+
+def _column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], st: _Styles) -> list[float]:
+    """Widths from the text itself: each column as wide as its widest cell or header, headers wrapping
+    between words when the table would not fit, and any room left shared out."""
+    size = 8
+
+    def width(text: str, font: str) -> float:
+        return pdfmetrics.stringWidth(text, font, size) + 2 * CELL_PADDING + 1
+
+    cells = [max((width(r[c], st.regular) for r in rows), default=0) for c in range(len(header))]
+    full = [max(cells[c], width(h, st.bold)) for c, h in enumerate(header)]
+    least = [max(cells[c], *(width(w, st.bold) for w in _breakable(h))) for c, h in enumerate(header)]
+    widths = list(full)
+    excess = sum(widths) - BODY_WIDTH
+    if excess > 0:
+        slack = [f - m for f, m in zip(full, least, strict=True)]
+        total_slack = sum(slack) or 1
+        widths = [f - min(excess, total_slack) * s / total_slack for f, s in zip(full, slack, strict=True)]
+    # Shared out when there is room, squeezed (cells wrap) when even the narrowest does not fit.
+    return [w * BODY_WIDTH / sum(widths) for w in widths]
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], st: _Styles) -> Table:
+    """A table with a repeated header row, zebra rows and numbers (and their headers) right-aligned."""
+    widths = _column_widths(header, rows, st)
+    numeric = [c > 0 and any(_numeric(r[c]) for r in rows) for c in range(len(header))]
+    head_left = ParagraphStyle("head", parent=st.cell, fontName=st.bold, textColor=colors.white)
+    head_right = ParagraphStyle("head_right", parent=head_left, alignment=2)
+    right = ParagraphStyle("right", parent=st.cell, alignment=2)
+    data: list[list[Any]] = [
+        [
+            Paragraph(
+                _header_lines(h, widths[c] - 2 * CELL_PADDING, st.bold, 8),
+                head_right if numeric[c] else head_left,
+            )
+            for c, h in enumerate(header)
+        ]
+    ]
+    for row in rows:
+        data.append([_p(cell, right if numeric[c] else st.cell) for c, cell in enumerate(row)])
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    style: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), INK),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.6, RULE),
+    ]
+    for r in range(2, len(data), 2):
+        style.append(("BACKGROUND", (0, r), (-1, r), STRIPE))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _numeric(cell: str) -> bool:
+    return bool(cell) and cell.replace(".", "").replace("-", "").replace("%", "").replace(",", "").isdigit()
+
+
+def _section(
+    name: str, title: str, header: Sequence[str], rows: Sequence[Sequence[str]], st: _Styles, empty: str
+) -> list[Any]:
+    parts: list[Any] = [CondPageBreak(40 * mm), _p(title, st.heading)]
+    if not rows:
+        return [*parts, _p(empty, st.small)]
+    parts.append(_table(header, rows[:MAX_PDF_ROWS], st))
+    if len(rows) > MAX_PDF_ROWS:
+        more = len(rows) - MAX_PDF_ROWS
+        parts.append(_p(f"and {more:,} more rows: rmadesk summary --format csv --table {name}", st.small))
+    return parts
+
+
+def _story(summary: Summary, site: str, st: _Styles) -> list[Any]:
+    tables = summary_tables(summary)
+    current = summary.current
+    generated = summary.generated_at.astimezone(summary.tz)
+    story: list[Any] = [
+        _p(site, st.site),
+        _p(f"Returns summary: {summary.label}", st.title),
+        _p(
+            f"{_local_range(summary)}, {_number(float(summary.elapsed_hours))} h so far of "
+            f"{_number((summary.end - summary.start).total_seconds() / 3600)} h",
+            st.body,
+        ),  # fmt: skip
+        _p(
+            f"{_utc_range(summary)}. Generated {generated:%Y-%m-%d %H:%M} ({summary.tz_name}) by RMA Desk "
+            f"{__version__}.",
+            st.small,
+        ),  # fmt: skip
+        Spacer(1, 5 * mm),
+        _tiles(summary, st),
+        Spacer(1, 3 * mm),
+    ]
+    money = ", ".join(f"{money_text(a)} {c}" for c, a in current.reimbursement_total.items()) or "none"
+    story.append(_p(f"Expected reimbursement: {money}.", st.body))
+    story.append(
+        _p(
+            f"Waiting: {summary.waiting.count} authorizations ({summary.waiting.undecided_units} units) "
+            f"{waiting_span(summary.waiting)} are not fully decided.",
+            st.body,
+        )  # fmt: skip
+    )
+    if summary.alerts:
+        lines = [
+            f"{a.sku}: {a.reason} in {a.count} of {a.returns} returns ({a.share * 100:.0f}%)"
+            for a in summary.alerts
+        ]
+        box = Table(
+            [
+                [_p("Alerts: one reason again and again", st.alert)],
+                *[[_p(line, st.body)] for line in lines[:8]],
+            ],
+            colWidths=[BODY_WIDTH],
+        )
+        box.setStyle(
+            TableStyle(
+                [("BACKGROUND", (0, 0), (-1, -1), ALERT_BG), ("LINEBEFORE", (0, 0), (0, -1), 3, ALERT)]
+            )
+        )
+        story += [Spacer(1, 3 * mm), box]
+        if len(lines) > 8:
+            story.append(_p(f"and {len(lines) - 8} more: see the table of alerts.", st.small))
+    disposition_labels = [Disposition(d).label for d in DISPOSITIONS]
+    disposition_chart = _bar_chart(
+        "Units by disposition",
+        disposition_labels,
+        [current.by_disposition[d] for d in DISPOSITIONS],
+        BODY_WIDTH * 0.32,
+        62 * mm,
+        st.regular,
+        st.bold,
+        bar_colours=[DISPOSITION_COLOURS[d] for d in DISPOSITIONS],
+    )
+    hour_chart = _hour_chart(summary, BODY_WIDTH * 0.66, 62 * mm, st.regular, st.bold)
+    charts = Table([[disposition_chart, hour_chart]], colWidths=[BODY_WIDTH * 0.34, BODY_WIDTH * 0.66])
+    charts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [Spacer(1, 5 * mm), charts]
+    paretos = [
+        _pareto_chart(summary, i, BODY_WIDTH * 0.49, 62 * mm, st.regular, st.bold)
+        for i in range(min(2, len(summary.top_reasons_by_sku)))
+    ]
+    if paretos:
+        row = Table([paretos + [""] * (2 - len(paretos))], colWidths=[BODY_WIDTH * 0.5] * 2)
+        row.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        story += [Spacer(1, 4 * mm), KeepTogether(row)]
+    header, rows = tables["comparison"]
+    story += _section(
+        "comparison",
+        f"{TABLE_TITLES['comparison']}: {summary.previous_label}",
+        header,
+        rows,
+        st,
+        "Nothing to compare.",
+    )
+    empty = {
+        "inspectors": "No decisions in this window.",
+        "benches": "No decisions in this window.",
+        "reimbursement": "No reimbursement expected.",
+        "restocked": "Nothing restocked.",
+        "reasons": "No returns decided in this window.",
+        "waiting": "Nothing is waiting.",
+    }
+    for name in LATER_TABLES:
+        header, rows = tables[name]
+        story += _section(name, TABLE_TITLES[name], header, rows, st, empty[name])
+    if summary.alerts:
+        header, rows = tables["alerts"]
+        story += _section("alerts", TABLE_TITLES["alerts"], header, rows, st, "")
+    return story
+
+
+def write_summary_pdf(summary: Summary, path: Path, *, site: str) -> Path:
+    """Write the report (A4) to ``path``; returns the path. A file that cannot be written is a UserError."""
+    st = _Styles()
+    site = site.strip() or "RMA Desk"
+    path = Path(path)
+    footer = f"{site} · {summary.label} · {_local_range(summary)}"
+
+    def on_page(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(st.regular, 7)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, 9 * mm, footer)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, 9 * mm, f"page {doc.page}")
+        canvas.setStrokeColor(RULE)
+        canvas.line(MARGIN, 12 * mm, PAGE_WIDTH - MARGIN, 12 * mm)
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=18 * mm,
+        title=f"Returns summary: {summary.label}",
+        author=site,
+        subject=_local_range(summary),
+        creator=f"RMA Desk {__version__}",
+    )
+    try:
+        doc.build(_story(summary, site, st), onFirstPage=on_page, onLaterPages=on_page)
+    except OSError as exc:
+        raise UserError(f"The report cannot be written to {path}: {exc.strerror or exc}.") from exc
+    return path
