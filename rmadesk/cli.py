@@ -14,12 +14,13 @@ from rmadesk.domain.errors import UserError
 from rmadesk.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from rmadesk.domain.people import Actor
     from rmadesk.store.uow import Store
 
 log = logging.getLogger("rmadesk")
 
 
-def _common_options(suppress: bool) -> argparse.ArgumentParser:
+def _common_options(suppress: bool, with_credentials: bool = True) -> argparse.ArgumentParser:
     # The subcommands repeat the options with SUPPRESS defaults: otherwise a subcommand's
     # default None would overwrite "--db URL" given before the subcommand's name.
     default = argparse.SUPPRESS if suppress else None
@@ -39,6 +40,13 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     common.add_argument(
         "--settings", metavar="FILE", type=Path, default=default, help="settings file to read"
     )
+    if with_credentials:
+        common.add_argument(
+            "--badge", metavar="CODE", default=default, help="your badge, when the database has users"
+        )
+        common.add_argument(
+            "--pin", metavar="PIN", default=default, help="your PIN, when the database has users"
+        )
     return common
 
 
@@ -117,6 +125,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     p_reconcile.add_argument("--problems", action="store_true", help="only the rows that need attention")
 
+    p_user = sub.add_parser("user", parents=[common], help="people who sign in at the benches")
+    user_sub = p_user.add_subparsers(dest="user_action", metavar="ACTION", required=True)
+    p_user_add = user_sub.add_parser(
+        "add",
+        parents=[_common_options(suppress=True, with_credentials=False)],
+        help="add a person (first: an admin)",
+    )
+    p_user_add.add_argument("--name", required=True)
+    p_user_add.add_argument("--role", required=True, choices=["inspector", "supervisor", "admin"])
+    p_user_add.add_argument(
+        "--badge", dest="new_badge", required=True, metavar="CODE", help="the badge's barcode"
+    )
+    p_user_add.add_argument("--pin", dest="new_pin", required=True, metavar="PIN", help="4 to 8 digits")
+    p_user_add.add_argument(
+        "--as-badge", dest="badge", metavar="CODE", help="your own badge (an admin's), once users exist"
+    )
+    p_user_add.add_argument("--as-pin", dest="pin", metavar="PIN", help="your own PIN")
+    user_sub.add_parser("list", parents=[common], help="list the people (admins)")
+
+    p_reverse = sub.add_parser("reverse", parents=[common], help="reverse an outcome (supervisors)")
+    p_reverse.add_argument("--outcome", required=True, metavar="UID", help="the outcome's id")
+    p_reverse.add_argument("--reason", required=True, metavar="TEXT")
+
     p_db = sub.add_parser("db", parents=[common], help="database schema commands")
     p_db.add_argument(
         "action", choices=["upgrade", "status"], help="upgrade the schema, or show its revision"
@@ -180,6 +211,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cli_actor(args: argparse.Namespace, store: Store, settings: Settings) -> Actor:
+    """Who runs the command: on a database with users, the person whose badge and PIN are given."""
+    from rmadesk.domain.people import open_actor
+    from rmadesk.services.people import has_users, sign_in
+
+    if not has_users(store):
+        return open_actor(getattr(args, "user", None) or "command line", settings.bench)
+    badge, pin = getattr(args, "badge", None), getattr(args, "pin", None)
+    if not badge or not pin:
+        raise UserError("This database has users: give your --badge and --pin to run this command.")
+    return sign_in(store, badge=badge, pin=pin, bench=settings.bench)
+
+
 def _cmd_issue(args: argparse.Namespace) -> int:
     from rmadesk.services.issue import IssueRequest, issue_rma, save_slip
 
@@ -193,7 +237,7 @@ def _cmd_issue(args: argparse.Namespace) -> int:
         kind=args.kind,
         item_name=args.item,
     )
-    issued = issue_rma(store, request, actor=args.user or "command line", bench=settings.bench)
+    issued = issue_rma(store, request, actor=_cli_actor(args, store, settings))
     print(issued.rma_id)
     if args.slip:
         written = save_slip(args.slip, issued.slip)
@@ -241,6 +285,39 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_user(args: argparse.Namespace) -> int:
+    from rmadesk.domain.people import open_actor
+    from rmadesk.services.people import add_user, has_users, list_users
+
+    settings = _settings(args)
+    store = _open_store(settings)
+    if args.user_action == "list":
+        for user in list_users(store, _cli_actor(args, store, settings)):
+            state = "active" if user.active else "inactive"
+            print(f"{user.name}\t{user.role.value}\t{user.badge}\t{state}")
+        return 0
+    actor = (
+        _cli_actor(args, store, settings) if has_users(store) else open_actor("command line", settings.bench)
+    )
+    added = add_user(
+        store, name=args.name, role=args.role, badge=args.new_badge, pin=args.new_pin, actor=actor
+    )
+    print(f"Added {added.name} ({added.role.value}), badge {added.badge}.")
+    return 0
+
+
+def _cmd_reverse(args: argparse.Namespace) -> int:
+    from rmadesk.services.reversal import reverse_outcome
+
+    settings = _settings(args)
+    store = _open_store(settings)
+    done = reverse_outcome(store, args.outcome, reason=args.reason, actor=_cli_actor(args, store, settings))
+    print(
+        f"Reversed: {done.display_id} unit {done.unit_seq} is undecided again (reversal {done.reversal_uid})."
+    )
+    return 0
+
+
 def _cmd_db(args: argparse.Namespace) -> int:
     from rmadesk.store.engine import resolve_database_url
     from rmadesk.store.schema import current_revision, ensure_schema, head_revision
@@ -277,6 +354,8 @@ COMMANDS = {
     "issue": _cmd_issue,
     "summary": _cmd_summary,
     "reconcile": _cmd_reconcile,
+    "user": _cmd_user,
+    "reverse": _cmd_reverse,
     "db": _cmd_db,
     "policy": _cmd_policy,
 }

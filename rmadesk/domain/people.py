@@ -88,9 +88,10 @@ class Actor:
         """Raise PermissionDenied unless the role allows the action."""
         if not self.may(permission):
             least = LEAST_ROLE[permission].value
+            article = "an" if least[0] in "aeiou" else "a"
             raise PermissionDenied(
                 f"{self.name} is signed in as {self.role.value}; "
-                f"only a {least} or above may {_WHAT[permission]}."
+                f"only {article} {least} or above may {_WHAT[permission]}."
             )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
+from rmadesk.domain.people import Actor, Permission
 from rmadesk.domain.rma_ids import new_rma_id
 from rmadesk.labels.slip import SlipData, SlipItem, write_slip
 from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
@@ -72,18 +73,19 @@ def _checked(request: IssueRequest) -> IssueRequest:
 
 
 def issue_rma(
-    store: Store, request: IssueRequest, *, actor: str, bench: str, rng: random.Random | None = None
+    store: Store, request: IssueRequest, *, actor: Actor, rng: random.Random | None = None
 ) -> Issued:
     """Authorize an out-of-policy return under a new, unique, check-charactered ID.
 
     Details known from an imported authorization of the same order and SKU (item name, ASIN,
     price) are copied, so the bench shows the same card and the policy has a price.
     """
+    actor.require(Permission.ISSUE)
     request = _checked(request)
     for _ in range(_TRIES):
         rma_id = new_rma_id(request.kind, rng)
         try:
-            return _insert(store, request, rma_id, actor=actor, bench=bench)
+            return _insert(store, request, rma_id, actor=actor.name, bench=actor.bench)
         except IntegrityError:
             continue  # the ID was taken: draw another
     raise UserError("No free RMA number could be drawn; try again.")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.errors import DatabaseUnavailable, MalformedCode, NothingToDecide, UserError
 from rmadesk.domain.model import AuthorizationView, Decision, Disposition, OutcomePreview, UnitView
+from rmadesk.domain.people import Actor, open_actor
 from rmadesk.domain.scan import Command, parse_scan
 from rmadesk.domain.walkthrough import explain, next_question, recommend
 from rmadesk.labels.unit_label import UnitLabel
@@ -94,7 +95,7 @@ class BenchWindow(QMainWindow):
     def __init__(
         self,
         service: BenchService,
-        inspector: str,
+        inspector: str | Actor,
         *,
         sounds: Sounds | None = None,
         points: float = 20.0,
@@ -102,7 +103,10 @@ class BenchWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.service = service
-        self.inspector = inspector
+        self.actor = (
+            inspector if isinstance(inspector, Actor) else open_actor(inspector, service.settings.bench)
+        )
+        self.inspector = self.actor.name
         self.bench = service.settings.bench
         self.points = points
         self.sounds = sounds or Sounds(enabled=service.settings.sounds, parent=self)
@@ -719,9 +723,9 @@ class BenchWindow(QMainWindow):
         request = issue_dialog.ask_issue(self)
         if request is None:
             return
-        store, actor, bench = self.service.store, self.inspector, self.bench
+        store, actor = self.service.store, self.actor
         self.runner.run(
-            lambda: issue_service.issue_rma(store, request, actor=actor, bench=bench),
+            lambda: issue_service.issue_rma(store, request, actor=actor),
             self._on_issued,
             self._on_lookup_failed,
         )

@@ -84,7 +84,7 @@ QLineEdit#search { border: 2px solid #1f4e8c; border-radius: 6px; padding: 5px 8
 QTableView { alternate-background-color: #f3f6f9; selection-background-color: #1f4e8c;
              selection-color: white; border: 1px solid #cfd8dc; }
 QHeaderView::section { background: #e3e8ec; border: none; border-right: 1px solid #cfd8dc;
-                       border-bottom: 1px solid #cfd8dc; padding: 4px 6px; font-weight: 600; }
+                       border-bottom: 1px solid #cfd8dc; padding: 4px 4px; }
 QLabel#status { border-radius: 6px; padding: 3px 10px; color: white; font-weight: 700; }
 QLabel#section { color: #37474f; font-weight: 700; border-bottom: 1px solid #cfd8dc; padding-top: 8px; }
 QFrame#unit { background: #f7f9fb; border: 1px solid #e0e6ea; border-radius: 8px; }
@@ -175,6 +175,7 @@ class AuthorizationsModel(QAbstractTableModel):
         self._latest = _Latest()
         self._rows: list[BrowseRow] = []
         self._ids: set[int] = set()
+        self._cursor: BrowseRow | None = None  # the last row the database sent: the next page follows it
         self._fetching = False
         self._exhausted = True  # nothing to fetch until the first query starts
 
@@ -193,6 +194,7 @@ class AuthorizationsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = []
         self._ids = set()
+        self._cursor = None
         self._exhausted = False
         self._set_fetching(False)
         self.total = None
@@ -227,7 +229,7 @@ class AuthorizationsModel(QAbstractTableModel):
         self._set_fetching(True)
         generation, latest = self.generation, self._latest
         service, f, key, descending = self.service, self.filter, self.sort_key, self.descending
-        after, limit = (self._rows[-1] if self._rows else None), self.page_size
+        after, limit = self._cursor, self.page_size
 
         def job() -> list[BrowseRow] | None:
             if latest.value != generation:
@@ -240,12 +242,12 @@ class AuthorizationsModel(QAbstractTableModel):
 
     def _count(self) -> None:
         generation, latest = self.generation, self._latest
-        service, f, known = self.service, self.filter, self.everything
+        service, f = self.service, self.filter
 
         def job() -> tuple[int, int] | None:
             if latest.value != generation:
                 return None
-            everything = known if known is not None else service.count(BrowseFilter())
+            everything = service.count(BrowseFilter())  # cheap: an index is counted, not the table
             return (everything if f.is_empty else service.count(f)), everything
 
         self.runner.run(
@@ -260,6 +262,8 @@ class AuthorizationsModel(QAbstractTableModel):
         self._set_fetching(False)
         if len(rows) < self.page_size:
             self._exhausted = True
+        if rows:
+            self._cursor = rows[-1]
         # A row whose sort value changed while paging (decided meanwhile) may come round again.
         fresh = [r for r in rows if r.auth_id not in self._ids]
         if fresh:
@@ -481,7 +485,7 @@ class BrowserWidget(QWidget):
         self.splitter.addWidget(self._build_detail())
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([1080, 480])
+        self.splitter.setSizes([1160, 420])
         outer.addWidget(self.splitter, 1)
         bottom = QHBoxLayout()
         self.count_label = QLabel()
@@ -560,8 +564,8 @@ class BrowserWidget(QWidget):
         header.setMinimumSectionSize(40)
         header.setSortIndicator(self.model.column_of(self.model.sort_key), Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)  # asks the model to sort: the order it already has
-        widths = {"rma": 135, "order": 150, "sku": 140, "item": 240, "quantity": 44, "decided": 68}
-        widths |= {"status": 104, "reason": 190, "requested": 100, "kind": 86}
+        widths = {"rma": 145, "order": 145, "sku": 130, "item": 240, "quantity": 40, "decided": 62}
+        widths |= {"status": 98, "reason": 160, "requested": 92, "kind": 84}
         scale = self.points / 11.0
         for n, (key, _title) in enumerate(COLUMNS):
             self.table.setColumnWidth(n, int(widths[key] * scale))
@@ -602,7 +606,7 @@ class BrowserWidget(QWidget):
         self.fields: dict[str, QLabel] = {}
         names = (
             ("kind", "Kind"),
-            ("rma", "Amazon RMA ID"),
+            ("rma", "RMA ID"),
             ("merchant", "Merchant RMA ID"),
             ("order", "Order"),
             ("sku", "SKU / ASIN"),
@@ -662,7 +666,7 @@ class BrowserWidget(QWidget):
             return act
 
         self.act_search = action("Search", ["Ctrl+F"], self.focus_search)
-        self.act_refresh = action("Refresh", ["F5"], lambda: self.apply_filter(force=True))
+        self.act_refresh = action("Refresh", ["F5"], self.refresh)
         self.search_keys = _SearchKeys(self.table, self)
         self.search.installEventFilter(self.search_keys)
         self.search.installEventFilter(self)
@@ -697,6 +701,11 @@ class BrowserWidget(QWidget):
             return
         self.model.set_filter(f, force=True)
         self.filter_applied.emit(f)
+
+    def refresh(self) -> None:
+        """Read everything again, searches included: new imports and decisions show up."""
+        self.service.forget_searches()
+        self.apply_filter(force=True)
 
     def _search_now(self) -> None:
         self.apply_filter(force=True)
@@ -907,7 +916,8 @@ def _unit_html(unit: UnitDetail) -> str:
         stock = "restocked" if o.restocked else "held"
         body = (
             f"<span style='color:{colour}; font-weight:700'>{e(o.disposition.label)}</span>"
-            f" → {e(o.location)} ({stock}) · reimbursement {e(money_text(o.reimbursement_total, o.currency))}"
+            f" → {e(o.location)} ({stock}) · reimbursement "
+            f"{e(money_text(o.reimbursement_total, o.currency)).replace(' ', '&nbsp;')}"
             f"<br><span style='color:#546e7a'>{e(o.inspector)} · {e(_bench_text(o.bench))} · "
             f"{_local_time(o.decided_at)}</span>"
         )

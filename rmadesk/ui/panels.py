@@ -268,7 +268,9 @@ class PreviewPanel(QFrame):
         self.override_reason.setEditable(True)
         self.override_reason.addItems(OVERRIDE_REASONS)
         # The longest preset reason must not set the window's minimum width.
-        self.override_reason.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.override_reason.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.override_reason.setMinimumContentsLength(18)
         self.override_reason.setCurrentIndex(-1)
         self.override_reason.setFont(scaled_font(self.font(), points * 0.85))

@@ -410,3 +410,36 @@ def test_an_authorization_decided_meanwhile_is_not_listed_twice(
     ids = [model.row_at(n).auth_id for n in range(model.rowCount())]
     assert len(ids) == len(set(ids)) == 450
     assert ids[0] == first_id
+
+
+def test_f5_reads_again_new_authorizations_included(qtbot: QtBot, store: Store, runner: Runner) -> None:
+    widget = BrowserWidget(BrowseService(store, search_ttl_s=3600), runner)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    widget.search.setText("waffle")
+    with qtbot.waitSignal(widget.model.page_loaded, timeout=5000):
+        widget.apply_filter()
+    settle(qtbot, runner)
+    assert widget.model.rowCount() == 0 and widget.count_label.text().startswith("0 of 450")
+    with store.unit_of_work() as session:
+        session.add(
+            Authorization(
+                auth_key="DwAfFlEsRRMA",
+                kind="RMA",
+                source="mfn_report",
+                rma_id="DwAfFlEsRRMA",
+                order_id="111-1111111-1111111",
+                sku="WAFFLE-IRON",
+                item_name="Waffle iron",
+                quantity=1,
+            )
+        )
+    with qtbot.waitSignal(widget.model.page_loaded, timeout=5000):
+        qtbot.keyClick(widget.search, Qt.Key.Key_F5)
+    settle(qtbot, runner)
+    assert widget.model.rowCount() == 1 and widget.model.row_at(0).rma_id == "DwAfFlEsRRMA"
+    assert widget.count_label.text() == "1 of 451 authorizations"
+    widget.close()
+    settle(qtbot, runner)

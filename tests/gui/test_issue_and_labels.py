@@ -9,6 +9,7 @@ import zxingcpp
 from PIL import Image
 from pytestqt.qtbot import QtBot
 
+from rmadesk.domain.people import open_actor
 from rmadesk.domain.rma_ids import FULL_ALPHABET
 from rmadesk.services.demo import create_demo_data
 from rmadesk.services.issue import Issued, IssueRequest, issue_rma
@@ -31,8 +32,7 @@ def test_an_issued_rma_is_inspected_and_its_unit_label_decodes(
         IssueRequest(
             order_id="114-3941689-8772232", sku="TSHIRT-BLU-L", quantity=1, reason="Late return, approved"
         ),
-        actor="Sam",
-        bench="office",
+        actor=open_actor("Sam", "office"),
     )
     bench = make_bench(qtbot, sqlite_store, label_folder=str(tmp_path / "labels"))
     w = bench.window
@@ -53,7 +53,9 @@ def test_an_issued_rma_is_inspected_and_its_unit_label_decodes(
 
 def test_a_mistyped_seller_number_is_told_it_fails_the_check(qtbot: QtBot, sqlite_store: Store) -> None:
     issued = issue_rma(
-        sqlite_store, IssueRequest(order_id="O-1", sku="S-1", quantity=1, reason="ok"), actor="Sam", bench="b"
+        sqlite_store,
+        IssueRequest(order_id="O-1", sku="S-1", quantity=1, reason="ok"),
+        actor=open_actor("Sam", "b"),
     )
     bench = make_bench(qtbot, sqlite_store)
     position = 4
@@ -89,7 +91,9 @@ def test_issuing_from_the_bench_form(
 
 def test_the_issued_dialog_saves_the_slip(qtbot: QtBot, sqlite_store: Store, tmp_path: Path) -> None:
     issued = issue_rma(
-        sqlite_store, IssueRequest(order_id="O-9", sku="S-9", quantity=1, reason="ok"), actor="Sam", bench="b"
+        sqlite_store,
+        IssueRequest(order_id="O-9", sku="S-9", quantity=1, reason="ok"),
+        actor=open_actor("Sam", "b"),
     )
     dialog = IssuedDialog(issued)
     qtbot.addWidget(dialog)

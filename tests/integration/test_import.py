@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from rmadesk.domain.errors import NotAReport
 from rmadesk.domain.model import AuthorizationKind, Decision, Disposition
+from rmadesk.domain.people import open_actor
 from rmadesk.domain.policy import load_policy
 from rmadesk.services import imports
 from rmadesk.services.bench import BenchService, new_outcome_uid
@@ -382,8 +383,7 @@ def test_merchant_rma_id_of_a_seller_issued_return(store: Store, tmp_path: Path)
         IssueRequest(
             order_id="111-5520987-3309846", sku="HEADSET-BT-BLK", quantity=1, reason="late", kind="RGA"
         ),
-        actor="t",
-        bench="b1",
+        actor=open_actor("t", "b1"),
     )
     seller_id = issued.rma_id
     listed = {**HEADSET, "Merchant RMA ID": seller_id, "Return request status": "Closed"}

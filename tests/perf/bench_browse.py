@@ -141,6 +141,7 @@ def generate(
     rng = random.Random(seed)
     products = catalogue(rng)
     today = date.today()
+    now = datetime.now(UTC)
     first_day = today - timedelta(days=3 * 365)
     samples = Generated(rows, [], [], [])
     unit_id = outcome_id = code_id = 0
@@ -164,14 +165,17 @@ def generate(
                 amazon = None
             quantity = 1 if rng.random() < 0.8 else rng.choice((2, 2, 2, 3, 4, 5))
             tracking = f"1Z{rng.getrandbits(60):016X}" if rng.random() < 0.7 else None
-            imported = _at(requested + timedelta(days=1), rng)
+            imported = min(_at(requested + timedelta(days=1), rng), now - timedelta(hours=12))
             age = (today - requested).days
             if age > 45:
                 decided = quantity
             else:
                 roll = rng.random()
                 decided = 0 if roll < 0.4 else quantity if roll > 0.6 else rng.randint(0, quantity - 1)
-            decided_at = imported + timedelta(days=rng.randint(1, 10), minutes=rng.randint(0, 600))
+            decided_at = min(
+                imported + timedelta(days=rng.randint(1, 10), minutes=rng.randint(0, 600)),
+                now - timedelta(minutes=rng.randint(5, 600)),
+            )
             arrived = decided_at - timedelta(minutes=3) if decided else None
             auths.append(
                 {
