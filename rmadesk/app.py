@@ -41,6 +41,7 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
     from rmadesk.domain.policy import load_policy
     from rmadesk.services.bench import BenchService
     from rmadesk.services.context import open_store
+    from rmadesk.services.people import has_users
     from rmadesk.ui import dialogs
     from rmadesk.ui.bench_window import BenchWindow, app_icon
     from rmadesk.ui.collector import GarbageCollector
@@ -60,17 +61,35 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
         dialogs.show_error(None, "RMA Desk cannot start", exc.message)
         return 2
     remembered = QSettings()  # window state and the last name, kept apart from the bench settings
-    last = str(remembered.value("bench/lastInspector", "") or "")
-    inspector = (inspector or "").strip() or dialogs.ask_inspector(None, settings.bench, last)
-    if not inspector:
+    try:
+        sign_in_required = has_users(store)
+    except UserError as exc:
+        dialogs.show_error(None, "RMA Desk cannot start", exc.message)
         store.dispose()
-        return 1
-    remembered.setValue("bench/lastInspector", inspector)
-    note = ""
+        return 2
+    notes = []
+    if sign_in_required:
+        inspector = None  # each person signs in with a badge and PIN
+    else:
+        last = str(remembered.value("bench/lastInspector", "") or "")
+        inspector = (inspector or "").strip() or dialogs.ask_inspector(None, settings.bench, last)
+        if not inspector:
+            store.dispose()
+            return 1
+        remembered.setValue("bench/lastInspector", inspector)
+        notes.append(
+            "Open bench: no users are set up, so anyone may inspect here ('rmadesk user add' adds people)."
+        )
     if store.dialect == "sqlite":
-        note = f"Single bench: the database is the file {store.engine.url.database}."
+        notes.append(f"Single bench: the database is the file {store.engine.url.database}.")
+    else:
+        notes.append(f"Shared database: {store.name}.")
     window = BenchWindow(
-        BenchService(store, policy, settings), inspector, points=settings.large_text_pt, banner_note=note
+        BenchService(store, policy, settings),
+        inspector,
+        sign_in_required=sign_in_required,
+        points=settings.large_text_pt,
+        banner_note=" ".join(notes),
     )
     geometry = remembered.value("bench/geometry")
     if geometry is not None and window.restoreGeometry(geometry):

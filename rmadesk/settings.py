@@ -64,6 +64,7 @@ class Settings:
     label_size: str = field(default="4x2", metadata={"doc": "Unit label size: 4x2 or 2.25x1.25 (inches)"})
     site: str = field(default="", metadata={"doc": "Site name on reports"})
     claim_minutes: int = field(default=15, metadata={"doc": "How long a bench holds a unit it opened"})
+    idle_minutes: int = field(default=10, metadata={"doc": "Sign out a bench idle this long (with users)"})
     timezone: str = field(
         default="", metadata={"doc": "IANA time zone of the site (default: this computer's)"}
     )

@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.errors import DatabaseUnavailable, MalformedCode, NothingToDecide, UserError
 from rmadesk.domain.model import AuthorizationView, Decision, Disposition, OutcomePreview, UnitView
-from rmadesk.domain.people import Actor, open_actor
+from rmadesk.domain.people import Actor, Permission, open_actor
 from rmadesk.domain.scan import Command, parse_scan
 from rmadesk.domain.walkthrough import explain, next_question, recommend
 from rmadesk.labels.unit_label import UnitLabel
 from rmadesk.services import issue as issue_service
+from rmadesk.services import people as people_service
+from rmadesk.services import reversal as reversal_service
 from rmadesk.services.bench import BenchService, Candidate, Found, Recorded, new_outcome_uid
 from rmadesk.services.imports import ImportResult
 from rmadesk.services.unit_labels import (
@@ -47,6 +49,7 @@ from rmadesk.ui.panels import (
     CandidatesPage,
     OutcomesPanel,
     PreviewPanel,
+    SignInPage,
     WalkthroughPanel,
     money_text,
 )
@@ -91,22 +94,28 @@ class BenchWindow(QMainWindow):
     label_written = Signal(str)
     label_failed = Signal(str)
     rma_issued = Signal(str)
+    signed_in = Signal(str)
+    signed_out = Signal()
+    outcome_reversed = Signal(str)
 
     def __init__(
         self,
         service: BenchService,
-        inspector: str | Actor,
+        inspector: str | Actor | None,
         *,
+        sign_in_required: bool = False,
         sounds: Sounds | None = None,
         points: float = 20.0,
         banner_note: str = "",
     ) -> None:
         super().__init__()
         self.service = service
-        self.actor = (
-            inspector if isinstance(inspector, Actor) else open_actor(inspector, service.settings.bench)
-        )
-        self.inspector = self.actor.name
+        self.sign_in_required = sign_in_required
+        if inspector is None or isinstance(inspector, Actor):
+            self.actor: Actor | None = inspector
+        else:
+            self.actor = open_actor(inspector, service.settings.bench)
+        self.inspector = self.actor.name if self.actor else ""
         self.bench = service.settings.bench
         self.points = points
         self.sounds = sounds or Sounds(enabled=service.settings.sounds, parent=self)
@@ -127,7 +136,7 @@ class BenchWindow(QMainWindow):
         self.last_label: UnitLabel | None = None
         self._scan_started = 0.0
         self.last_timings: dict[str, float] = {}
-        self.setWindowTitle(f"RMA Desk — bench {self.bench} — {inspector}")
+        self._set_title()
         self.setStyleSheet(STYLE_SHEET)
         self.setMinimumSize(1000, 680)
         self._build(banner_note)
@@ -144,8 +153,17 @@ class BenchWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.catcher = ScanCatcher(self, self.scan_field)
         self.catcher.scanned.connect(self.submit_scan)
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(max(1, service.settings.idle_minutes) * 60_000)
+        self._idle.timeout.connect(self._on_idle)
+        self.catcher.activity.connect(self._on_activity)
         QApplication.instance().installEventFilter(self.catcher)
-        self.show_ready("Ready. Scan the RMA barcode on the return label.")
+        if self.actor is None:
+            self.show_sign_in("Scan your badge to sign in.")
+        else:
+            self.show_ready("Ready. Scan the RMA barcode on the return label.")
+        self._apply_permissions()
         self._claim_timer = QTimer(self)
         self._claim_timer.setInterval(max(1, service.settings.claim_minutes) * 60_000 // 3)
         self._claim_timer.timeout.connect(self._renew_claim)
@@ -209,6 +227,9 @@ class BenchWindow(QMainWindow):
         self.picker = CandidatesPage(self.points)
         self.picker.picked.connect(self._pick)
         self.pages.addWidget(self.picker)
+        self.sign_in_page = SignInPage(self.points)
+        self.sign_in_page.pin_entered.connect(self._sign_in)
+        self.pages.addWidget(self.sign_in_page)
         outer.addWidget(self.pages, 1)
 
         self.keys = QLabel(
@@ -284,6 +305,8 @@ class BenchWindow(QMainWindow):
         self.act_issue = action("Issue seller RMA…", ["Ctrl+N"], self.issue_rma)
         self.act_reprint = action("Print last unit label again", ["Ctrl+L"], self.reprint_label)
         self.act_quit = action("Quit", ["Ctrl+Q"], self.close)
+        self.act_sign_out = action("Sign out", ["Ctrl+Shift+L"], lambda: self.sign_out("Signed out."))
+        self.act_reverse = action("Reverse an outcome…", ["F8"], self.reverse_outcome)
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.act_import)
         menu.addAction(self.act_issue)
@@ -291,6 +314,7 @@ class BenchWindow(QMainWindow):
         menu.addAction(self.act_reprint)
         menu.addAction(self.act_sheet)
         menu.addSeparator()
+        menu.addAction(self.act_sign_out)
         menu.addAction(self.act_quit)
         inspect = self.menuBar().addMenu("&Inspect")
         for act in (
@@ -304,6 +328,8 @@ class BenchWindow(QMainWindow):
             self.act_cancel,
         ):
             inspect.addAction(act)
+        inspect.addSeparator()
+        inspect.addAction(self.act_reverse)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_help)
 
@@ -323,7 +349,9 @@ class BenchWindow(QMainWindow):
         self.state_changed.emit(state)
 
     def _refocus(self) -> None:
-        if self.state == "preview" and self.needs_reason and not self.preview_panel.reason_text():
+        if self.state == "signed_out" and self.sign_in_page.badge:
+            self.sign_in_page.pin.setFocus()
+        elif self.state == "preview" and self.needs_reason and not self.preview_panel.reason_text():
             self.preview_panel.override_reason.setFocus()
         else:
             self.scan_field.setFocus()
@@ -358,6 +386,13 @@ class BenchWindow(QMainWindow):
             scan = parse_scan(raw)
         except MalformedCode as exc:
             self.reject(exc.message)
+            return
+        if self.state == "signed_out":
+            if scan.command is not None:
+                self.reject("Sign in first: scan your badge.")
+            else:
+                self.sign_in_page.ask_pin(scan.text)
+                self.say("Type your PIN, then Enter.", INFO)
             return
         if scan.command is not None:
             self._handle_command(scan.command)
@@ -647,6 +682,9 @@ class BenchWindow(QMainWindow):
         """Leave the current unit undecided and write nothing."""
         if self.runner.busy:
             return
+        if self.state == "signed_out":
+            self.show_sign_in("Scan your badge to sign in.")
+            return
         if self.unit is not None and self.auth is not None:
             text = (
                 f"Unit {self.unit.seq} of {self.auth.quantity} of {self.auth.display_id} left undecided. "
@@ -671,6 +709,122 @@ class BenchWindow(QMainWindow):
         self._set_state("ready")
         self.say(message, colour)
         self.scan_field.setFocus()
+
+    # ----- people -------------------------------------------------------------------------
+    def _set_title(self) -> None:
+        who = ""
+        if self.actor is not None:
+            who = f" — {self.actor.name}" + ("" if self.actor.open_bench else f" ({self.actor.role.value})")
+        self.setWindowTitle(f"RMA Desk — bench {self.bench}{who}")
+
+    def _apply_permissions(self) -> None:
+        """Disable what the person may not do (the services refuse it anyway)."""
+        actor = self.actor
+        allowed = {
+            self.act_import: actor is not None and actor.may(Permission.IMPORT),
+            self.act_issue: actor is not None and actor.may(Permission.ISSUE),
+            self.act_reverse: actor is not None and actor.may(Permission.REVERSE),
+            self.act_sign_out: self.sign_in_required and actor is not None,
+        }
+        for act, ok in allowed.items():
+            act.setEnabled(ok)
+        if actor is None:
+            name = "signed out"
+        else:
+            name = actor.name if actor.open_bench else f"{actor.name} · {actor.role.value}"
+        self.who.setText(f"Bench <b>{self.bench}</b><br>{name}")
+        self._set_title()
+
+    def show_sign_in(self, message: str, colour: str = INFO) -> None:
+        self.actor = None
+        self.inspector = ""
+        self.auth = None
+        self.unit = None
+        self.sign_in_page.ask_badge()
+        self.pages.setCurrentWidget(self.sign_in_page)
+        self._set_state("signed_out")
+        self._apply_permissions()
+        self.say(message, colour)
+        self.scan_field.setFocus()
+
+    def _sign_in(self, badge: str, pin: str) -> None:
+        store, bench = self.service.store, self.bench
+        self.say("Checking…", NEUTRAL)
+        self.runner.run(
+            lambda: people_service.sign_in(store, badge=badge, pin=pin, bench=bench),
+            self._signed_in,
+            self._sign_in_failed,
+        )
+
+    def _signed_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.inspector = actor.name
+        self._apply_permissions()
+        self.sounds.accept()
+        self.show_ready(
+            f"Signed in: {actor.name} ({actor.role.value}). Scan the RMA barcode on the return label.", OK
+        )
+        self.signed_in.emit(actor.name)
+        self._idle.start()
+
+    def _sign_in_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserError):
+            self._unexpected(exc)
+            return
+        self.sign_in_page.ask_badge()
+        self.reject(exc.message)
+
+    def sign_out(self, message: str) -> None:
+        """Back to the sign-in page; an open unit is left undecided and given back."""
+        if not self.sign_in_required or self.actor is None:
+            return
+        if self.unit is not None and self.auth is not None:
+            self._release(self.unit.unit_id)
+            message += f" Unit {self.unit.seq} of {self.auth.display_id} was left undecided."
+        self._idle.stop()
+        self.show_sign_in(message, WARN)
+        self.signed_out.emit()
+
+    def _on_activity(self) -> None:
+        if self.sign_in_required and self.actor is not None:
+            self._idle.start()
+
+    def _on_idle(self) -> None:
+        minutes = self.service.settings.idle_minutes
+        self.sign_out(f"Signed out after {minutes} idle minutes. Scan your badge to sign in again.")
+
+    def reverse_outcome(self) -> None:
+        """Reverse an outcome of the authorization on screen (supervisors): a compensating record."""
+        if self.actor is None or not self.actor.may(Permission.REVERSE):
+            self.reject("Only a supervisor or an admin may reverse an outcome.")
+            return
+        if self.unit is not None:
+            self.reject("Finish or cancel the unit on screen before reversing an outcome.")
+            return
+        if self.auth is None or not any(u.outcome for u in self.auth.units):
+            self.reject("Open a return with a recorded outcome first (scan it), then F8.")
+            return
+        decided = [(u.seq, u.outcome) for u in self.auth.units if u.outcome is not None]
+        choice = dialogs.ask_reversal(self, self.auth.display_id, decided)
+        if choice is None:
+            return
+        outcome_uid, reason = choice
+        store, actor, auth_id = self.service.store, self.actor, self.auth.auth_id
+        self.runner.run(
+            lambda: reversal_service.reverse_outcome(store, outcome_uid, reason=reason, actor=actor),
+            lambda done: self._on_reversed(done, auth_id),
+            self._on_lookup_failed,
+        )
+
+    def _on_reversed(self, done: reversal_service.Reversed, auth_id: int) -> None:
+        self.outcome_reversed.emit(done.outcome_uid)
+        service, who, bench, scanned_at = self.service, self.inspector, self.bench, utcnow()
+        self.runner.run(
+            lambda: service.open_authorization(auth_id, who=who, bench=bench),
+            lambda found: self._on_found(found, scanned_at),
+            self._on_lookup_failed,
+        )
+        self.say(f"Reversed: {done.display_id} unit {done.unit_seq} is undecided again. Inspect it anew.", OK)
 
     # ----- unit labels ----------------------------------------------------------------------
     def _make_label(self, label: UnitLabel) -> None:

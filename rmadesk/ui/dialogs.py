@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from rmadesk.domain.model import OutcomeView
+
 KEYS_HELP = """<h3>Keys and codes</h3>
 <table cellpadding='4'>
 <tr><td><b>Scan</b> an RMA</td><td>opens the return (works wherever the focus is)</td></tr>
@@ -14,7 +16,11 @@ KEYS_HELP = """<h3>Keys and codes</h3>
 <tr><td><b>F7</b> · CMD-SELLER-FAULT</td><td>seller-fault: hold for removal, disposal or RGA</td></tr>
 <tr><td><b>F10</b>, <b>Ctrl+Enter</b> · CMD-CONFIRM</td><td>write the outcome</td></tr>
 <tr><td><b>Esc</b> · CMD-CANCEL</td><td>leave the unit undecided, write nothing</td></tr>
+<tr><td><b>F8</b></td><td>reverse an outcome (supervisors)</td></tr>
+<tr><td><b>Ctrl+I</b> / <b>Ctrl+N</b></td><td>import a report / issue a seller RMA</td></tr>
+<tr><td><b>Ctrl+L</b></td><td>print the last unit label again</td></tr>
 <tr><td><b>Ctrl+P</b></td><td>save the bench's command-code sheet</td></tr>
+<tr><td><b>Ctrl+Shift+L</b></td><td>sign out</td></tr>
 <tr><td><b>F1</b></td><td>this help</td></tr>
 </table>"""
 
@@ -41,3 +47,21 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     if details:
         box.setDetailedText(details)
     box.exec()
+
+
+def ask_reversal(
+    parent: QWidget | None, display_id: str, decided: list[tuple[int, OutcomeView]]
+) -> tuple[str, str] | None:
+    """Which unit's outcome to reverse and why; None when the supervisor cancels."""
+    labels = [
+        f"Unit {seq}: {outcome.disposition.label} → {outcome.location} ({outcome.inspector}, {outcome.bench})"
+        for seq, outcome in decided
+    ]
+    title = "RMA Desk: reverse an outcome"
+    picked, ok = QInputDialog.getItem(parent, title, f"{display_id}: which outcome?", labels, 0, False)
+    if not ok:
+        return None
+    reason, ok = QInputDialog.getText(parent, title, "Why is it reversed?")
+    if not ok or not reason.strip():
+        return None
+    return decided[labels.index(picked)][1].outcome_uid, reason.strip()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.model import AuthorizationView, Disposition, OutcomePreview, OutcomeView, UnitView
 from rmadesk.domain.walkthrough import QUESTIONS, Question
 from rmadesk.services.bench import Candidate
+from rmadesk.ui.scanner import NO_SCAN
 from rmadesk.ui.style import DISPOSITION_COLOURS, scaled_font
 
 DISPOSITION_KEYS = {
@@ -428,3 +430,66 @@ class CandidatesPage(QFrame):
             for i in range(self.rows.count())
             if self.rows.itemAt(i).widget()
         ]
+
+
+class SignInPage(QFrame):
+    """Sign-in: scan the badge, then type the PIN and Enter.
+
+    Signals:
+        pin_entered(str, str): the badge scanned and the PIN typed.
+    """
+
+    pin_entered = Signal(str, str)
+
+    def __init__(self, points: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self.badge = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 30, 40, 30)
+        layout.addStretch(1)
+        self.title = _label("Scan your badge to sign in")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setFont(scaled_font(self.font(), points * 1.8, bold=True))
+        layout.addWidget(self.title)
+        self.hint = _label("Every decision is written under your name.", "hint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setFont(scaled_font(self.font(), points * 0.85))
+        layout.addWidget(self.hint)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        self.pin.setPlaceholderText("PIN, then Enter")
+        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin.setFont(scaled_font(self.font(), points * 1.4))
+        self.pin.setMaximumWidth(int(points * 16))
+        self.pin.setProperty(NO_SCAN, True)
+        self.pin.returnPressed.connect(self._entered)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.pin)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        self.ask_badge()
+
+    def ask_badge(self) -> None:
+        self.badge = ""
+        self.title.setText("Scan your badge to sign in")
+        self.hint.setText("Every decision is written under your name.")
+        self.pin.clear()
+        self.pin.setVisible(False)
+
+    def ask_pin(self, badge: str) -> None:
+        self.badge = badge
+        self.title.setText("Type your PIN, then Enter")
+        self.hint.setText("Esc starts again with another badge.")
+        self.pin.clear()
+        self.pin.setVisible(True)
+        self.pin.setFocus()
+
+    def _entered(self) -> None:
+        pin = self.pin.text()
+        self.pin.clear()
+        if self.badge and pin:
+            self.pin_entered.emit(self.badge, pin)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 # A scanner types a few ms per key; a person 120 to 250 ms. Keys closer than this form a burst.
 BURST_GAP_S = 0.060
 MIN_BURST = 4
+NO_SCAN = "rmadesk_no_scan"  # a widget property: keys typed there are never taken as a scan (a PIN)
 _SUBMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -44,6 +45,7 @@ class ScanCatcher(QObject):
     """
 
     scanned = Signal(str)
+    activity = Signal()
 
     def __init__(self, window: QWidget, scan_field: QLineEdit) -> None:
         super().__init__(window)
@@ -55,8 +57,12 @@ class ScanCatcher(QObject):
         self._last_key = 0.0
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self.activity.emit()
+            return False
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
+        self.activity.emit()
         focus = QApplication.focusWidget()
         if focus is None:
             # Nothing has the focus: the key goes to the window itself.
@@ -64,7 +70,7 @@ class ScanCatcher(QObject):
                 return False
         elif obj is not focus or focus.window() is not self.window:
             return False
-        if focus is self.scan_field:
+        if focus is self.scan_field or (focus is not None and focus.property(NO_SCAN)):
             return False
         if event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier):
             return False
