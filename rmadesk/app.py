@@ -41,6 +41,7 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
     from rmadesk.domain.policy import load_policy
     from rmadesk.services.bench import BenchService
     from rmadesk.services.context import open_store
+    from rmadesk.services.journal import Journal, journal_path
     from rmadesk.services.people import has_users
     from rmadesk.ui import dialogs
     from rmadesk.ui.bench_window import BenchWindow, app_icon
@@ -84,10 +85,19 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
         notes.append(f"Single bench: the database is the file {store.engine.url.database}.")
     else:
         notes.append(f"Shared database: {store.name}.")
+    journal = None
+    if store.dialect != "sqlite":  # a shared server can go away: keep decisions on the bench meanwhile
+        try:
+            journal = Journal(journal_path(settings.bench))
+        except UserError as exc:
+            dialogs.show_error(None, "RMA Desk cannot start", exc.message)
+            store.dispose()
+            return 2
     window = BenchWindow(
         BenchService(store, policy, settings),
         inspector,
         sign_in_required=sign_in_required,
+        journal=journal,
         points=settings.large_text_pt,
         banner_note=" ".join(notes),
     )

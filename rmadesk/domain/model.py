@@ -168,7 +168,9 @@ class Decision:
     Attributes:
         outcome_uid: id minted on the bench; writing the same decision twice is harmless.
         answers: the walk-through answers, question key to yes/no.
-        scanned_at: when the authorization was scanned (for time per unit).
+        scanned_at: when the unit's inspection began (for time per unit).
+        decided_at: when the inspector confirmed, if earlier than the write (kept on the bench
+            during an outage); None means now.
     """
 
     outcome_uid: str
@@ -180,3 +182,4 @@ class Decision:
     override_reason: str | None = None
     answers: dict[str, bool] = field(default_factory=dict)
     scanned_at: datetime | None = None
+    decided_at: datetime | None = None

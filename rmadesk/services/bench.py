@@ -309,6 +309,11 @@ class BenchService:
             f"Finish it there, or wait until {until} when the claim runs out."
         )
 
+    def ping(self) -> None:
+        """Raise DatabaseUnavailable unless the database answers."""
+        with self.store.read() as session:
+            session.execute(select(1))
+
     def refresh(self, auth_id: int) -> AuthorizationView:
         with self.store.read() as session:
             return authorization_view(_load_authorization(session, auth_id))
@@ -333,19 +338,19 @@ class BenchService:
             reimbursement=reimbursement,
         )
 
-    def record(self, decision: Decision, *, claim_next: bool = False) -> Recorded:
+    def record(self, decision: Decision, *, claim_next: bool = False, from_journal: bool = False) -> Recorded:
         """Write the outcome, its stock movement, its reimbursement lines and an audit entry at once.
 
         Writing a decision whose outcome id is already in the database returns that outcome
         (a retry); a unit decided by anyone else raises NothingToDecide.
         """
         try:
-            return self._record(decision, claim_next)
+            return self._record(decision, claim_next, from_journal)
         except IntegrityError:
             # Another bench (or an earlier try of this one) won the race for this unit.
             return self._after_conflict(decision)
 
-    def _record(self, decision: Decision, claim_next: bool) -> Recorded:
+    def _record(self, decision: Decision, claim_next: bool, from_journal: bool) -> Recorded:
         with self.store.unit_of_work() as session:
             existing = session.scalar(select(Outcome).where(Outcome.outcome_uid == decision.outcome_uid))
             if existing is not None:
@@ -362,7 +367,9 @@ class BenchService:
             if done is not None:
                 raise self._already_decided(auth, unit, done)
             now = utcnow()
-            if _held_elsewhere(unit, decision.bench, decision.inspector, now):
+            # A decision kept on the bench during an outage was made while this bench held the
+            # unit; its claim may have run out since, but the unit was decided all the same.
+            if not from_journal and _held_elsewhere(unit, decision.bench, decision.inspector, now):
                 raise self._claimed_elsewhere(auth, unit)
             auth_view = authorization_view(auth)
             preview = self.preview(auth_view, decision.disposition)
@@ -382,7 +389,7 @@ class BenchService:
                 inspector=decision.inspector,
                 bench=decision.bench,
                 scanned_at=decision.scanned_at,
-                decided_at=now,
+                decided_at=decision.decided_at or now,
             )
             outcome.lines = [
                 ReimbursementLineRow(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from rmadesk.domain.errors import DatabaseUnavailable, MalformedCode, NothingToDecide, UserError
-from rmadesk.domain.model import AuthorizationView, Decision, Disposition, OutcomePreview, UnitView
+from rmadesk.domain.model import (
+    AuthorizationView,
+    Decision,
+    Disposition,
+    OutcomePreview,
+    OutcomeView,
+    UnitView,
+)
 from rmadesk.domain.people import Actor, Permission, open_actor
 from rmadesk.domain.scan import Command, parse_scan
 from rmadesk.domain.walkthrough import explain, next_question, recommend
@@ -34,6 +42,7 @@ from rmadesk.services import people as people_service
 from rmadesk.services import reversal as reversal_service
 from rmadesk.services.bench import BenchService, Candidate, Found, Recorded, new_outcome_uid
 from rmadesk.services.imports import ImportResult
+from rmadesk.services.journal import FlushReport, Journal, flush
 from rmadesk.services.unit_labels import (
     LabelDestination,
     parse_destination,
@@ -59,6 +68,9 @@ from rmadesk.ui.sounds import Sounds
 from rmadesk.ui.style import ERROR, INFO, NEUTRAL, NOTE, OK, STYLE_SHEET, WARN, scaled_font
 
 log = logging.getLogger(__name__)
+
+HEALTH_ONLINE_MS = 10_000
+HEALTH_OFFLINE_MS = 3_000
 
 COMMAND_DISPOSITIONS = {
     Command.SELLABLE: Disposition.SELLABLE,
@@ -97,6 +109,9 @@ class BenchWindow(QMainWindow):
     signed_in = Signal(str)
     signed_out = Signal()
     outcome_reversed = Signal(str)
+    decision_kept = Signal(str)
+    connection_lost = Signal(str)
+    connection_restored = Signal(int)
 
     def __init__(
         self,
@@ -104,6 +119,7 @@ class BenchWindow(QMainWindow):
         inspector: str | Actor | None,
         *,
         sign_in_required: bool = False,
+        journal: Journal | None = None,
         sounds: Sounds | None = None,
         points: float = 20.0,
         banner_note: str = "",
@@ -111,6 +127,9 @@ class BenchWindow(QMainWindow):
         super().__init__()
         self.service = service
         self.sign_in_required = sign_in_required
+        self.journal = journal
+        self.offline_since: datetime | None = None
+        self._pending_decision: Decision | None = None
         if inspector is None or isinstance(inspector, Actor):
             self.actor: Actor | None = inspector
         else:
@@ -168,6 +187,12 @@ class BenchWindow(QMainWindow):
         self._claim_timer.setInterval(max(1, service.settings.claim_minutes) * 60_000 // 3)
         self._claim_timer.timeout.connect(self._renew_claim)
         self._claim_timer.start()
+        self._health = QTimer(self)
+        self._health.setInterval(HEALTH_ONLINE_MS)
+        self._health.timeout.connect(self.check_connection)
+        self._health.start()
+        if self.journal is not None and self.journal.count():
+            QTimer.singleShot(0, self.check_connection)
 
     # ----- building -----------------------------------------------------------------------
     def _build(self, banner_note: str) -> None:
@@ -183,6 +208,13 @@ class BenchWindow(QMainWindow):
             note.setFont(scaled_font(self.font(), self.points * 0.7))
             note.setWordWrap(True)
             outer.addWidget(note)
+        self.outage = QLabel()
+        self.outage.setObjectName("banner")
+        self.outage.setStyleSheet(f"background: {ERROR};")
+        self.outage.setFont(scaled_font(self.font(), self.points * 0.75, bold=True))
+        self.outage.setWordWrap(True)
+        self.outage.setVisible(False)
+        outer.addWidget(self.outage)
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -410,6 +442,13 @@ class BenchWindow(QMainWindow):
                 "Finish it (confirm), or scan CMD-CANCEL / press Esc, before scanning another RMA."
             )
             return
+        if self.offline_since is not None and self.journal is not None:
+            waiting = self.journal.count()
+            self.reject(
+                "The shared database cannot be reached, so a new return cannot be opened until it is back. "
+                f"{waiting} decision(s) are kept on this bench and will be sent then."
+            )
+            return
         if self.state == "picking" and scan.text.isdigit():
             self._pick(int(scan.text))
             return
@@ -613,6 +652,7 @@ class BenchWindow(QMainWindow):
             answers=dict(self.answers),
             scanned_at=self.scanned_at,
         )
+        self._pending_decision = decision
         started = time.perf_counter()
         self.say(f"Writing unit {self.unit.seq} of {self.auth.quantity}…", NEUTRAL)
         service = self.service
@@ -662,6 +702,9 @@ class BenchWindow(QMainWindow):
             auth_id, service = self.auth.auth_id, self.service
             self.runner.run(lambda: service.refresh(auth_id), self._after_refresh, self._on_lookup_failed)
             return
+        if isinstance(exc, DatabaseUnavailable) and self.journal is not None and self._pending_decision:
+            self._keep_on_bench(self._pending_decision, exc.message)
+            return
         if isinstance(exc, DatabaseUnavailable):
             message = f"{exc.message} The decision is still on screen: confirm again to retry."
         elif isinstance(exc, UserError):
@@ -709,6 +752,117 @@ class BenchWindow(QMainWindow):
         self._set_state("ready")
         self.say(message, colour)
         self.scan_field.setFocus()
+
+    # ----- outages ------------------------------------------------------------------------
+    def _keep_on_bench(self, decision: Decision, problem: str) -> None:
+        """The server is away: keep the confirmed decision in the bench's journal and go on."""
+        assert self.journal is not None and self.auth is not None and self.unit is not None
+        now = utcnow()
+        kept = replace(decision, decided_at=decision.decided_at or now)
+        try:
+            self.journal.add(kept, now)
+        except UserError as exc:
+            self.reject(f"{problem} The decision could not be kept on this bench either: {exc.message}")
+            return
+        self._go_offline(problem)
+        preview = self.preview or self.service.preview(self.auth, kept.disposition)
+        outcome = OutcomeView(
+            outcome_uid=kept.outcome_uid,
+            disposition=kept.disposition,
+            restocked=preview.restocked,
+            location=preview.location,
+            reimbursement_total=preview.reimbursement.total,
+            currency=preview.reimbursement.currency,
+            inspector=kept.inspector,
+            bench=kept.bench,
+            decided_at=kept.decided_at or now,
+            recommended=kept.recommended,
+            override_reason=kept.override_reason,
+        )
+        seq = self.unit.seq
+        units = tuple(
+            replace(u, outcome=outcome) if u.unit_id == kept.unit_id else u for u in self.auth.units
+        )
+        self.auth = replace(self.auth, units=units)
+        self.recent.insertItem(
+            0,
+            f"{now.astimezone().strftime('%H:%M')}  {self.auth.display_id} unit {seq}: "
+            f"{kept.disposition.label} → {preview.location} (kept on this bench)",
+        )
+        self.sounds.accept()
+        done = f"Kept on this bench: {self.auth.display_id} unit {seq} {kept.disposition.label.lower()}."
+        nxt = self.auth.next_undecided
+        if nxt is not None:
+            self.scanned_at = now
+            self._start_unit(nxt)
+            self.say(f"{done} Next: unit {nxt.seq} of {self.auth.quantity}.", WARN)
+        else:
+            self.show_ready(f"{done} It is sent when the shared database is back.", WARN)
+        self.decision_kept.emit(kept.outcome_uid)
+        self._refocus()
+
+    def _go_offline(self, problem: str) -> None:
+        if self.offline_since is None:
+            self.offline_since = utcnow()
+            self.connection_lost.emit(problem)
+        self._health.setInterval(HEALTH_OFFLINE_MS)
+        self._show_outage()
+
+    def _show_outage(self) -> None:
+        if self.offline_since is None:
+            self.outage.setVisible(False)
+            return
+        since = self.offline_since.astimezone().strftime("%H:%M")
+        waiting = self.journal.count() if self.journal is not None else 0
+        kept = f" {waiting} decision(s) are kept on this bench and will be sent." if self.journal else ""
+        self.outage.setText(
+            f"The shared database cannot be reached since {since}. Reconnecting by itself.{kept} "
+            "Finish the return on screen; new returns open when it is back."
+        )
+        self.outage.setVisible(True)
+
+    def check_connection(self) -> None:
+        """Ping the database off the GUI thread; send kept decisions when it answers again."""
+        if self.runner.busy:
+            return
+        service, journal = self.service, self.journal
+
+        def work() -> FlushReport | None:
+            service.ping()
+            if journal is None or not journal.count():
+                return None
+            return flush(journal, lambda d: service.record(d, from_journal=True))
+
+        self.runner.run(work, self._connection_ok, self._connection_failed)
+
+    def _connection_ok(self, report: FlushReport | None) -> None:
+        was_offline = self.offline_since is not None
+        if report is not None and report.still_waiting:
+            self._show_outage()
+            return
+        self.offline_since = None
+        self._health.setInterval(HEALTH_ONLINE_MS)
+        self.outage.setVisible(False)
+        if report is None and not was_offline:
+            return
+        parts = ["The shared database is back."]
+        if report is not None and report.sent:
+            parts.append(f"{len(report.sent)} decision(s) kept on this bench were sent.")
+        colour = OK
+        if report is not None and report.decided_elsewhere:
+            colour = ERROR
+            parts.append(f"{len(report.decided_elsewhere)} unit(s) were decided elsewhere meanwhile:")
+            parts.extend(message for _, message in report.decided_elsewhere[:3])
+            self.sounds.reject()
+        self.say(" ".join(parts), colour)
+        self.connection_restored.emit(len(report.sent) if report else 0)
+        self._refocus()
+
+    def _connection_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, DatabaseUnavailable):
+            self._go_offline(exc.message)
+        elif not isinstance(exc, UserError):
+            self._unexpected(exc)
 
     # ----- people -------------------------------------------------------------------------
     def _set_title(self) -> None:

@@ -1,0 +1,146 @@
+"""The bench's local journal: confirmed decisions kept durably while the shared database is away."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+
+from rmadesk.domain.errors import DatabaseUnavailable, NothingToDecide, UserError
+from rmadesk.domain.model import Decision, Disposition
+
+
+def journal_path(bench: str) -> Path:
+    """The journal of a bench, on its own disk in the user's data folder."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", bench) or "bench"
+    return Path(platformdirs.user_data_dir("rmadesk", appauthor=False)) / f"journal-{safe}.sqlite3"
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pending (
+    outcome_uid TEXT PRIMARY KEY,
+    decision TEXT NOT NULL,
+    journaled_at TEXT NOT NULL
+)
+"""
+
+
+def decision_to_json(decision: Decision) -> str:
+    return json.dumps(
+        {
+            "outcome_uid": decision.outcome_uid,
+            "unit_id": decision.unit_id,
+            "disposition": decision.disposition.value,
+            "inspector": decision.inspector,
+            "bench": decision.bench,
+            "recommended": decision.recommended.value if decision.recommended else None,
+            "override_reason": decision.override_reason,
+            "answers": decision.answers,
+            "scanned_at": decision.scanned_at.isoformat() if decision.scanned_at else None,
+            "decided_at": decision.decided_at.isoformat() if decision.decided_at else None,
+        },
+        sort_keys=True,
+    )
+
+
+def decision_from_json(text: str) -> Decision:
+    data = json.loads(text)
+    return Decision(
+        outcome_uid=data["outcome_uid"],
+        unit_id=int(data["unit_id"]),
+        disposition=Disposition(data["disposition"]),
+        inspector=data["inspector"],
+        bench=data["bench"],
+        recommended=Disposition(data["recommended"]) if data.get("recommended") else None,
+        override_reason=data.get("override_reason"),
+        answers=dict(data.get("answers") or {}),
+        scanned_at=datetime.fromisoformat(data["scanned_at"]) if data.get("scanned_at") else None,
+        decided_at=datetime.fromisoformat(data["decided_at"]) if data.get("decided_at") else None,
+    )
+
+
+class Journal:
+    """An SQLite file on the bench's own disk (WAL, synchronous FULL): a write here survives a crash.
+
+    Attributes:
+        path: the journal file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as conn:
+                conn.execute(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise UserError(f"The bench's journal {path} cannot be opened: {exc}") from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        return conn
+
+    def add(self, decision: Decision, journaled_at: datetime) -> None:
+        """Keep a confirmed decision until the shared database has it (idempotent by outcome id)."""
+        with self._lock, self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "INSERT OR IGNORE INTO pending (outcome_uid, decision, journaled_at) VALUES (?, ?, ?)",
+                (decision.outcome_uid, decision_to_json(decision), journaled_at.isoformat()),
+            )
+            conn.execute("COMMIT")
+
+    def pending(self) -> list[Decision]:
+        with self._lock, self._connect() as conn:
+            rows = conn.execute("SELECT decision FROM pending ORDER BY journaled_at, outcome_uid").fetchall()
+        return [decision_from_json(row[0]) for row in rows]
+
+    def count(self) -> int:
+        with self._lock, self._connect() as conn:
+            return int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
+
+    def remove(self, outcome_uid: str) -> None:
+        with self._lock, self._connect() as conn:
+            conn.execute("DELETE FROM pending WHERE outcome_uid = ?", (outcome_uid,))
+
+
+@dataclass
+class FlushReport:
+    """What sending the journal did.
+
+    Attributes:
+        sent: decisions now in the shared database (or found there already: a retry).
+        decided_elsewhere: decisions dropped because another bench decided the unit meanwhile,
+            with the message that says who.
+        still_waiting: decisions kept because the database went away again.
+    """
+
+    sent: list[Decision] = field(default_factory=list)
+    decided_elsewhere: list[tuple[Decision, str]] = field(default_factory=list)
+    still_waiting: int = 0
+
+
+def flush(journal: Journal, record: object) -> FlushReport:
+    """Send every kept decision with ``record(decision)``; stop at the first sign of an outage."""
+    report = FlushReport()
+    pending = journal.pending()
+    for index, decision in enumerate(pending):
+        try:
+            record(decision)  # type: ignore[operator]
+        except DatabaseUnavailable:
+            report.still_waiting = len(pending) - index
+            break
+        except NothingToDecide as exc:
+            report.decided_elsewhere.append((decision, exc.message))
+        journal.remove(decision.outcome_uid)
+        if not report.decided_elsewhere or report.decided_elsewhere[-1][0] is not decision:
+            report.sent.append(decision)
+    return report
