@@ -339,6 +339,7 @@ class BenchWindow(QMainWindow):
         self.act_quit = action("Quit", ["Ctrl+Q"], self.close)
         self.act_sign_out = action("Sign out", ["Ctrl+Shift+L"], lambda: self.sign_out("Signed out."))
         self.act_reverse = action("Reverse an outcome…", ["F8"], self.reverse_outcome)
+        self.act_audit = action("Audit trail…", ["Ctrl+Shift+A"], self.open_audit)
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.act_import)
         menu.addAction(self.act_issue)
@@ -362,6 +363,9 @@ class BenchWindow(QMainWindow):
             inspect.addAction(act)
         inspect.addSeparator()
         inspect.addAction(self.act_reverse)
+        view = self.menuBar().addMenu("&View")
+        view.addAction(self.act_audit)
+        self.view_menu = view
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_help)
 
@@ -878,6 +882,7 @@ class BenchWindow(QMainWindow):
             self.act_import: actor is not None and actor.may(Permission.IMPORT),
             self.act_issue: actor is not None and actor.may(Permission.ISSUE),
             self.act_reverse: actor is not None and actor.may(Permission.REVERSE),
+            self.act_audit: actor is not None and actor.may(Permission.VIEW_AUDIT),
             self.act_sign_out: self.sign_in_required and actor is not None,
         }
         for act, ok in allowed.items():
@@ -946,6 +951,16 @@ class BenchWindow(QMainWindow):
     def _on_idle(self) -> None:
         minutes = self.service.settings.idle_minutes
         self.sign_out(f"Signed out after {minutes} idle minutes. Scan your badge to sign in again.")
+
+    def open_audit(self) -> None:
+        """The audit trail, in its own window (supervisors and admins)."""
+        if self.actor is None or not self.actor.may(Permission.VIEW_AUDIT):
+            self.reject("Only a supervisor or an admin may see the audit trail.")
+            return
+        from rmadesk.ui.audit_window import AuditWindow
+
+        self._audit_window = AuditWindow(self.service.store, self.actor)
+        self._audit_window.show()
 
     def reverse_outcome(self) -> None:
         """Reverse an outcome of the authorization on screen (supervisors): a compensating record."""

@@ -1,0 +1,63 @@
+"""Reading the audit trail: who changed what, on which bench, when, before and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+
+from rmadesk.domain.people import Actor, Permission
+from rmadesk.store.models import AuditEvent
+from rmadesk.store.uow import Store
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit event as the audit view shows it."""
+
+    event_id: int
+    at: datetime
+    actor: str
+    bench: str
+    action: str
+    entity: str
+    entity_key: str
+    before: str | None
+    after: str | None
+
+
+def _filtered(text: str):  # noqa: ANN202 - a SQLAlchemy select
+    stmt = select(AuditEvent)
+    text = text.strip()
+    if text:
+        like = f"%{text.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(AuditEvent.actor).like(like),
+                func.lower(AuditEvent.action).like(like),
+                func.lower(AuditEvent.bench).like(like),
+                func.lower(AuditEvent.entity_key).like(like),
+                func.lower(AuditEvent.after).like(like),
+            )
+        )
+    return stmt
+
+
+def count_events(store: Store, actor: Actor, text: str = "") -> int:
+    actor.require(Permission.VIEW_AUDIT)
+    with store.read() as session:
+        return int(session.scalar(select(func.count()).select_from(_filtered(text).subquery())) or 0)
+
+
+def audit_page(
+    store: Store, actor: Actor, *, text: str = "", offset: int = 0, limit: int = 200
+) -> list[AuditRow]:
+    """Newest first; supervisors and admins only."""
+    actor.require(Permission.VIEW_AUDIT)
+    stmt = _filtered(text).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit)
+    with store.read() as session:
+        return [
+            AuditRow(e.id, e.at, e.actor, e.bench, e.action, e.entity, e.entity_key, e.before, e.after)
+            for e in session.scalars(stmt)
+        ]
