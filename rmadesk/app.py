@@ -6,9 +6,13 @@ import logging
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rmadesk.domain.errors import UserError
+from rmadesk.domain.errors import SchemaMismatch, UserError
 from rmadesk.settings import Settings
+
+if TYPE_CHECKING:
+    from rmadesk.store.uow import Store
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,42 @@ def _install_excepthook() -> None:
         )
 
     sys.excepthook = hook
+
+
+def offer_upgrade(settings: Settings, problem: str) -> Store | None:
+    """An older schema: an admin (or anyone, on an open bench) may upgrade it now.
+
+    Returns the upgraded store, or None when nobody upgrades (the message was shown).
+    """
+    from sqlalchemy import inspect
+
+    from rmadesk.domain.people import open_actor
+    from rmadesk.services.people import has_users, sign_in
+    from rmadesk.services.upgrade import upgrade_schema
+    from rmadesk.store.engine import resolve_database_url
+    from rmadesk.store.uow import Store
+    from rmadesk.ui import dialogs
+
+    store = Store(resolve_database_url(settings.database_url or None))
+    try:
+        users = inspect(store.engine).has_table("app_user") and has_users(store)
+        if users:
+            credentials = dialogs.ask_admin(None, f"{problem} An admin may upgrade it now.")
+            if credentials is None:
+                store.dispose()
+                return None
+            actor = sign_in(store, badge=credentials[0], pin=credentials[1], bench=settings.bench)
+        else:
+            if not dialogs.confirm(None, "RMA Desk: upgrade the database?", f"{problem} Upgrade it now?"):
+                store.dispose()
+                return None
+            actor = open_actor(f"bench {settings.bench}", settings.bench)
+        upgrade_schema(store, actor)
+    except UserError as exc:
+        dialogs.show_error(None, "RMA Desk cannot start", exc.message)
+        store.dispose()
+        return None
+    return store
 
 
 def run_gui(settings: Settings, inspector: str | None = None) -> int:
@@ -57,7 +97,15 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
     collector = GarbageCollector(app)  # noqa: F841 - lives as long as the application
     try:
         policy = load_policy(settings.policy)
-        store = open_store(settings.database_url or None)
+        try:
+            store = open_store(settings.database_url or None, allow_upgrade=False)
+        except SchemaMismatch as exc:
+            if not exc.older:
+                raise
+            upgraded = offer_upgrade(settings, exc.message)
+            if upgraded is None:
+                return 2
+            store = upgraded
     except UserError as exc:
         dialogs.show_error(None, "RMA Desk cannot start", exc.message)
         return 2

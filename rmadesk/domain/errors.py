@@ -45,4 +45,12 @@ class DatabaseUnavailable(UserError):
 
 
 class SchemaMismatch(UserError):
-    """The database schema is older or newer than this version of RMA Desk."""
+    """The database schema is older or newer than this version of RMA Desk.
+
+    Attributes:
+        older: the schema is older and can be upgraded (by an admin).
+    """
+
+    def __init__(self, message: str, *, older: bool = False) -> None:
+        super().__init__(message)
+        self.older = older

@@ -74,7 +74,8 @@ def ensure_schema(engine: Engine, *, allow_upgrade: bool = True) -> str:
     if not allow_upgrade:
         raise SchemaMismatch(
             f"The database schema ({current}) is older than this RMA Desk ({head}). "
-            "An admin must run 'rmadesk db upgrade' first."
+            "An admin must upgrade it first ('rmadesk db upgrade').",
+            older=True,
         )
     upgrade(engine)
     return "upgraded"

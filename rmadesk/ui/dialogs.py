@@ -65,3 +65,19 @@ def ask_reversal(
     if not ok or not reason.strip():
         return None
     return decided[labels.index(picked)][1].outcome_uid, reason.strip()
+
+
+def confirm(parent: QWidget | None, title: str, question: str) -> bool:
+    answer = QMessageBox.question(parent, title, question)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_admin(parent: QWidget | None, problem: str) -> tuple[str, str] | None:
+    """An admin's badge and PIN; None when cancelled."""
+    badge, ok = QInputDialog.getText(parent, "RMA Desk: admin", f"{problem}\n\nScan an admin's badge:")
+    if not ok or not badge.strip():
+        return None
+    pin, ok = QInputDialog.getText(parent, "RMA Desk: admin", "PIN:", QLineEdit.EchoMode.Password)
+    if not ok or not pin:
+        return None
+    return badge.strip(), pin

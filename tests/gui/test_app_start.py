@@ -78,3 +78,72 @@ def test_an_unexpected_error_is_shown_with_details_not_a_crash(
     [(title, message, details)] = shown
     assert "went wrong" in title and "kept" in message
     assert "RuntimeError: wires crossed" in details and "Traceback" in details
+
+
+def _older_database(url: str) -> None:
+    from rmadesk.store.engine import make_engine
+    from rmadesk.store.schema import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine, "0004")  # a database from before people and reversals
+    engine.dispose()
+
+
+def test_an_older_schema_is_upgraded_only_when_someone_agrees(
+    qtbot: QtBot, sqlite_url: str, shown: list[tuple[str, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmadesk.store.schema import current_revision, head_revision
+    from rmadesk.store.uow import Store
+
+    _older_database(sqlite_url)
+    questions: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: questions.append(text) or False)
+    assert app_module.offer_upgrade(Settings(database_url=sqlite_url), "Older schema.") is None
+    assert questions == ["Older schema. Upgrade it now?"]
+    probe = Store(sqlite_url)
+    assert current_revision(probe.engine) == "0004"
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: True)
+    store = app_module.offer_upgrade(Settings(database_url=sqlite_url), "Older schema.")
+    assert store is not None and current_revision(store.engine) == head_revision()
+    store.dispose()
+    probe.dispose()
+
+
+def test_with_users_only_an_admin_upgrades(
+    qtbot: QtBot, sqlite_url: str, shown: list[tuple[str, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from rmadesk.domain.people import Actor, PermissionDenied, Role, open_actor
+    from rmadesk.services.context import open_store
+    from rmadesk.services.people import add_user, sign_in
+    from rmadesk.services.upgrade import upgrade_schema
+    from rmadesk.store.schema import current_revision, head_revision
+    from rmadesk.store.uow import Store
+
+    store = open_store(sqlite_url)
+    add_user(store, name="Root", role="admin", badge="B-ROOT", pin="9999", actor=open_actor("x", "b"))
+    admin = sign_in(store, badge="B-ROOT", pin="9999", bench="b")
+    add_user(store, name="Ana", role="inspector", badge="B-ANA", pin="1111", actor=admin)
+    with store.engine.begin() as conn:  # the schema claims to be older than this RMA Desk
+        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+    store.dispose()
+    asked: list[str] = []
+    monkeypatch.setattr(
+        dialogs, "ask_admin", lambda parent, problem: asked.append(problem) or ("B-ANA", "1111")
+    )
+    assert app_module.offer_upgrade(Settings(database_url=sqlite_url), "Older.") is None
+    assert asked == ["Older. An admin may upgrade it now."]
+    assert "only an admin" in shown[-1][1]
+    probe = Store(sqlite_url)
+    assert current_revision(probe.engine) == "0004"  # nothing was changed
+    probe.dispose()
+    # and on a really older database, the service itself refuses anyone but an admin
+    older = sqlite_url.replace("bench.sqlite3", "older.sqlite3")
+    _older_database(older)
+    old_store = Store(older)
+    with pytest.raises(PermissionDenied):
+        upgrade_schema(old_store, Actor("Sue", Role.SUPERVISOR, "b"))
+    assert current_revision(old_store.engine) == "0004"
+    assert upgrade_schema(old_store, Actor("Root", Role.ADMIN, "b")) == head_revision()
+    old_store.dispose()

@@ -1,0 +1,35 @@
+"""Upgrading an older database schema: only an admin may, and it is written to the audit trail."""
+
+from __future__ import annotations
+
+import json
+
+from rmadesk.domain.errors import UserError
+from rmadesk.domain.people import Actor, Permission
+from rmadesk.store.models import AuditEvent
+from rmadesk.store.schema import current_revision, head_revision, upgrade
+from rmadesk.store.uow import Store
+
+
+def upgrade_schema(store: Store, actor: Actor) -> str:
+    """Upgrade to this version's schema; returns the new revision."""
+    actor.require(Permission.UPGRADE_SCHEMA)
+    before = current_revision(store.engine)
+    try:
+        upgrade(store.engine)
+    except Exception as exc:  # a migration that fails leaves the old schema (one transaction)
+        raise UserError(f"The database could not be upgraded; it is unchanged: {exc}") from exc
+    after = head_revision()
+    with store.unit_of_work() as session:
+        session.add(
+            AuditEvent(
+                actor=actor.name,
+                bench=actor.bench,
+                action="schema_upgrade",
+                entity="database",
+                entity_key=store.name,
+                before=json.dumps({"revision": before}),
+                after=json.dumps({"revision": after}),
+            )
+        )
+    return after
