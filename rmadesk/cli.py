@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rmadesk import __version__
-from rmadesk.domain.errors import UserError
+from rmadesk.domain.errors import SchemaMismatch, UserError
 from rmadesk.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -329,7 +329,22 @@ def _cmd_db(args: argparse.Namespace) -> int:
         current = current_revision(store.engine) or "(empty)"
         print(f"{store.name}: schema {current}; this RMA Desk: {head_revision()}")
         return 0
-    done = ensure_schema(store.engine, allow_upgrade=True)
+    try:
+        done = ensure_schema(store.engine, allow_upgrade=False)  # an empty database is created
+    except SchemaMismatch as exc:
+        if not exc.older:
+            raise
+        from sqlalchemy import inspect
+
+        from rmadesk.domain.people import open_actor
+        from rmadesk.services.upgrade import upgrade_schema
+
+        with_users = inspect(store.engine).has_table("app_user")
+        actor = (
+            _cli_actor(args, store, settings) if with_users else open_actor("command line", settings.bench)
+        )
+        upgrade_schema(store, actor)
+        done = "upgraded"
     print(f"{store.name}: schema {done} (revision {head_revision()}).")
     return 0
 
