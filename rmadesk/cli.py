@@ -174,7 +174,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     store = _open_store(settings)
-    result = import_report(store, args.file, actor=args.user or "command line", bench=settings.bench)
+    result = import_report(store, args.file, actor=_cli_actor(args, store, settings))
     print(result.summary())
     for note in result.notes:
         print(f"  note: {note}")

@@ -50,6 +50,7 @@ from sqlalchemy.orm import Session
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
+from rmadesk.domain.people import Actor, Permission, open_actor
 from rmadesk.formats.reports import (
     FbaReimbursement,
     FbaReturn,
@@ -333,7 +334,7 @@ class _Writer:
         """The rows of stmt whose column is one of values (any number of them)."""
         found: list[Row[Any]] = []
         for part in _chunks(list(values), _MAX_IN):
-            found.extend(self.connection.execute(stmt.where(self.is_in(column, part))))
+            found.extend(self.connection.execute(stmt.where(self.is_in(column, part))).all())  # one fetch
         return found
 
     def allocate_ids(self, table: Table, count: int) -> list[int]:
@@ -1155,8 +1156,8 @@ def import_report(
     store: Store,
     path: Path,
     *,
-    actor: str,
-    bench: str,
+    actor: Actor | str,
+    bench: str = "",
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import a report file: seller-fulfilled returns, FBA customer returns or FBA reimbursements.
@@ -1164,7 +1165,12 @@ def import_report(
     All valid rows go in as one transaction; every rejected row is in the result's problems.
     Raises NotAReport (nothing imported) for a file that is none of the three reports.
     progress(done, total) is called with report rows as each chunk is written.
+    A signed-in actor must be a supervisor or an admin; a bare name is a bench that runs open.
     """
+    if isinstance(actor, str):
+        actor = open_actor(actor, bench)
+    actor.require(Permission.IMPORT)
+    actor, bench = actor.name, actor.bench
     data = _read_bytes(path)
     report = read_report(data)
     digest = hashlib.sha256(data).hexdigest()

@@ -1038,8 +1038,8 @@ class BenchWindow(QMainWindow):
         self._make_label(self.last_label)
 
     # ----- other actions ------------------------------------------------------------------
-    def _actor(self) -> str:
-        return self.inspector
+    def _actor(self) -> Actor | str:
+        return self.actor or self.inspector
 
     def issue_rma(self) -> None:
         """Issue the seller's own RMA for an out-of-policy return (File → Issue seller RMA)."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmadesk.domain.errors import UserError
+from rmadesk.domain.people import Actor
 from rmadesk.formats.reports import RowProblem
 from rmadesk.services.imports import ImportResult, import_report
 from rmadesk.store.uow import Store
@@ -129,7 +130,7 @@ class ReportImporter(QObject):
         store: Store,
         runner: Runner,
         *,
-        actor: Callable[[], str],
+        actor: Callable[[], Actor | str],
         bench: str,
         on_error: Callable[[str], None],
     ) -> None:

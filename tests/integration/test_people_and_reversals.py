@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -161,3 +162,15 @@ def test_the_audit_trail_cannot_be_changed_or_deleted(store: Store) -> None:
             == 0
         )
         assert s.scalar(select(func.count()).select_from(AuditEvent)) >= 3
+
+
+def test_only_supervisors_and_admins_import_reports(store: Store, tmp_path: Path) -> None:
+    from rmadesk.services.imports import import_report
+    from tests.perf.mfn_generator import write_mfn_report
+
+    actors = people(store)
+    report = tmp_path / "returns.txt"
+    write_mfn_report(report, 5)
+    with pytest.raises(PermissionDenied, match="import reports"):
+        import_report(store, report, actor=actors["inspector"])
+    assert import_report(store, report, actor=actors["supervisor"]).added == 5
