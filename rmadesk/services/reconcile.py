@@ -285,7 +285,7 @@ def _money(amount: Decimal) -> str:
     return str(amount.quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
-def _csv_fields(row: ReconcileRow) -> tuple[str, ...]:
+def csv_fields(row: ReconcileRow) -> tuple[str, ...]:
     return (
         row.status.value,
         row.rma_id or "",
@@ -325,6 +325,6 @@ def write_reconciliation_csv(
     for row in reconcile(store, days=days, today=today):
         if only_problems and not row.status.is_problem:
             continue
-        writer.writerow(_csv_fields(row))
+        writer.writerow(csv_fields(row))
         written += 1
     return written

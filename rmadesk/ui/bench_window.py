@@ -340,6 +340,7 @@ class BenchWindow(QMainWindow):
         self.act_sign_out = action("Sign out", ["Ctrl+Shift+L"], lambda: self.sign_out("Signed out."))
         self.act_reverse = action("Reverse an outcome…", ["F8"], self.reverse_outcome)
         self.act_audit = action("Audit trail…", ["Ctrl+Shift+A"], self.open_audit)
+        self.act_reconcile = action("Reconcile reimbursements…", ["Ctrl+Shift+R"], self.open_reconcile)
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.act_import)
         menu.addAction(self.act_issue)
@@ -365,6 +366,7 @@ class BenchWindow(QMainWindow):
         inspect.addAction(self.act_reverse)
         view = self.menuBar().addMenu("&View")
         view.addAction(self.act_audit)
+        view.addAction(self.act_reconcile)
         self.view_menu = view
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.act_help)
@@ -883,6 +885,7 @@ class BenchWindow(QMainWindow):
             self.act_issue: actor is not None and actor.may(Permission.ISSUE),
             self.act_reverse: actor is not None and actor.may(Permission.REVERSE),
             self.act_audit: actor is not None and actor.may(Permission.VIEW_AUDIT),
+            self.act_reconcile: actor is not None and actor.may(Permission.VIEW_SUMMARY),
             self.act_sign_out: self.sign_in_required and actor is not None,
         }
         for act, ok in allowed.items():
@@ -961,6 +964,16 @@ class BenchWindow(QMainWindow):
 
         self._audit_window = AuditWindow(self.service.store, self.actor)
         self._audit_window.show()
+
+    def open_reconcile(self) -> None:
+        """Carrier-damage claims against the marketplace's reimbursements (supervisors)."""
+        if self.actor is None or not self.actor.may(Permission.VIEW_SUMMARY):
+            self.reject("Only a supervisor or an admin may reconcile reimbursements.")
+            return
+        from rmadesk.ui.reconcile_window import ReconcileWindow
+
+        self._reconcile_window = ReconcileWindow(self.service.store)
+        self._reconcile_window.show()
 
     def reverse_outcome(self) -> None:
         """Reverse an outcome of the authorization on screen (supervisors): a compensating record."""

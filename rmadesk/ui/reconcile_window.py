@@ -1,0 +1,147 @@
+"""Carrier-damage claims against what the marketplace paid: a filterable table, saved as CSV."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rmadesk.domain.errors import UserError
+from rmadesk.services.reconcile import RECONCILE_COLUMNS, ReconcileRow, csv_fields, reconcile
+from rmadesk.store.uow import Store
+from rmadesk.ui.runner import Runner
+
+_Index = QModelIndex | QPersistentModelIndex
+STATUS_COLOURS = {"paid_differently": "#8a5a00", "unpaid_overdue": "#b3261e", "paid_unclaimed": "#1f4e8c"}
+
+
+class ReconcileModel(QAbstractTableModel):
+    """Reconciliation rows as the table shows them (the CSV's columns)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[str, ...]] = []
+
+    def set_rows(self, rows: list[ReconcileRow], status: str | None) -> None:
+        self.beginResetModel()
+        self.rows = [csv_fields(r) for r in rows if status is None or r.status.value == status]
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
+        return 0 if parent.isValid() else len(RECONCILE_COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and row[0] in STATUS_COLOURS:
+            return QBrush(QColor(STATUS_COLOURS[row[0]]))
+        return None
+
+    def headerData(  # noqa: N802 - Qt override
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(RECONCILE_COLUMNS):
+            return RECONCILE_COLUMNS[section].replace("_", " ")
+        return None
+
+
+def ask_csv_path(parent: QWidget | None) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "Save the reconciliation", str(Path.home() / "reconcile.csv"), "CSV (*.csv)"
+    )
+    return Path(path) if path else None
+
+
+class ReconcileWindow(QMainWindow):
+    """Claims unpaid after N days, paid differently, or payments nobody claimed."""
+
+    def __init__(self, store: Store, runner: Runner | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("RMA Desk — reconcile reimbursements")
+        self.resize(1200, 640)
+        self.store = store
+        self.runner = runner or Runner(self)
+        self.all_rows: list[ReconcileRow] = []
+        self.model = ReconcileModel(self)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        bar = QHBoxLayout()
+        self.status = QComboBox()
+        self.status.addItem("Every line", None)
+        for value in ("unpaid_overdue", "paid_differently", "paid_unclaimed", "unpaid_waiting", "paid"):
+            self.status.addItem(value.replace("_", " ").capitalize(), value)
+        self.days = QSpinBox()
+        self.days.setRange(1, 365)
+        self.days.setValue(30)
+        self.days.setSuffix(" days before overdue")
+        save = QPushButton("Save CSV…")
+        bar.addWidget(QLabel("Show"))
+        bar.addWidget(self.status)
+        bar.addWidget(self.days)
+        bar.addStretch(1)
+        bar.addWidget(save)
+        layout.addLayout(bar)
+        self.info = QLabel("Loading…")
+        layout.addWidget(self.info)
+        table = QTableView()
+        table.setModel(self.model)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        layout.addWidget(table, 1)
+        self.setCentralWidget(central)
+        self.status.currentIndexChanged.connect(lambda _i: self._show())
+        self.days.valueChanged.connect(lambda _v: self.refresh())
+        save.clicked.connect(lambda: self.save_csv())
+        self.refresh()
+
+    def refresh(self) -> None:
+        store, days = self.store, self.days.value()
+        self.runner.run(lambda: reconcile(store, days=days), self._loaded, self._failed)
+
+    def _loaded(self, rows: list[ReconcileRow]) -> None:
+        self.all_rows = rows
+        self._show()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.info.setText(exc.message if isinstance(exc, UserError) else f"Reconciliation failed: {exc}")
+
+    def _show(self) -> None:
+        self.model.set_rows(self.all_rows, self.status.currentData())
+        problems = sum(1 for r in self.all_rows if r.status.is_problem)
+        self.info.setText(f"{len(self.all_rows)} order lines; {problems} need attention.")
+
+    def save_csv(self, path: Path | None = None) -> Path | None:
+        path = path or ask_csv_path(self)
+        if path is None:
+            return None
+        try:
+            with path.open("w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out, lineterminator="\n")
+                writer.writerow(RECONCILE_COLUMNS)
+                writer.writerows(self.model.rows)
+        except OSError as exc:
+            self.info.setText(f"The CSV cannot be written to {path}: {exc.strerror or exc}.")
+            return None
+        self.info.setText(f"Saved {len(self.model.rows)} lines to {path}.")
+        return path
