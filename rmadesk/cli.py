@@ -148,6 +148,8 @@ def _parser() -> argparse.ArgumentParser:
     p_reverse.add_argument("--outcome", required=True, metavar="UID", help="the outcome's id")
     p_reverse.add_argument("--reason", required=True, metavar="TEXT")
 
+    sub.add_parser("supervisor", parents=[common], help="open the supervisor view (summaries, charts)")
+
     p_db = sub.add_parser("db", parents=[common], help="database schema commands")
     p_db.add_argument(
         "action", choices=["upgrade", "status"], help="upgrade the schema, or show its revision"
@@ -251,8 +253,11 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     from rmadesk.domain.shifts import local_zone, parse_shifts
     from rmadesk.summary_cli import run_summary_command
 
+    from rmadesk.domain.people import Permission
+
     settings = _settings(args)
     store = _open_store(settings)
+    _cli_actor(args, store, settings).require(Permission.VIEW_SUMMARY)
     try:
         alert_share = Decimal(str(settings.alert_share))
     except InvalidOperation:
@@ -280,9 +285,24 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _cmd_reconcile(args: argparse.Namespace) -> int:
     from rmadesk.services.reconcile import write_reconciliation_csv
 
-    store = _open_store(_settings(args))
+    from rmadesk.domain.people import Permission
+
+    settings = _settings(args)
+    store = _open_store(settings)
+    _cli_actor(args, store, settings).require(Permission.VIEW_SUMMARY)
     write_reconciliation_csv(store, sys.stdout, days=args.days, only_problems=args.problems)
     return 0
+
+
+def _cmd_supervisor(args: argparse.Namespace) -> int:
+    from rmadesk.domain.people import Permission
+    from rmadesk.ui.supervisor import run_supervisor
+
+    settings = _settings(args)
+    store = _open_store(settings)
+    _cli_actor(args, store, settings).require(Permission.VIEW_SUMMARY)
+    store.dispose()
+    return run_supervisor(settings)
 
 
 def _cmd_user(args: argparse.Namespace) -> int:
@@ -371,6 +391,7 @@ COMMANDS = {
     "reconcile": _cmd_reconcile,
     "user": _cmd_user,
     "reverse": _cmd_reverse,
+    "supervisor": _cmd_supervisor,
     "db": _cmd_db,
     "policy": _cmd_policy,
 }

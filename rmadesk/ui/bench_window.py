@@ -341,6 +341,7 @@ class BenchWindow(QMainWindow):
         self.act_reverse = action("Reverse an outcome…", ["F8"], self.reverse_outcome)
         self.act_audit = action("Audit trail…", ["Ctrl+Shift+A"], self.open_audit)
         self.act_reconcile = action("Reconcile reimbursements…", ["Ctrl+Shift+R"], self.open_reconcile)
+        self.act_supervisor = action("Supervisor view…", ["Ctrl+Shift+V"], self.open_supervisor)
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.act_import)
         menu.addAction(self.act_issue)
@@ -365,6 +366,7 @@ class BenchWindow(QMainWindow):
         inspect.addSeparator()
         inspect.addAction(self.act_reverse)
         view = self.menuBar().addMenu("&View")
+        view.addAction(self.act_supervisor)
         view.addAction(self.act_audit)
         view.addAction(self.act_reconcile)
         self.view_menu = view
@@ -886,6 +888,7 @@ class BenchWindow(QMainWindow):
             self.act_reverse: actor is not None and actor.may(Permission.REVERSE),
             self.act_audit: actor is not None and actor.may(Permission.VIEW_AUDIT),
             self.act_reconcile: actor is not None and actor.may(Permission.VIEW_SUMMARY),
+            self.act_supervisor: actor is not None and actor.may(Permission.VIEW_SUMMARY),
             self.act_sign_out: self.sign_in_required and actor is not None,
         }
         for act, ok in allowed.items():
@@ -964,6 +967,20 @@ class BenchWindow(QMainWindow):
 
         self._audit_window = AuditWindow(self.service.store, self.actor)
         self._audit_window.show()
+
+    def open_supervisor(self) -> None:
+        """Shift summaries and return analytics, refreshing on their own worker (supervisors)."""
+        if self.actor is None or not self.actor.may(Permission.VIEW_SUMMARY):
+            self.reject("Only a supervisor or an admin may see the summaries.")
+            return
+        from rmadesk.ui.supervisor import SupervisorWindow
+
+        try:
+            self._supervisor_window = SupervisorWindow(self.service.store, self.service.settings)
+        except UserError as exc:
+            dialogs.show_error(self, "RMA Desk", exc.message)
+            return
+        self._supervisor_window.show()
 
     def open_reconcile(self) -> None:
         """Carrier-damage claims against the marketplace's reimbursements (supervisors)."""

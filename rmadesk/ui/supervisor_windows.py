@@ -1,0 +1,166 @@
+"""Which window of time the supervisor view shows, and the window it is compared with (no Qt)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from rmadesk.domain.errors import UserError
+from rmadesk.domain.shifts import (
+    Shift,
+    ShiftWindow,
+    day_window,
+    find_shift,
+    last_window_of_any,
+    latest_shift_window,
+    previous_shift_window,
+    week_window,
+)
+from rmadesk.services.summary import range_label
+
+CURRENT = "current"
+PREVIOUS = "previous"
+SHIFT = "shift"
+TODAY = "today"
+WEEK = "week"
+CUSTOM = "custom"
+
+
+@dataclass(frozen=True)
+class WindowChoice:
+    """What the supervisor picked: a kind, the shift's name for SHIFT, the bounds (aware) for CUSTOM."""
+
+    kind: str = CURRENT
+    shift: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PickedWindow:
+    """A window resolved at one moment, with the window it is compared with.
+
+    Attributes:
+        start / end: aware UTC, end excluded.
+        label: what the summary calls the window ("early shift of 2026-11-26").
+        previous / previous_label: the comparison window and its name.
+        name: the window in two words for a chart ("This shift").
+        versus: the comparison window in a few words ("previous shift", "yesterday").
+    """
+
+    start: datetime
+    end: datetime
+    label: str
+    previous: tuple[datetime, datetime]
+    previous_label: str
+    name: str
+    versus: str
+
+
+def _hours_text(length: timedelta) -> str:
+    hours = length.total_seconds() / 3600
+    if hours >= 48 and hours % 24 == 0:
+        return f"{hours / 24:g} days"
+    return f"{hours:g} h"
+
+
+def _same_length_before(start: datetime, end: datetime, tz: tzinfo) -> tuple[tuple[datetime, datetime], str]:
+    length = end - start
+    return (start - length, start), range_label(start - length, start, tz)
+
+
+def _shift_pick(window: ShiftWindow, shifts: Sequence[Shift], tz: tzinfo, prefix: str = "") -> PickedWindow:
+    before = previous_shift_window(shifts, window.start, tz)
+    if before is None:
+        previous, previous_label = _same_length_before(window.start, window.end, tz)
+    else:
+        previous, previous_label = (before.start, before.end), before.label
+    return PickedWindow(
+        window.start,
+        window.end,
+        prefix + window.label,
+        previous,
+        previous_label,
+        "This shift",
+        "previous shift",
+    )
+
+
+def _last_shift(shifts: Sequence[Shift], now: datetime, tz: tzinfo) -> ShiftWindow:
+    window = last_window_of_any(shifts, now, tz)
+    if window is None:
+        raise UserError("No shifts are set: name them in the settings (shifts), or pick a day or a range.")
+    return window
+
+
+def resolve_choice(choice: WindowChoice, shifts: Sequence[Shift], tz: tzinfo, now: datetime) -> PickedWindow:
+    """The window ``choice`` means at ``now``: shifts are compared with the shift before them, today
+    with yesterday, this week with last week, a custom range with as long right before it.
+
+    Raises UserError for a custom range that ends before it starts or a shift that is not set.
+    """
+    now = now.astimezone(UTC)
+    if choice.kind == CURRENT:
+        return _shift_pick(_last_shift(shifts, now, tz), shifts, tz)
+    if choice.kind == PREVIOUS:
+        last = _last_shift(shifts, now, tz)
+        before = previous_shift_window(shifts, last.start, tz)
+        if before is None:
+            raise UserError("There is no shift before this one: the shifts setting names only one shift.")
+        picked = _shift_pick(before, shifts, tz)
+        return PickedWindow(
+            picked.start,
+            picked.end,
+            picked.label,
+            picked.previous,
+            picked.previous_label,
+            "That shift",
+            "the one before",
+        )
+    if choice.kind == SHIFT:
+        return _shift_pick(latest_shift_window(find_shift(shifts, choice.shift), now, tz), shifts, tz)
+    today = now.astimezone(tz).date()
+    if choice.kind == TODAY:
+        start, end = day_window(today, tz)
+        previous = day_window(today - timedelta(days=1), tz)
+        return PickedWindow(
+            start,
+            end,
+            f"today, {today:%a %d %b %Y}",
+            previous,
+            f"yesterday, {today - timedelta(days=1):%a %d %b %Y}",
+            "Today",
+            "yesterday",
+        )
+    if choice.kind == WEEK:
+        start, end = week_window(today, tz)
+        previous = week_window(today - timedelta(days=7), tz)
+        week = today.isocalendar()
+        last = (today - timedelta(days=7)).isocalendar()
+        return PickedWindow(
+            start,
+            end,
+            f"week {week.week} of {week.year}",
+            previous,
+            f"week {last.week} of {last.year}",
+            "This week",
+            "last week",
+        )
+    if choice.kind == CUSTOM:
+        if choice.start is None or choice.end is None:
+            raise UserError("Give the start and the end of the range.")
+        start, end = choice.start.astimezone(UTC), choice.end.astimezone(UTC)
+        if end <= start:
+            raise UserError("The range ends before it starts: set the end after the start.")
+        previous, previous_label = _same_length_before(start, end, tz)
+        return PickedWindow(
+            start,
+            end,
+            range_label(start, end, tz),
+            previous,
+            previous_label,
+            "This range",
+            f"the {_hours_text(end - start)} before",
+        )
+    raise ValueError(f"unknown window kind {choice.kind!r}")
