@@ -250,10 +250,9 @@ def _cmd_issue(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from decimal import Decimal, InvalidOperation
 
+    from rmadesk.domain.people import Permission
     from rmadesk.domain.shifts import local_zone, parse_shifts
     from rmadesk.summary_cli import run_summary_command
-
-    from rmadesk.domain.people import Permission
 
     settings = _settings(args)
     store = _open_store(settings)
@@ -283,9 +282,8 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_reconcile(args: argparse.Namespace) -> int:
-    from rmadesk.services.reconcile import write_reconciliation_csv
-
     from rmadesk.domain.people import Permission
+    from rmadesk.services.reconcile import write_reconciliation_csv
 
     settings = _settings(args)
     store = _open_store(settings)
