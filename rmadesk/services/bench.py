@@ -376,6 +376,7 @@ class BenchService:
             outcome = Outcome(
                 outcome_uid=decision.outcome_uid,
                 unit_id=unit.id,
+                authorization_id=auth.id,
                 attempt=unit.attempt,
                 disposition=decision.disposition.value,
                 recommended=decision.recommended.value if decision.recommended else None,
@@ -410,6 +411,7 @@ class BenchService:
             if auth.arrived_at is None:
                 auth.arrived_at = decision.scanned_at or now
             unit.claimed_by = unit.claimed_by_bench = unit.claim_expires_at = None
+            unit.decided_at = outcome.decided_at
             session.add(
                 AuditEvent(
                     at=now,

@@ -100,6 +100,7 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
                 "location": outcome.location,
             }
             unit.attempt += 1
+            unit.decided_at = None
             unit.claimed_by = unit.claimed_by_bench = unit.claim_expires_at = None
             session.add(
                 AuditEvent(

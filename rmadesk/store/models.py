@@ -10,11 +10,13 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -96,11 +98,13 @@ class ScanCode(Base):
     __tablename__ = "scan_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), index=True)
+    code: Mapped[str] = mapped_column(String(64))
     code_folded: Mapped[str] = mapped_column(String(64), index=True)
     code_kind: Mapped[str] = mapped_column(String(20))
-    authorization_id: Mapped[int] = mapped_column(ForeignKey("return_authorization.id", ondelete="CASCADE"))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    authorization_id: Mapped[int] = mapped_column(
+        ForeignKey("return_authorization.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
 
     __table_args__ = (UniqueConstraint("code", "code_kind", "authorization_id"),)
 
@@ -129,11 +133,21 @@ class Unit(Base):
     fulfillment_center: Mapped[str | None] = mapped_column(String(12))
     returned_on: Mapped[date | None] = mapped_column(Date)
     source_hash: Mapped[str | None] = mapped_column(String(64))
+    # When the current attempt was decided (None: undecided); kept for fast "waiting" figures.
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     authorization: Mapped[Authorization] = relationship(back_populates="units")
     outcomes: Mapped[list[Outcome]] = relationship(back_populates="unit", order_by="Outcome.attempt")
 
-    __table_args__ = (UniqueConstraint("authorization_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("authorization_id", "seq"),
+        Index(
+            "ix_unit_undecided",
+            "authorization_id",
+            sqlite_where=text("decided_at IS NULL"),
+            postgresql_where=text("decided_at IS NULL"),
+        ),
+    )
 
 
 class Outcome(Base):
@@ -144,6 +158,8 @@ class Outcome(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     outcome_uid: Mapped[str] = mapped_column(String(40), unique=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    # The unit's authorization, written with the outcome so reports need not join through units.
+    authorization_id: Mapped[int | None] = mapped_column(ForeignKey("return_authorization.id"), index=True)
     attempt: Mapped[int] = mapped_column(Integer, default=0)
     disposition: Mapped[str] = mapped_column(String(20))
     recommended: Mapped[str | None] = mapped_column(String(20))
