@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -65,6 +66,14 @@ def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
     if name:
         label.setObjectName(name)
     return label
+
+
+def _clear(layout: QLayout) -> None:
+    """Remove and delete every widget of a layout (before filling it anew)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget():
+            item.widget().deleteLater()
 
 
 def money_text(amount: Decimal, currency: str) -> str:
@@ -301,10 +310,7 @@ class PreviewPanel(QFrame):
         else:
             where = f"Not sellable: hold in <b>{preview.location}</b>."
         self.destination.setText(where)
-        while self.lines_box.count():
-            item = self.lines_box.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        _clear(self.lines_box)
         reimbursement = preview.reimbursement
         rows = [(line.label, line.amount) for line in reimbursement.lines]
         for row, (label, amount) in enumerate(rows):
@@ -355,10 +361,7 @@ class OutcomesPanel(QFrame):
 
     def show_outcomes(self, auth: AuthorizationView) -> None:
         self.title.setText(f"All {auth.quantity} unit(s) already decided")
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        _clear(self.rows)
         for unit in auth.units:
             if unit.outcome is None:
                 continue
@@ -405,10 +408,7 @@ class CandidatesPage(QFrame):
 
     def show_candidates(self, code: str, candidates: Sequence[Candidate]) -> None:
         self.title.setText(f"“{code}” matches {len(candidates)} returns")
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        _clear(self.rows)
         for number, candidate in enumerate(candidates, start=1):
             state = (
                 "all decided"
