@@ -757,6 +757,7 @@ class BenchWindow(QMainWindow):
         self.recommended = None
         self.needs_reason = False
         self.pages.setCurrentWidget(self.ready_page)
+        self.scan_field.setPlaceholderText("Scan or type an RMA ID, then Enter")
         self._set_state("ready")
         self.say(message, colour)
         self.scan_field.setFocus()
@@ -907,6 +908,7 @@ class BenchWindow(QMainWindow):
         self.unit = None
         self.sign_in_page.ask_badge()
         self.pages.setCurrentWidget(self.sign_in_page)
+        self.scan_field.setPlaceholderText("Scan your badge")
         self._set_state("signed_out")
         self._apply_permissions()
         self.say(message, colour)
