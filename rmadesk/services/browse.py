@@ -232,7 +232,7 @@ def _item_expression() -> ColumnElement[str]:
     return func.substr(Authorization.item_name, literal_column("1"), literal_column(str(ITEM_PREFIX)))
 
 
-def _words_condition(session: Session, words: tuple[str, ...]) -> ColumnElement[bool]:
+def words_condition(session: Session, words: tuple[str, ...]) -> ColumnElement[bool]:
     """Every word in the item name or the SKU, in any letter case."""
     a = Authorization
     if session.get_bind().dialect.name == "sqlite":
@@ -324,7 +324,7 @@ def _to_row(r: Any) -> BrowseRow:
 
 
 @dataclass(frozen=True)
-class _TextMatch:
+class TextMatch:
     """What a search text resolved to: the ids it names, or words too common to list the ids of."""
 
     ids: tuple[int, ...] | None
@@ -345,7 +345,7 @@ class BrowseService:
     def __init__(self, store: Store, *, search_ttl_s: float = 15.0) -> None:
         self.store = store
         self.search_ttl_s = search_ttl_s
-        self._searches: dict[str, tuple[float, _TextMatch]] = {}
+        self._searches: dict[str, tuple[float, TextMatch]] = {}
         self._searches_lock = threading.Lock()
 
     def forget_searches(self) -> None:
@@ -357,9 +357,9 @@ class BrowseService:
     def count(self, f: BrowseFilter) -> int:
         """How many authorizations the filter matches."""
         with self.store.read() as session:
-            conditions = self._conditions(session, f)
+            conditions, match = self._conditions(session, f)
             stmt = select(func.count()).select_from(Authorization).where(*conditions)
-            only_words = f.text.strip() and f.status is f.kind is f.date_from is f.date_to is None
+            only_words = match is not None and match.ids is None and len(conditions) == 1
             if only_words and session.get_bind().dialect.name == "sqlite":
                 # Common words (no id list): ordered by the item index's expression, SQLite counts
                 # through that index, a fifth of the table's size, instead of reading the table.
@@ -386,7 +386,7 @@ class BrowseService:
         if offset < 0 or limit < 0:
             raise ValueError("offset and limit cannot be negative")
         with self.store.read() as session:
-            conditions = self._conditions(session, f)
+            conditions, _match = self._conditions(session, f)
             if after is None:
                 return self._fetch(session, conditions, sort, descending, offset, limit)
             rows = self._after(session, conditions, sort, descending, after, offset + limit)
@@ -472,9 +472,13 @@ class BrowseService:
                 break
         return rows
 
-    def _conditions(self, session: Session, f: BrowseFilter) -> list[ColumnElement[bool]]:
+    def _conditions(
+        self, session: Session, f: BrowseFilter
+    ) -> tuple[list[ColumnElement[bool]], TextMatch | None]:
+        """The WHERE terms of the filter, and what its text resolved to (None without a text)."""
         a = Authorization
         conditions: list[ColumnElement[bool]] = []
+        match: TextMatch | None = None
         text = f.text.strip()
         if text:
             match = self._text_match(session, text)
@@ -482,7 +486,7 @@ class BrowseService:
                 ids = bindparam("text_ids", list(match.ids), expanding=True, literal_execute=True)
                 conditions.append(a.id.in_(ids))
             else:
-                conditions.append(_words_condition(session, match.words))
+                conditions.append(words_condition(session, match.words))
         if f.status is not None:
             conditions.append(_status_condition(f.status))
         if f.kind is not None:
@@ -491,9 +495,9 @@ class BrowseService:
             conditions.append(a.request_date >= f.date_from)
         if f.date_to is not None:
             conditions.append(a.request_date <= f.date_to)
-        return conditions
+        return conditions, match
 
-    def _text_match(self, session: Session, text: str) -> _TextMatch:
+    def _text_match(self, session: Session, text: str) -> TextMatch:
         now = time.monotonic()
         with self._searches_lock:
             known = self._searches.get(text)
@@ -508,7 +512,7 @@ class BrowseService:
         return match
 
     @staticmethod
-    def resolve_text(session: Session, text: str) -> _TextMatch:
+    def resolve_text(session: Session, text: str) -> TextMatch:
         """An identifier that names authorizations wins; otherwise every word must be in the item or SKU.
 
         Identifiers are found through indexes (scan_code.code_folded and the identifier columns).
@@ -518,15 +522,15 @@ class BrowseService:
         """
         ids = BrowseService.identifier_matches(session, text)
         if ids:
-            return _TextMatch(tuple(ids))
+            return TextMatch(tuple(ids))
         words = tuple(text.split())
-        scan = select(Authorization.id).where(_words_condition(session, words))
+        scan = select(Authorization.id).where(words_condition(session, words))
         if session.get_bind().dialect.name == "sqlite":
             # Ordered by the item index's own expression, SQLite reads that index (item and SKU,
             # a fifth of the table's size) instead of the table.
             scan = scan.order_by(_item_expression())
         found = session.scalars(scan.limit(MAX_WORD_MATCHES + 1)).all()
-        return _TextMatch(tuple(found) if len(found) <= MAX_WORD_MATCHES else None, words)
+        return TextMatch(tuple(found) if len(found) <= MAX_WORD_MATCHES else None, words)
 
     @staticmethod
     def identifier_matches(session: Session, text: str) -> list[int]:

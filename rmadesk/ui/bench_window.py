@@ -153,6 +153,7 @@ class BenchWindow(QMainWindow):
         self._queue: deque[str] = deque()
         self.candidates: tuple[Candidate, ...] = ()
         self.last_label: UnitLabel | None = None
+        self._browser_window: QMainWindow | None = None
         self._scan_started = 0.0
         self.last_timings: dict[str, float] = {}
         self._set_title()
@@ -342,6 +343,7 @@ class BenchWindow(QMainWindow):
         self.act_audit = action("Audit trail…", ["Ctrl+Shift+A"], self.open_audit)
         self.act_reconcile = action("Reconcile reimbursements…", ["Ctrl+Shift+R"], self.open_reconcile)
         self.act_supervisor = action("Supervisor view…", ["Ctrl+Shift+V"], self.open_supervisor)
+        self.act_browse = action("Find a return…", ["Ctrl+F"], self.open_browser)
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.act_import)
         menu.addAction(self.act_issue)
@@ -366,6 +368,7 @@ class BenchWindow(QMainWindow):
         inspect.addSeparator()
         inspect.addAction(self.act_reverse)
         view = self.menuBar().addMenu("&View")
+        view.addAction(self.act_browse)
         view.addAction(self.act_supervisor)
         view.addAction(self.act_audit)
         view.addAction(self.act_reconcile)
@@ -970,6 +973,17 @@ class BenchWindow(QMainWindow):
         self._audit_window = AuditWindow(self.service.store, self.actor)
         self._audit_window.show()
 
+    def open_browser(self) -> None:
+        """Every authorization, searchable and sortable, with each unit's outcome and history."""
+        from rmadesk.services.browse import BrowseService
+        from rmadesk.ui.browser import BrowserWindow
+
+        if self._browser_window is None:
+            self._browser_window = BrowserWindow(BrowseService(self.service.store))
+        self._browser_window.show()
+        self._browser_window.raise_()
+        self._browser_window.activateWindow()
+
     def open_supervisor(self) -> None:
         """Shift summaries and return analytics, refreshing on their own worker (supervisors)."""
         if self.actor is None or not self.actor.may(Permission.VIEW_SUMMARY):
@@ -1183,6 +1197,8 @@ class BenchWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._browser_window is not None:
+            self._browser_window.close()
         if self.unit is not None:
             self._release(self.unit.unit_id)
         self.runner.wait(10000)

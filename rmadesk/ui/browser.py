@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -505,14 +505,17 @@ class BrowserWidget(QWidget):
             "Search an RMA ID, Merchant RMA ID, order, tracking ID, LPN, SKU or item…"
         )
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search authorizations")
         self.search.setFont(scaled_font(self.font(), self.points * 1.1))
         self.search.textEdited.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._search_now)
         self.status_combo = QComboBox()
+        self.status_combo.setAccessibleName("Status")
         self.status_combo.addItem("Any status", None)
         for status, label in STATUS_LABELS.items():
             self.status_combo.addItem(label, status)
         self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName("Kind")
         self.kind_combo.addItem("Any kind", None)
         for kind, label in KIND_LABELS.items():
             self.kind_combo.addItem(label, kind)
@@ -549,6 +552,7 @@ class BrowserWidget(QWidget):
     def _build_table(self) -> QTableView:
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName("Authorizations")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -670,6 +674,11 @@ class BrowserWidget(QWidget):
         self.search_keys = _SearchKeys(self.table, self)
         self.search.installEventFilter(self.search_keys)
         self.search.installEventFilter(self)
+
+    def use_runner(self, runner: Runner) -> None:
+        """Run the queries from now on with this worker (the window's old one was stopped)."""
+        self.runner = runner
+        self.model.runner = runner
 
     def abandon_pending(self) -> None:
         """Drop the queries and details still on their way: nothing arriving later touches the screen."""
@@ -955,6 +964,9 @@ def _history_html(history: tuple[HistoryEntry, ...]) -> str:
 class BrowserWindow(QMainWindow):
     """The "find a return" window: a BrowserWidget with its own worker, so it never waits on a bench.
 
+    Closing it stops its worker; showing it again starts a new one and reads the list afresh, so one
+    window can be kept and shown again from a menu.
+
     Attributes:
         browser: the BrowserWidget.
         runner: the worker thread of this window's queries.
@@ -974,9 +986,19 @@ class BrowserWindow(QMainWindow):
         close.triggered.connect(self.close)
         self.addAction(close)
         self.resize(1600, 900)
+        self._stopped = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if self._stopped:
+            self._stopped = False
+            self.runner = Runner(self)
+            self.browser.use_runner(self.runner)
+            self.browser.refresh()
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.browser.abandon_pending()
         self.runner.wait(10000)
         self.runner.stop()
+        self._stopped = True
         super().closeEvent(event)

@@ -443,3 +443,13 @@ def test_another_bench_scanning_an_open_unit_is_told_who_holds_it(qtbot: QtBot, 
     for b in (first, second):
         b.window.close()
     store.dispose()
+
+
+def test_find_a_return_opens_the_browser_from_the_bench(bench: Bench) -> None:
+    w = bench.window
+    bench.key(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    browser = w._browser_window
+    assert browser is not None and browser.isVisible()
+    model = browser.browser.model
+    bench.qtbot.waitUntil(lambda: model.rowCount() == 5, timeout=5000)  # the five demo returns
+    browser.close()

@@ -391,6 +391,12 @@ def test_browser_window(qtbot: QtBot, store: Store) -> None:
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=5000)
     window.close()
     assert not window.runner._thread.is_alive()
+    # Shown again from the menu: a new worker, the list read afresh.
+    window.show()
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() == 200, timeout=5000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=5000)
+    assert window.runner._thread.is_alive()
+    window.close()
 
 
 def test_an_authorization_decided_meanwhile_is_not_listed_twice(

@@ -22,6 +22,7 @@ from rmadesk.services.browse import (
     BrowseRow,
     BrowseService,
     sort_value,
+    words_condition,
 )
 from rmadesk.services.demo import create_demo_data
 from rmadesk.services.imports import import_report
@@ -549,9 +550,14 @@ def test_migration_0003_adds_the_browse_indexes_and_goes_back(dialect: str, tmp_
         assert current_revision(store.engine) == "0003"
         assert BROWSE_INDEXES <= _index_names(store, "return_authorization")
         assert "ix_audit_event_entity_key" in _index_names(store, "audit_event")
+        # The trigram index of word search, on PostgreSQL where pg_trgm can be had (as on the test server).
+        words = "ix_return_authorization_words" in _index_names(store, "return_authorization")
+        assert words == (dialect == "postgresql")
         run(command.downgrade, "0002")
         assert current_revision(store.engine) == "0002"
-        assert not BROWSE_INDEXES & _index_names(store, "return_authorization")
+        assert not (BROWSE_INDEXES | {"ix_return_authorization_words"}) & _index_names(
+            store, "return_authorization"
+        )
         assert "ix_audit_event_entity_key" not in _index_names(store, "audit_event")
         run(command.upgrade, "head")
         assert current_revision(store.engine) == head_revision()
@@ -581,6 +587,14 @@ def test_the_planner_uses_the_indexes(store: Store, bench: BenchService) -> None
     # The sort expressions read exactly as the index expressions of migration 0003.
     assert "substr(return_authorization.item_name, 1, 400)" in joined
     assert "coalesce(return_authorization.rma_id, return_authorization.merchant_rma_id)" in joined
+    if store.dialect == "postgresql":
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan = off")  # a few rows: the table would win otherwise
+            with store.read() as session:
+                words = select(Authorization.id).where(words_condition(session, ("zzzqqq",)))
+                sql = str(words.compile(store.engine, compile_kwargs={"literal_binds": True}))
+            plan = conn.exec_driver_sql("EXPLAIN " + sql).all()
+            assert "ix_return_authorization_words" in str(plan)
     if store.dialect == "sqlite":
         with store.engine.connect() as conn:
             plan = conn.exec_driver_sql(
