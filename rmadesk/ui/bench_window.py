@@ -139,6 +139,7 @@ class BenchWindow(QMainWindow):
         self.points = points
         self.sounds = sounds or Sounds(enabled=service.settings.sounds, parent=self)
         self.runner = Runner(self)
+        self.label_runner = Runner(self)  # labels render apart, so the next scan never waits for one
         self.state = "ready"
         self.auth: AuthorizationView | None = None
         self.unit: UnitView | None = None
@@ -1052,7 +1053,7 @@ class BenchWindow(QMainWindow):
             self.statusBar().showMessage(exc.message)
             return
         size = settings.label_size
-        self.runner.run(
+        self.label_runner.run(
             lambda: produce_unit_label(label, destination, size),
             lambda path: self._label_done(destination, path),
             self._label_failed,
@@ -1203,6 +1204,8 @@ class BenchWindow(QMainWindow):
             self._release(self.unit.unit_id)
         self.runner.wait(10000)
         self.runner.stop()
+        self.label_runner.wait(10000)
+        self.label_runner.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.catcher)
