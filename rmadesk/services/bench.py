@@ -275,7 +275,7 @@ class BenchService:
             ).rowcount
             # Another bench may have decided the unit while this statement waited for its lock:
             # a fresh look (a new snapshot on PostgreSQL) tells.
-            decided_meanwhile = taken and session.scalar(
+            decided_meanwhile = session.scalar(
                 select(func.count())
                 .select_from(Outcome)
                 .where(Outcome.unit_id == unit.id, Outcome.attempt == unit.attempt)
@@ -284,10 +284,12 @@ class BenchService:
                 savepoint.commit()
                 return unit.id
             savepoint.rollback()
-            held = held or unit
+            if not decided_meanwhile and held is None:
+                session.refresh(unit)
+                if _held_elsewhere(unit, bench, who, utcnow()):
+                    held = unit  # open on another bench (a unit decided meanwhile is simply skipped)
         if held is None:
             return None
-        session.refresh(held)
         raise self._claimed_elsewhere(auth, held)
 
     def release(self, unit_id: int, *, who: str, bench: str) -> None:
