@@ -94,7 +94,6 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
     app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
     _install_excepthook()
-    collector = GarbageCollector(app)  # noqa: F841 - lives as long as the application
     try:
         policy = load_policy(settings.policy)
         try:
@@ -155,7 +154,9 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
     else:
         window.resize(1280, 800)
         window.showMaximized()  # a bench screen is the inspector's whole screen
+    collector = GarbageCollector(app)  # while the window and its workers live
     code = app.exec()
+    collector.stop()
     remembered.setValue("bench/geometry", window.saveGeometry())
     store.dispose()
     return code

@@ -25,3 +25,8 @@ class GarbageCollector(QObject):
 
     def collect(self) -> None:
         gc.collect()
+
+    def stop(self) -> None:
+        """Hand collection back to Python (the GUI is done)."""
+        self._timer.stop()
+        gc.enable()

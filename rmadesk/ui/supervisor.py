@@ -778,9 +778,10 @@ def run_supervisor(settings: Settings) -> int:
             gc.enable()
         dialogs.show_error(None, "RMA Desk: supervisor view", exc.message)
         return 2
-    collector = GarbageCollector(window)  # noqa: F841 - collects on the GUI thread while the window lives
+    collector = GarbageCollector(window)  # collects on the GUI thread while the window lives
     window.resize(1600, 1000)
     window.show()
     code = app.exec()
+    collector.stop()
     store.dispose()
     return int(code)
