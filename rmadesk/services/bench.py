@@ -227,10 +227,10 @@ class BenchService:
         self, auth_id: int, *, who: str, bench: str, prefer_unit: int | None = None
     ) -> Found:
         """An authorization with the unit this bench has just claimed (or its outcomes, when decided)."""
-        unit_id = self.claim(auth_id, who=who, bench=bench, prefer_unit=prefer_unit)
-        return Found(
-            code="", authorization=self.refresh(auth_id), unit_id=unit_id if unit_id else prefer_unit
-        )
+        with self.store.unit_of_work() as session:  # claim and read back in one transaction
+            unit_id = self._claim_in(session, auth_id, who, bench, prefer_unit)
+            auth = authorization_view(_load_authorization(session, auth_id))
+        return Found(code="", authorization=auth, unit_id=unit_id if unit_id else prefer_unit)
 
     def claim(self, auth_id: int, *, who: str, bench: str, prefer_unit: int | None = None) -> int | None:
         """Claim an undecided unit of the authorization for this bench (a lease that expires).
