@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -13,7 +14,9 @@ from typing import Any, TextIO
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Subquery,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -27,7 +30,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger, Float
+from sqlalchemy.types import BigInteger, Float, Integer
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
@@ -40,13 +43,12 @@ from rmadesk.store.models import (
     StockMovement,
     Unit,
 )
-from rmadesk.store.types import Money, utcnow
+from rmadesk.store.types import Money, UTCDateTime, utcnow
 from rmadesk.store.uow import Store
 
 BUCKET_SECONDS = 900  # every time zone's offset is a whole number of quarter hours
 MAX_FILLED_HOURS = 31 * 24  # beyond a month, the hours table lists only hours with decisions
 OLDEST_WAITING = 10
-MAX_UNION_ARMS = 200
 TOP_SKUS = 20
 TOP_REASONS = 5
 NO_REASON = "(no reason given)"
@@ -300,13 +302,24 @@ class Summary:
 # ----------------------------------------------------------------------------------------------
 # SQL pieces that differ between SQLite and PostgreSQL
 
+Window = tuple[datetime, datetime]
+
+_MS_PER_DAY = 86_400_000
+
 
 def _seconds_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[float]:
     """later - earlier in seconds, as a float, on either database."""
     if dialect == "sqlite":
         # Times are stored as UTC text; julianday() parses it with its fraction of a second.
         return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-    return cast(func.extract("epoch", later - earlier), Float)
+    # date_part() returns a float; EXTRACT returns a numeric, several times slower to add up.
+    return func.date_part("epoch", later - earlier, type_=Float)
+
+
+def _millis_between(later: Any, earlier: Any) -> ColumnElement[int]:
+    """SQLite: later - earlier in whole milliseconds. julianday() counts milliseconds, so nothing is lost,
+    and integers sort several times faster than floats in SQLite's sorter."""
+    return cast(func.round((func.julianday(later) - func.julianday(earlier)) * _MS_PER_DAY), Integer)
 
 
 def _bucket(dialect: str, moment: Any) -> ColumnElement[int]:
@@ -314,6 +327,14 @@ def _bucket(dialect: str, moment: Any) -> ColumnElement[int]:
     if dialect == "sqlite":
         return cast(func.strftime("%s", moment), BigInteger) // BUCKET_SECONDS
     return cast(func.floor(func.extract("epoch", moment) / BUCKET_SECONDS), BigInteger)
+
+
+def _bucket_start(dialect: str, number: Any) -> ColumnElement[Any]:
+    """The start of UTC quarter hour ``number``, comparable with decided_at (SQLite: its text, which
+    sorts before the stored text of the same instant with its fraction of a second)."""
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m-%d %H:%M:%S", number * BUCKET_SECONDS, "unixepoch")
+    return func.to_timestamp(number * BUCKET_SECONDS)
 
 
 def _bytewise(dialect: str, column: Any) -> Any:
@@ -331,24 +352,25 @@ def _current_in(dialect: str, start: datetime, end: datetime) -> ColumnElement[b
     SQLite reads that small set once into a list (IN); PostgreSQL plans NOT EXISTS as an anti-join
     and estimates its rows right, where NOT IN would halve its estimate and mislead its planner.
     """
+    o = Outcome.__table__
     zero = literal_column("0")
     moved = Unit.__table__.alias("moved")
-    window = and_(Outcome.decided_at >= start, Outcome.decided_at < end)
+    window = and_(o.c.decided_at >= start, o.c.decided_at < end)
     if dialect == "sqlite":
         moved_on = select(moved.c.id).where(moved.c.attempt != zero)
         redone = select(moved.c.id, moved.c.attempt).where(moved.c.attempt != zero)
-        return and_(
-            window,
-            or_(
-                and_(Outcome.attempt == zero, Outcome.unit_id.not_in(moved_on)),
-                and_(Outcome.attempt != zero, tuple_(Outcome.unit_id, Outcome.attempt).in_(redone)),
-            ),
+        # A CASE, not an OR: with an OR SQLite may read each branch through its own index and
+        # gather a whole window's row ids in a temporary set first ("MULTI-INDEX OR").
+        current = case(
+            (o.c.attempt == zero, o.c.unit_id.not_in(moved_on)),
+            else_=tuple_(o.c.unit_id, o.c.attempt).in_(redone),
         )
-    same_unit = and_(moved.c.attempt != zero, moved.c.id == Outcome.unit_id)
+        return and_(window, current)
+    same_unit = and_(moved.c.attempt != zero, moved.c.id == o.c.unit_id)
     return and_(
         window,
-        ~exists().where(same_unit, moved.c.attempt != Outcome.attempt),
-        or_(Outcome.attempt == zero, exists().where(same_unit, moved.c.attempt == Outcome.attempt)),
+        ~exists().where(same_unit, moved.c.attempt != o.c.attempt),
+        or_(o.c.attempt == zero, exists().where(same_unit, moved.c.attempt == o.c.attempt)),
     )
 
 
@@ -356,53 +378,16 @@ def _outcomes(*columns: Any) -> Select[Any]:
     return select(*columns).select_from(Outcome)
 
 
-def _median(
-    session: Session, value: ColumnElement[Any], where: ColumnElement[bool], count: int, *, joins: Any = ()
-) -> float | None:
-    """The median of ``value`` over the ``count`` rows where it is not null.
+def _tagged(dialect: str, windows: Sequence[Window], *columns: Any) -> Subquery:
+    """The current outcomes of each window, numbered ``w`` (0, 1...), one range of the time index each.
 
-    The middle row, or the mean of the two middle rows, read with ORDER BY ... OFFSET: the same
-    arithmetic on SQLite (which has no percentile function) and PostgreSQL, and one sort.
-    """
-    if count <= 0:
-        return None
-    stmt = _outcomes(value)
-    for target, on in joins:
-        stmt = stmt.join(target, on)
-    stmt = stmt.where(where, value.is_not(None)).order_by(value).offset((count - 1) // 2).limit(2 - count % 2)
-    middle = [float(v) for v in session.scalars(stmt)]
-    return sum(middle) / len(middle) if middle else None
-
-
-def _inspector_medians(
-    session: Session, value: ColumnElement[Any], where: ColumnElement[bool], counts: Mapping[str, int]
-) -> dict[str, float]:
-    """The median of ``value`` per inspector, given each one's count of non-null values.
-
-    One arm per inspector, each ORDER BY ... OFFSET over that inspector's decisions only, read from
-    the covering (inspector, decided_at, ...) index of migration 0004, all joined with UNION ALL:
-    many small sorts instead of one big one, and only the middle rows leave the database.
-    """
-    arms = []
-    for name, count in sorted(counts.items()):
-        if count <= 0:
-            continue
-        middle = (
-            _outcomes(value.label("v"))
-            .where(Outcome.inspector == name, where, value.is_not(None))
-            .order_by(value)
-            .offset((count - 1) // 2)
-            .limit(2 - count % 2)
-            .subquery()
-        )
-        arms.append(select(literal(name).label("g"), func.avg(middle.c.v).label("m")))
-    medians: dict[str, float] = {}
-    # SQLite joins at most 500 SELECTs in one compound statement.
-    for first in range(0, len(arms), MAX_UNION_ARMS):
-        for name, median in session.execute(union_all(*arms[first : first + MAX_UNION_ARMS])):
-            if median is not None:
-                medians[name] = float(median)
-    return medians
+    One statement then reads a shift and the one compared with it (UNION ALL rather than one wider
+    range: the windows need not touch, and a row could belong to both)."""
+    arms = [
+        _outcomes(literal_column(str(number)).label("w"), *columns).where(_current_in(dialect, start, end))
+        for number, (start, end) in enumerate(windows)
+    ]
+    return union_all(*arms).subquery("tagged")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -436,56 +421,39 @@ class _Groups:
     timed: int = 0
     seconds: float = 0.0
     money: dict[str, Decimal] = field(default_factory=dict)
+    # PostgreSQL: the smallest and largest outcome and authorization ids of the window's outcomes, so
+    # that joins read only that range of the other tables (their rows come roughly in time order).
+    outcome_ids: tuple[int, int] | None = None
+    auth_ids: tuple[int, int] | None = None
 
+    def widen(self, outcome_ids: tuple[Any, Any], auth_ids: tuple[Any, Any]) -> None:
+        self.outcome_ids = _widen(self.outcome_ids, *outcome_ids)
+        self.auth_ids = _widen(self.auth_ids, *auth_ids)
 
-def _seconds_per_unit(dialect: str) -> ColumnElement[float]:
-    return _seconds_between(dialect, Outcome.decided_at, Outcome.scanned_at)
-
-
-def _base_groups(session: Session, dialect: str, start: datetime, end: datetime) -> _Groups:
-    """One GROUP BY inspector, bench, disposition, currency with every count and sum the figures need."""
-    override = case(
-        (and_(Outcome.recommended.is_not(None), Outcome.recommended != Outcome.disposition), 1), else_=0
-    )
-    stmt = _outcomes(
-        Outcome.inspector,
-        Outcome.bench,
-        Outcome.disposition,
-        Outcome.currency,
-        func.count(),
-        func.sum(override),
-        func.sum(case((Outcome.restocked.is_(True), 1), else_=0)),
-        func.sum(Outcome.reimbursement_total, type_=Money()),
-        func.count(Outcome.scanned_at),
-        func.sum(_seconds_per_unit(dialect)),
-        func.min(func.coalesce(Outcome.scanned_at, Outcome.decided_at), type_=Outcome.decided_at.type),
-        func.max(Outcome.decided_at, type_=Outcome.decided_at.type),
-    ).where(_current_in(dialect, start, end))
-    stmt = stmt.group_by(Outcome.inspector, Outcome.bench, Outcome.disposition, Outcome.currency)
-    groups = _Groups()
-    for row in session.execute(stmt):
-        (
-            inspector,
-            bench,
-            disposition,
-            currency,
-            n,
-            overrides,
-            restocked,
-            money,
-            timed,
-            seconds,
-            first,
-            last,
-        ) = row
-        groups.units += n
-        groups.by_disposition[disposition] += n
-        groups.overrides += int(overrides or 0)
-        groups.restocked += int(restocked or 0)
-        groups.timed += int(timed)
-        groups.seconds += float(seconds or 0)
-        groups.money[currency] = groups.money.get(currency, Decimal("0")) + (money or Decimal("0"))
-        person = groups.by_inspector.setdefault(
+    def add(
+        self,
+        inspector: str,
+        bench: str,
+        disposition: str,
+        currency: str,
+        n: int,
+        overrides: int,
+        restocked: int,
+        money: Decimal,
+        timed: int,
+        seconds: float,
+        first: datetime | None,
+        last: datetime | None,
+    ) -> None:
+        """One group row: the outcomes of one inspector, bench, disposition and currency."""
+        self.units += n
+        self.by_disposition[disposition] += n
+        self.overrides += overrides
+        self.restocked += restocked
+        self.timed += timed
+        self.seconds += seconds
+        self.money[currency] = self.money.get(currency, Decimal("0")) + money
+        person = self.by_inspector.setdefault(
             inspector,
             {
                 "units": 0,
@@ -494,38 +462,413 @@ def _base_groups(session: Session, dialect: str, start: datetime, end: datetime)
                 "timed": 0,
                 "first": first,
                 "last": last,
+                "benches": set(),
+                "currencies": set(),
             },
         )
+        person["benches"].add(bench)
+        person["currencies"].add(currency)
         person["units"] += n
         person["disp"][disposition] += n
-        person["overrides"] += int(overrides or 0)
-        person["timed"] += int(timed)
-        person["first"] = min(person["first"], first)
-        person["last"] = max(person["last"], last)
-        bench_row = groups.by_bench.setdefault(bench, _empty_dispositions())
-        bench_row[disposition] += n
+        person["overrides"] += overrides
+        person["timed"] += timed
+        if first is not None:
+            person["first"] = min(person["first"] or first, first)
+        if last is not None:
+            person["last"] = max(person["last"] or last, last)
+        self.by_bench.setdefault(bench, _empty_dispositions())[disposition] += n
+
+
+def _widen(bounds: tuple[int, int] | None, low: int | None, high: int | None) -> tuple[int, int] | None:
+    if low is None or high is None:
+        return bounds
+    return (low, high) if bounds is None else (min(bounds[0], low), max(bounds[1], high))
+
+
+def _id_range(column: Any, bounds: tuple[int, int] | None) -> ColumnElement[bool]:
+    """PostgreSQL: ``column`` within the bounds (none: nothing matches, the window has no outcomes)."""
+    if bounds is None:
+        return literal_column("false")
+    return column.between(*bounds)
+
+
+def _override(outcome: Any) -> ColumnElement[bool]:
+    return and_(outcome.c.recommended.is_not(None), outcome.c.recommended != outcome.c.disposition)
+
+
+def _groups_postgresql(session: Session, windows: Sequence[Window]) -> list[_Groups]:
+    """One GROUP BY window, inspector, bench, disposition, currency over both windows, aggregated in a
+    hash table (so the rows are read once, from the covering time index of migration 0007)."""
+    o = Outcome.__table__
+    rows = _tagged(
+        "postgresql",
+        windows,
+        o.c.inspector,
+        o.c.bench,
+        o.c.disposition,
+        o.c.currency,
+        _override(o).label("override"),
+        o.c.restocked,
+        o.c.reimbursement_total,
+        o.c.scanned_at,
+        o.c.decided_at,
+        o.c.id,
+        o.c.authorization_id,
+    )
+    keys = [rows.c.w, rows.c.inspector, rows.c.bench, rows.c.disposition, rows.c.currency]
+    stmt = select(
+        *keys,
+        func.count(),
+        func.count().filter(rows.c.override),
+        func.count().filter(rows.c.restocked),
+        func.sum(rows.c.reimbursement_total, type_=Money()),
+        func.count(rows.c.scanned_at),
+        func.sum(_seconds_between("postgresql", rows.c.decided_at, rows.c.scanned_at)),
+        func.min(func.coalesce(rows.c.scanned_at, rows.c.decided_at), type_=UTCDateTime()),
+        func.max(rows.c.decided_at, type_=UTCDateTime()),
+        func.min(rows.c.id),
+        func.max(rows.c.id),
+        func.min(rows.c.authorization_id),
+        func.max(rows.c.authorization_id),
+    ).group_by(*keys)
+    groups = [_Groups() for _ in windows]
+    for (
+        w,
+        inspector,
+        bench,
+        disposition,
+        currency,
+        n,
+        ov,
+        rs,
+        money,
+        timed,
+        seconds,
+        first,
+        last,
+        *bounds,
+    ) in session.execute(stmt):
+        groups[int(w)].widen((bounds[0], bounds[1]), (bounds[2], bounds[3]))
+        groups[int(w)].add(
+            inspector,
+            bench,
+            disposition,
+            currency,
+            int(n),
+            int(ov),
+            int(rs),
+            money or Decimal("0"),
+            int(timed),
+            float(seconds or 0),
+            first,
+            last,
+        )
     return groups
 
 
-def _arrival_hours(session: Session, dialect: str, start: datetime, end: datetime) -> DurationStats:
-    """Arrival to decision, in hours, per unit decided in the window.
+GROUP_KEYS = ("inspector", "bench", "currency", "disposition")  # the order of migration 0007's SQLite index
+
+
+def _group_keys_sqlite() -> Any:
+    """SQLite: every (inspector, bench, currency, disposition) the outcomes hold, listed by walking the
+    groups index of migration 0007 with one seek per group (a recursive CTE: SQLite does not skip
+    through an index by itself without ANALYZE statistics)."""
+    o = Outcome.__table__
+    seek = Outcome.__table__.alias("seek")
+    found = Outcome.__table__.alias("found")
+    keys = [o.c[name] for name in GROUP_KEYS]
+    first = select(*keys).order_by(*keys).limit(1).subquery("first_group")
+    groups = select(*(first.c[name] for name in GROUP_KEYS)).cte("group_keys", recursive=True)
+    # The next group after the current one: the smallest key greater in the last column with the
+    # others equal, else in the one before it, and so on; coalesce() stops at the first found.
+    candidates = []
+    for depth in range(len(GROUP_KEYS) - 1, -1, -1):
+        same = [seek.c[name] == groups.c[name] for name in GROUP_KEYS[:depth]]
+        after = seek.c[GROUP_KEYS[depth]] > groups.c[GROUP_KEYS[depth]]
+        candidates.append(
+            select(seek.c.id)
+            .where(*same, after)
+            .order_by(*(seek.c[name] for name in GROUP_KEYS[depth:]))
+            .limit(1)
+            .scalar_subquery()
+        )
+    step = select(*(found.c[name] for name in GROUP_KEYS)).select_from(
+        groups.join(found, found.c.id == func.coalesce(*candidates))
+    )
+    return groups.union_all(step)
+
+
+def _groups_sqlite(session: Session, windows: Sequence[Window]) -> list[_Groups]:
+    """SQLite has no hash aggregation: a GROUP BY over a week sorts a quarter of a million rows.
+    Instead every group is found in the groups index (a few hundred seeks) and, per group and window,
+    one correlated subquery reads that group's range of the index, in time order, and aggregates it.
+    The figures of a group come back as one JSON array (SQLite's subqueries return one value)."""
+    keys = _group_keys_sqlite()
+    o = Outcome.__table__
+    in_group = [o.c[name] == keys.c[name] for name in GROUP_KEYS]
+    columns = []
+    for number, (start, end) in enumerate(windows):
+        figures = [
+            func.count(),
+            func.sum(cast(_override(o), Integer)),
+            func.sum(cast(o.c.restocked, Integer)),
+            func.sum(o.c.reimbursement_total),
+            func.count(o.c.scanned_at),
+        ]
+        if number == 0:  # an inspector's active hours: the current window's only
+            figures += [func.min(func.coalesce(o.c.scanned_at, o.c.decided_at)), func.max(o.c.decided_at)]
+        columns.append(
+            select(func.json_array(*figures))
+            .select_from(o)
+            .where(*in_group, _current_in("sqlite", start, end))
+            .scalar_subquery()
+        )
+    stmt = select(*(keys.c[name] for name in GROUP_KEYS), *columns)
+    money = Money()
+    groups = [_Groups() for _ in windows]
+    for row in session.execute(stmt):
+        inspector, bench, currency, disposition = row[:4]
+        for number, figures in enumerate(row[4:]):
+            n, ov, rs, cents, timed, first, last = [*json.loads(figures), None, None][:7]
+            if not n:
+                continue
+            groups[number].add(
+                inspector,
+                bench,
+                disposition,
+                currency,
+                n,
+                ov or 0,
+                rs or 0,
+                money.process_result_value(cents or 0, session.get_bind().dialect) or Decimal("0"),
+                timed,
+                0.0,  # the seconds are added up with the durations (_durations_sqlite)
+                _sqlite_time(first),
+                _sqlite_time(last),
+            )
+    return groups
+
+
+def _sqlite_time(text_value: str | None) -> datetime | None:
+    """A time as SQLite stores it (UTC text), read back from JSON."""
+    return None if text_value is None else datetime.fromisoformat(text_value).replace(tzinfo=UTC)
+
+
+def _durations(
+    session: Session, dialect: str, windows: Sequence[Window], groups: Sequence[_Groups]
+) -> list[tuple[DurationStats, DurationStats]]:
+    """Per window: seconds per unit (scan to decision) and hours from arrival to decision.
 
     Arrival is the authorization's arrived_at (the bench sets it to the scan of its first decision),
-    else the scan of the unit itself: the same instant wherever the bench wrote it, and a fallback
-    that keeps the statement a plain join (a correlated look-up for the authorization's first scan
-    made PostgreSQL's planner hash the whole authorization table for a single shift).
+    else the scan of the unit itself. The authorization is joined through outcome.authorization_id
+    (migration 0006), once per statement, in time order.
     """
-    seconds = _seconds_between(
-        dialect, Outcome.decided_at, func.coalesce(Authorization.arrived_at, Outcome.scanned_at)
+    if dialect == "postgresql":
+        return _durations_postgresql(session, windows, groups)
+    return _durations_sqlite(session, windows, groups)
+
+
+def _durations_postgresql(
+    session: Session, windows: Sequence[Window], groups: Sequence[_Groups]
+) -> list[tuple[DurationStats, DurationStats]]:
+    o = Outcome.__table__
+    rows = _tagged("postgresql", windows, o.c.authorization_id, o.c.scanned_at, o.c.decided_at)
+    seconds = _seconds_between("postgresql", rows.c.decided_at, rows.c.scanned_at)
+    arrival = _seconds_between(
+        "postgresql", rows.c.decided_at, func.coalesce(Authorization.arrived_at, rows.c.scanned_at)
     )
-    joins = [(Unit, Unit.id == Outcome.unit_id), (Authorization, Authorization.id == Unit.authorization_id)]
-    where = _current_in(dialect, start, end)
-    stmt = _outcomes(func.count(seconds), func.avg(seconds))
-    for target, on in joins:
-        stmt = stmt.join(target, on)
-    count, average = session.execute(stmt.where(where)).one()
-    median = _median(session, seconds, where, int(count), joins=joins)
-    return DurationStats(int(count), _round(median, 3600), _round(average, 3600))
+    columns = []
+    for number in range(len(windows)):
+        mine = rows.c.w == number
+        columns += [
+            func.percentile_cont(0.5).within_group(seconds).filter(mine),
+            func.count(arrival).filter(mine),
+            func.sum(arrival).filter(mine),
+            func.percentile_cont(0.5).within_group(arrival).filter(mine),
+        ]
+    auth_ids = None
+    for window in groups:
+        auth_ids = _widen(auth_ids, *(window.auth_ids or (None, None)))
+    joined = rows.outerjoin(
+        Authorization,
+        and_(Authorization.id == rows.c.authorization_id, _id_range(Authorization.id, auth_ids)),
+    )
+    stmt = select(*columns).select_from(joined)
+    values = session.execute(stmt).one()
+    result = []
+    for number, window in enumerate(groups):
+        median, count, total, arrival_median = values[number * 4 : number * 4 + 4]
+        result.append(
+            (
+                DurationStats(
+                    window.timed,
+                    _round(median),
+                    _round(window.seconds / window.timed if window.timed else None),
+                ),
+                DurationStats(
+                    int(count), _round(arrival_median, 3600), _round(total / count if count else None, 3600)
+                ),
+            )
+        )
+    return result
+
+
+BAND_SAMPLE = 2000  # SQLite medians: about this many sampled values place the band around the median
+BAND_ALL = 20_000  # SQLite medians: a window with fewer units puts all its values in the band
+_EVERYTHING = (-(2**62), 2**62)
+
+
+def _durations_sqlite(
+    session: Session, windows: Sequence[Window], groups: Sequence[_Groups]
+) -> list[tuple[DurationStats, DurationStats]]:
+    """SQLite sorts in a slow, general way (a week of values takes longer than everything else), so
+    its medians are found without sorting a window's values.
+
+    A sample (every n-th outcome by id) gives a band of values sure to hold the median: ranks
+    0.5 +/- 4 standard errors of the sample's median. One pass over the window then counts the values
+    below the band and collects those within it (json_group_array), and the median is picked from
+    the band's few thousand values, sorted. If the median fell outside the band after all (a chance
+    of about 1 in 15,000), the pass is repeated with the band covering every value. A window of
+    fewer than BAND_ALL units takes every value in the band at once.
+    """
+    result = []
+    for (start, end), window in zip(windows, groups, strict=True):
+        bands = [_EVERYTHING, _EVERYTHING]
+        if window.units > BAND_ALL:
+            bands = _sample_bands(session, start, end, window.units)
+        values = _banded_medians(session, start, end, bands)
+        if values[0] is None and window.timed or values[-1] is None and values[2]:
+            values = _banded_medians(session, start, end, [_EVERYTHING, _EVERYTHING])
+        seconds_median, seconds_total, arrival_count, arrival_total, arrival_median = values
+        window.seconds = (seconds_total or 0) / 1000
+        result.append(
+            (
+                DurationStats(
+                    window.timed,
+                    _round(seconds_median, 1000),
+                    _round(window.seconds / window.timed if window.timed else None),
+                ),
+                DurationStats(
+                    int(arrival_count),
+                    _round(arrival_median, 3600 * 1000),
+                    _round(arrival_total / arrival_count if arrival_count else None, 3600 * 1000),
+                ),
+            )
+        )
+    return result
+
+
+def _duration_rows(start: datetime, end: datetime, *where: Any) -> Subquery:
+    """SQLite: per current outcome of the window, seconds per unit (s) and arrival to decision (a) in
+    milliseconds. SQLite computes an expression again for every mention, and parsing a time is most of
+    the cost: each time is parsed once per row, in subqueries that LIMIT -1 keeps from being merged into
+    the query around them (co-routines, not tables)."""
+    o, auth = Outcome.__table__, Authorization.__table__
+    times = (
+        select(
+            func.julianday(o.c.decided_at).label("decided"),
+            func.julianday(o.c.scanned_at).label("scanned"),
+            func.julianday(func.coalesce(auth.c.arrived_at, o.c.scanned_at)).label("arrived"),
+        )
+        .select_from(o.outerjoin(auth, auth.c.id == o.c.authorization_id))
+        .where(*where, _current_in("sqlite", start, end))
+        .limit(-1)
+        .subquery("outcome_times")
+    )
+
+    def millis(later: Any, earlier: Any) -> ColumnElement[int]:
+        return cast(func.round((later - earlier) * _MS_PER_DAY), Integer)
+
+    return (
+        select(
+            millis(times.c.decided, times.c.scanned).label("s"),
+            millis(times.c.decided, times.c.arrived).label("a"),
+        )
+        .limit(-1)
+        .subquery("outcome_values")
+    )
+
+
+def _sample_bands(session: Session, start: datetime, end: datetime, units: int) -> list[tuple[int, int]]:
+    """SQLite: for seconds and arrival, the band of values around the median of a sample of about
+    BAND_SAMPLE outcomes of the window: every n-th by id, so the window's range of the time index is
+    read and a row only for the sampled entries. The band spans 4 standard errors of the sample's
+    median each way (its rank's standard error is sqrt(sample) / 2)."""
+    step = max(units // BAND_SAMPLE, 1)
+    spread = 2 / math.sqrt(units / step)  # 4 standard errors, as a share of the sample
+    rows = _duration_rows(start, end, Outcome.id % step == 0)  # the id is in the time index
+    sample = select(rows.c.s.label("v0"), rows.c.a.label("v1")).cte("sample").prefix_with("MATERIALIZED")
+    bounds = []
+    for n in range(2):
+        value = sample.c[f"v{n}"]
+        count = select(func.count(value)).scalar_subquery()
+        for share in (0.5 - spread, 0.5 + spread):
+            bounds.append(
+                select(value)
+                .where(value.is_not(None))
+                .order_by(value)
+                .limit(1)
+                .offset(func.max(cast(count * share, Integer), 0))
+                .scalar_subquery()
+            )
+    row = session.execute(select(*bounds)).one()
+    bands = []
+    for n in range(2):
+        low, high = row[2 * n], row[2 * n + 1]
+        bands.append(_EVERYTHING if low is None or high is None else (low, high))
+    return bands
+
+
+def _banded_medians(
+    session: Session, start: datetime, end: datetime, bands: Sequence[tuple[int, int]]
+) -> tuple[float | None, int | None, int, int | None, float | None]:
+    """SQLite, one pass over the window: the median and sum of the seconds per unit, and the count,
+    sum and median of the arrival times (milliseconds), each median taken from the values within its
+    band (None when it is not within: the band missed it, or there are no values)."""
+    values = _duration_rows(start, end)
+    columns = []
+    for name, (low, high) in zip("sa", bands, strict=True):
+        value = values.c[name]
+        columns += [
+            func.count(value).label(f"{name}_count"),
+            func.sum(value).label(f"{name}_sum"),
+            func.count().filter(value < low).label(f"{name}_below"),
+            func.json_group_array(value).filter(value.between(low, high)).label(f"{name}_band"),
+        ]
+    window = select(*columns).select_from(values).cte("window_values").prefix_with("MATERIALIZED")
+
+    def median(name: str) -> ColumnElement[float]:
+        # SQLite's OFFSET takes no correlated value: the band is sorted in a CTE of its own and the
+        # ranks are scalar subqueries over the one-row window_values.
+        count, below, band = window.c[f"{name}_count"], window.c[f"{name}_below"], window.c[f"{name}_band"]
+        banded = func.json_each(band).table_valued("value")
+        ordered = (
+            select(banded.c.value)
+            .select_from(window.join(banded, literal_column("1") == 1))
+            .order_by(banded.c.value)
+            .cte(f"{name}_ordered")
+            .prefix_with("MATERIALIZED")
+        )
+        first = select((count - 1) // 2 - below).scalar_subquery()  # the middle ranks within the band
+        last = select(count // 2 - below).scalar_subquery()
+
+        def nth(rank: Any) -> Any:
+            return select(ordered.c.value).limit(1).offset(rank).scalar_subquery()
+
+        inside = select(
+            and_(count > 0, (count - 1) // 2 >= below, count // 2 - below < func.json_array_length(band))
+        ).scalar_subquery()
+        return case((inside, (nth(first) + nth(last)) / 2.0), else_=None)
+
+    stmt = select(
+        median("s"),
+        select(window.c.s_sum).scalar_subquery(),
+        select(window.c.a_count).scalar_subquery(),
+        select(window.c.a_sum).scalar_subquery(),
+        median("a"),
+    )
+    seconds_median, seconds_total, count, total, arrival_median = session.execute(stmt).one()
+    return seconds_median, seconds_total, int(count or 0), total, arrival_median
 
 
 def _round(seconds: float | Decimal | None, per: int = 1, places: int = 3) -> float | None:
@@ -533,26 +876,31 @@ def _round(seconds: float | Decimal | None, per: int = 1, places: int = 3) -> fl
 
 
 def _window_figures(
-    session: Session, dialect: str, start: datetime, end: datetime, now: datetime
-) -> tuple[WindowFigures, _Groups]:
-    groups = _base_groups(session, dialect, start, end)
-    hours = _hours(start, min(max(now, start), end))
-    median = _median(session, _seconds_per_unit(dialect), _current_in(dialect, start, end), groups.timed)
-    average = groups.seconds / groups.timed if groups.timed else None
-    figures = WindowFigures(
-        start=start,
-        end=end,
-        hours=hours.quantize(Decimal("0.001"), ROUND_HALF_UP),
-        units=groups.units,
-        by_disposition=dict(groups.by_disposition),
-        units_per_hour=_ratio(groups.units, hours, _RATE),
-        seconds_per_unit=DurationStats(groups.timed, _round(median), _round(average)),
-        overrides=groups.overrides,
-        override_share=_ratio(groups.overrides, groups.units),
-        restocked_units=groups.restocked,
-        reimbursement_total=dict(sorted(groups.money.items())),
-        arrival_to_decision_hours=_arrival_hours(session, dialect, start, end),
-    )
+    session: Session, dialect: str, windows: Sequence[Window], now: datetime
+) -> tuple[list[WindowFigures], list[_Groups]]:
+    """The main figures of each window (the current one, then the one compared with it), all windows
+    read together: one statement for the groups, one for the durations."""
+    groups = (_groups_postgresql if dialect == "postgresql" else _groups_sqlite)(session, windows)
+    durations = _durations(session, dialect, windows, groups)
+    figures = []
+    for (start, end), window, (seconds, arrival) in zip(windows, groups, durations, strict=True):
+        hours = _hours(start, min(max(now, start), end))
+        figures.append(
+            WindowFigures(
+                start=start,
+                end=end,
+                hours=hours.quantize(Decimal("0.001"), ROUND_HALF_UP),
+                units=window.units,
+                by_disposition=dict(window.by_disposition),
+                units_per_hour=_ratio(window.units, hours, _RATE),
+                seconds_per_unit=seconds,
+                overrides=window.overrides,
+                override_share=_ratio(window.overrides, window.units),
+                restocked_units=window.restocked,
+                reimbursement_total=dict(sorted(window.money.items())),
+                arrival_to_decision_hours=arrival,
+            )
+        )
     return figures, groups
 
 
@@ -563,15 +911,59 @@ def _hour_key(bucket_start: datetime, tz: tzinfo) -> datetime:
     )
 
 
+def _bucket_counts(session: Session, dialect: str, start: datetime, end: datetime) -> list[tuple[int, int]]:
+    """Current outcomes per UTC quarter hour of [start, end): (bucket number, count).
+
+    Counting needs no row: each quarter hour is one range of the time index, counted from the index
+    alone; the outcomes in it that are not current (taken back) are few, found through the partial
+    index of migration 0004, and subtracted. A window longer than a month groups instead.
+    """
+    if end - start > timedelta(hours=MAX_FILLED_HOURS):
+        bucket = _bucket(dialect, Outcome.decided_at)
+        stmt = _outcomes(bucket, func.count()).where(_current_in(dialect, start, end)).group_by(bucket)
+        return [(int(n), int(count)) for n, count in session.execute(stmt)]
+    first = int(start.timestamp()) // BUCKET_SECONDS
+    last = -(-int(end.timestamp()) // BUCKET_SECONDS)
+    numbers = select(literal(first, Integer).label("n")).cte("buckets", recursive=True)
+    numbers = numbers.union_all(select(numbers.c.n + 1).where(numbers.c.n + 1 < last))
+    # One range per quarter hour (the window's ends clip the first and last), so that the planner
+    # seeks each range in the time index rather than scanning the window's for each.
+    greatest, least = (func.max, func.min) if dialect == "sqlite" else (func.greatest, func.least)
+    low = greatest(_bucket_start(dialect, numbers.c.n), literal(start, UTCDateTime()))
+    high = least(_bucket_start(dialect, numbers.c.n + 1), literal(end, UTCDateTime()))
+    o = Outcome.__table__
+    counted = (
+        select(func.count())
+        .select_from(o)
+        .where(o.c.decided_at >= low, o.c.decided_at < high)
+        .scalar_subquery()
+    )
+    moved = Unit.__table__.alias("moved")
+    moved_on = select(moved.c.id).where(moved.c.attempt != literal_column("0"))
+    unit_attempt = select(moved.c.attempt).where(moved.c.id == o.c.unit_id).scalar_subquery()
+    not_current = (
+        select(_bucket(dialect, o.c.decided_at).label("n"), func.count().label("taken_back"))
+        .where(
+            o.c.unit_id.in_(moved_on),
+            o.c.attempt != unit_attempt,
+            o.c.decided_at >= start,
+            o.c.decided_at < end,
+        )
+        .group_by(literal_column("n"))
+        .subquery("not_current")
+    )
+    stmt = select(numbers.c.n, counted - func.coalesce(not_current.c.taken_back, 0)).select_from(
+        numbers.outerjoin(not_current, not_current.c.n == numbers.c.n)
+    )
+    return [(int(n), int(count)) for n, count in session.execute(stmt) if count]
+
+
 def _by_hour(
     session: Session, dialect: str, start: datetime, end: datetime, tz: tzinfo
 ) -> tuple[tuple[HourCount, ...], tuple[int, ...]]:
     """Units per local hour: SQL counts per UTC quarter hour, and the (at most 96 a day) quarter hours
     are added up into the local hour they belong to, so no zone arithmetic runs in SQL."""
-    bucket = _bucket(dialect, Outcome.decided_at)
-    rows = session.execute(
-        _outcomes(bucket, func.count()).where(_current_in(dialect, start, end)).group_by(bucket)
-    ).all()
+    rows = _bucket_counts(session, dialect, start, end)
     hours: dict[datetime, int] = {}
     if end - start <= timedelta(hours=MAX_FILLED_HOURS):
         step = timedelta(seconds=BUCKET_SECONDS)
@@ -589,15 +981,73 @@ def _by_hour(
     return listed, tuple(of_day)
 
 
+def _inspector_medians(
+    session: Session, dialect: str, start: datetime, end: datetime, groups: _Groups
+) -> dict[str, float]:
+    """The median seconds per unit of each inspector in the window.
+
+    PostgreSQL: percentile_cont per inspector, one GROUP BY (on the bytes of the name: sorting by the
+    locale's collation costs several times more, and only equality matters here).
+
+    SQLite: one small statement per inspector (compiled once, run with each one's values): that
+    inspector's groups are ranges of the groups index (migration 0007), read from the index alone;
+    their durations, in whole milliseconds (SQLite sorts integers fastest), are sorted into a CTE
+    and the middle one or two read by OFFSET. Many small sorts instead of one big one.
+    """
+    o = Outcome.__table__
+    if dialect == "postgresql":
+        seconds = _seconds_between(dialect, o.c.decided_at, o.c.scanned_at)
+        name = _bytewise(dialect, o.c.inspector)
+        stmt = (
+            select(name, func.percentile_cont(0.5).within_group(seconds))
+            .where(_current_in(dialect, start, end), o.c.scanned_at.is_not(None))
+            .group_by(name)
+        )
+        return {name: float(median) for name, median in session.execute(stmt) if median is not None}
+    millis = _millis_between(o.c.decided_at, o.c.scanned_at)
+    durations = (
+        select(millis.label("v"))
+        .where(
+            o.c.inspector == bindparam("inspector"),
+            o.c.bench.in_(bindparam("benches", expanding=True)),
+            o.c.currency.in_(bindparam("currencies", expanding=True)),
+            o.c.disposition.in_(DISPOSITIONS),
+            _current_in(dialect, start, end),
+            o.c.scanned_at.is_not(None),
+        )
+        .order_by(literal_column("v"))
+        .cte("durations")
+        .prefix_with("MATERIALIZED")
+    )
+
+    def nth(name: str) -> Any:
+        return select(durations.c.v).limit(1).offset(bindparam(name)).scalar_subquery()
+
+    stmt = select(nth("lower"), nth("upper"))
+    medians = {}
+    for name, person in groups.by_inspector.items():
+        count = person["timed"]
+        if count <= 0:
+            continue
+        lower, upper = session.execute(
+            stmt,
+            {
+                "inspector": name,
+                "benches": sorted(person["benches"]),
+                "currencies": sorted(person["currencies"]),
+                "lower": (count - 1) // 2,
+                "upper": count // 2,
+            },
+        ).one()
+        if lower is not None and upper is not None:
+            medians[name] = (lower + upper) / 2 / 1000
+    return medians
+
+
 def _inspectors(
     session: Session, dialect: str, start: datetime, end: datetime, groups: _Groups, hours: Decimal
 ) -> tuple[InspectorFigures, ...]:
-    medians = _inspector_medians(
-        session,
-        _seconds_per_unit(dialect),
-        _current_in(dialect, start, end),
-        {name: person["timed"] for name, person in groups.by_inspector.items()},
-    )
+    medians = _inspector_medians(session, dialect, start, end, groups)
     result = []
     for name, person in groups.by_inspector.items():
         active = _hours(person["first"], person["last"])
@@ -618,25 +1068,45 @@ def _inspectors(
     return tuple(sorted(result, key=lambda i: (-i.units, i.inspector)))
 
 
-def _components(session: Session, dialect: str, start: datetime, end: datetime) -> tuple[ComponentTotal, ...]:
-    line = ReimbursementLineRow
+def _of_window_outcomes(
+    dialect: str, outcome_id: Any, start: datetime, end: datetime, groups: _Groups, *where: Any
+) -> tuple[Any, list[ColumnElement[bool]]]:
+    """How rows of another table (lines, movements) are tied to the window's current outcomes: the
+    FROM (a join on outcome_id) and the WHERE. On PostgreSQL the other table is read only within the
+    window's range of outcome ids (its rows come roughly in the order of their outcomes), so that it
+    is not scanned whole to be hashed; SQLite looks each outcome's rows up in its index anyway."""
+    joined = Outcome.__table__.join(outcome_id.table, outcome_id == Outcome.id)
+    in_range = [_id_range(outcome_id, groups.outcome_ids)] if dialect == "postgresql" else []
+    return joined, [_current_in(dialect, start, end), *where, *in_range]
+
+
+def _components(
+    session: Session, dialect: str, start: datetime, end: datetime, groups: _Groups
+) -> tuple[ComponentTotal, ...]:
+    line = ReimbursementLineRow.__table__
+    source, where = _of_window_outcomes(dialect, line.c.outcome_id, start, end, groups)
     stmt = (
-        _outcomes(line.component, line.currency, func.sum(line.amount, type_=Money()))
-        .join(line, line.outcome_id == Outcome.id)
-        .where(_current_in(dialect, start, end))
-        .group_by(line.component, line.currency)
-        .order_by(line.currency, line.component)
+        select(line.c.component, line.c.currency, func.sum(line.c.amount, type_=Money()))
+        .select_from(source)
+        .where(*where)
+        .group_by(line.c.component, line.c.currency)
+        .order_by(line.c.currency, line.c.component)
     )
     return tuple(ComponentTotal(c, cur, amount) for c, cur, amount in session.execute(stmt))
 
 
-def _restocked(session: Session, dialect: str, start: datetime, end: datetime) -> tuple[RestockCount, ...]:
-    move = StockMovement
+def _restocked(
+    session: Session, dialect: str, start: datetime, end: datetime, groups: _Groups
+) -> tuple[RestockCount, ...]:
+    move = StockMovement.__table__
+    source, where = _of_window_outcomes(
+        dialect, move.c.outcome_id, start, end, groups, Outcome.restocked.is_(True)
+    )
     stmt = (
-        _outcomes(move.sku, move.location, func.sum(move.quantity))
-        .join(move, move.outcome_id == Outcome.id)
-        .where(_current_in(dialect, start, end), Outcome.restocked.is_(True), move.sellable.is_(True))
-        .group_by(move.sku, move.location)
+        select(move.c.sku, move.c.location, func.sum(move.c.quantity))
+        .select_from(source)
+        .where(*where, move.c.sellable.is_(True))
+        .group_by(move.c.sku, move.c.location)
     )
     rows = [RestockCount(sku, location, int(n)) for sku, location, n in session.execute(stmt)]
     return tuple(sorted(rows, key=lambda r: (-r.units, r.sku, r.location)))
@@ -657,44 +1127,46 @@ def _waiting(
     """Authorizations requested on or before the cutoff (and, given ``within_days``, not before that
     many days ago) with units undecided.
 
-    Without a horizon the undecided units are found first, in one pass over all units (an anti-join
-    on the outcome's unique (unit_id, attempt) index), and only their authorizations are read: the
-    cost grows with the database. With one, the authorizations of those days are read through the
-    request_date index of migration 0003 and only their units are checked.
+    A unit is undecided while unit.decided_at is NULL (migration 0006: the bench dates a unit's
+    decision and a reversal clears it). The partial index ix_unit_undecided holds just those units,
+    by authorization: they are counted from it without reading any other unit, grouped in its order,
+    and only their authorizations are read. Its WHERE must read as written here.
     """
     cutoff = waiting_cutoff(now, tz, waiting_hours)
     since = (now.astimezone(tz) - timedelta(days=within_days)).date() if within_days is not None else None
-    decided = exists().where(Outcome.unit_id == Unit.id, Outcome.attempt == Unit.attempt)
-    undecided: Any = select(Unit.authorization_id.label("auth_id")).where(~decided)
-    if since is not None:
-        undecided = undecided.join(Authorization, Authorization.id == Unit.authorization_id).where(
-            Authorization.request_date >= since, Authorization.request_date <= cutoff
-        )
-    if dialect == "sqlite" and since is None:
-        # Materialized, so that SQLite reads the units in table order (one sequential pass probing
-        # the outcome index) instead of through the (authorization_id, seq) index to spare a sort.
-        undecided = undecided.cte("undecided").prefix_with("MATERIALIZED")
-    else:
-        undecided = undecided.subquery("undecided")
     open_units = (
-        select(undecided.c.auth_id, func.count().label("undecided")).group_by(undecided.c.auth_id).subquery()
+        select(Unit.authorization_id.label("auth_id"), func.count().label("undecided"))
+        .where(Unit.decided_at.is_(None))
+        .group_by(Unit.authorization_id)
+        .subquery("undecided")
     )
+    table = Authorization.__table__
+    requested = [table.c.request_date <= cutoff]
+    if since is not None:
+        requested.append(table.c.request_date >= since)
+    names = ("id", "rma_id", "merchant_rma_id", "order_id", "sku", "request_date", "quantity")
+    auth: Any = table
+    source = open_units.join(table, table.c.id == open_units.c.auth_id)
+    if dialect == "postgresql":
+        # Each authorization read by its key (LATERAL ... LIMIT 1 keeps it so): PostgreSQL would
+        # rather scan and hash the whole table, at many times the cost of a few thousand look-ups.
+        auth = (
+            select(*(table.c[name] for name in names))
+            .where(table.c.id == open_units.c.auth_id, *requested)
+            .limit(1)
+            .lateral("waiting_auth")
+        )
+        source, requested = open_units.join(auth, literal_column("true")), []
     stmt = (
         select(
-            Authorization.id,
-            Authorization.rma_id,
-            Authorization.merchant_rma_id,
-            Authorization.order_id,
-            Authorization.sku,
-            Authorization.request_date,
-            Authorization.quantity,
+            *(auth.c[name] for name in names),
             open_units.c.undecided,
             func.count().over().label("auths"),
             func.sum(open_units.c.undecided).over().label("units"),
         )
-        .join(open_units, open_units.c.auth_id == Authorization.id)
-        .where(Authorization.request_date <= cutoff)
-        .order_by(Authorization.request_date, Authorization.id)
+        .select_from(source)
+        .where(*requested)
+        .order_by(auth.c.request_date, auth.c.id)
         .limit(OLDEST_WAITING)
     )
     rows = session.execute(stmt).all()
@@ -729,17 +1201,29 @@ def _reasons(
     alert_min_count: int,
     top_skus: int,
     top_reasons: int,
+    groups: _Groups,
 ) -> tuple[int, int, tuple[SkuReasons, ...], tuple[ReasonAlert, ...]]:
     """Pareto lists and alerts from one statement: (sku, reason) counts of distinct authorizations,
-    window sums for the SKU total and running total, then a rank of the SKUs by returns."""
+    window sums for the SKU total and running total, then a rank of the SKUs by returns.
+
+    The window's authorizations are made distinct first, from outcome.authorization_id (an integer:
+    a hash on PostgreSQL, a cheap sort on SQLite), and each is then read once."""
+    o = Outcome.__table__
+    returned = (
+        select(o.c.authorization_id.label("auth_id"))
+        .where(_current_in(dialect, start, end))
+        .distinct()
+        .subquery("returned")
+    )
+    in_range = [_id_range(Authorization.id, groups.auth_ids)] if dialect == "postgresql" else []
     sku = _bytewise(dialect, Authorization.sku)
     # A literal, not a bound parameter: PostgreSQL must see the GROUP BY expression in the SELECT.
     reason_or_blank = func.coalesce(Authorization.reason, literal_column("''"))
     reason = _bytewise(dialect, reason_or_blank)
-    n = func.count(func.distinct(Authorization.id))
+    n = func.count()
     ordered = [n.desc(), reason]
     grouped = (
-        _outcomes(
+        select(
             Authorization.sku.label("sku"),
             reason_or_blank.label("reason"),
             n.label("n"),
@@ -747,9 +1231,7 @@ def _reasons(
             func.sum(n).over(partition_by=sku, order_by=ordered, rows=(None, 0)).label("cum"),
             func.row_number().over(partition_by=sku, order_by=ordered).label("rn"),
         )
-        .join(Unit, Unit.id == Outcome.unit_id)
-        .join(Authorization, Authorization.id == Unit.authorization_id)
-        .where(_current_in(dialect, start, end))
+        .select_from(returned.join(Authorization, and_(Authorization.id == returned.c.auth_id, *in_range)))
         .group_by(Authorization.sku, reason_or_blank)
         .subquery()
     )
@@ -853,7 +1335,7 @@ def summarize(
     a caller passes the previous shift or last week, whose lengths differ when the clocks change).
     ``now`` (default: the present) bounds the elapsed hours of a running window and dates the
     waiting list; ``waiting_within_days`` leaves out authorizations requested longer ago than that
-    (returns that never came), and keeps that figure's cost from growing with the database.
+    (returns that never came).
     """
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("start and end must be timezone-aware")
@@ -872,17 +1354,17 @@ def summarize(
             # which steer the planner to full scans where an index finds a shift's rows at once.
             session.execute(text("SET LOCAL jit = off"))
             session.execute(text("SET LOCAL random_page_cost = 1.1"))
-        current, groups = _window_figures(session, dialect, start, end, now)
-        before, _ = _window_figures(
-            session, dialect, prev_start.astimezone(UTC), prev_end.astimezone(UTC), now
-        )
+            # The percentiles sort a window's values in memory; the default 4 MB would spill a week's.
+            session.execute(text("SET LOCAL work_mem = '64MB'"))
+        windows = [(start, end), (prev_start.astimezone(UTC), prev_end.astimezone(UTC))]
+        (current, before), (groups, _) = _window_figures(session, dialect, windows, now)
         by_hour, of_day = _by_hour(session, dialect, start, end, tz)
         inspectors = _inspectors(session, dialect, start, end, groups, current.hours)
-        components = _components(session, dialect, start, end)
-        restocked = _restocked(session, dialect, start, end)
+        components = _components(session, dialect, start, end, groups)
+        restocked = _restocked(session, dialect, start, end, groups)
         waiting = _waiting(session, dialect, now, tz, waiting_hours, waiting_within_days)
         skus_returned, returns, reasons, alerts = _reasons(
-            session, dialect, start, end, alert_share, alert_min_count, top_skus, top_reasons
+            session, dialect, start, end, alert_share, alert_min_count, top_skus, top_reasons, groups
         )
     benches = tuple(
         sorted(

@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from rmadesk.domain.errors import UserError
@@ -123,6 +123,9 @@ class Returns:
     ) -> int:
         lines = lines or []
         restocked = disposition == "sellable"
+        auth_id, current_attempt = self.session.execute(
+            select(Unit.authorization_id, Unit.attempt).where(Unit.id == unit_id)
+        ).one()
         location = (
             location
             or {
@@ -136,6 +139,7 @@ class Returns:
             {
                 "outcome_uid": f"uid-{next(self.counter)}",
                 "unit_id": unit_id,
+                "authorization_id": auth_id,
                 "attempt": attempt,
                 "disposition": disposition,
                 "recommended": recommended,
@@ -170,11 +174,15 @@ class Returns:
                 "moved_at": z(decided),
             },
         )
+        if attempt == current_attempt:  # the bench dates the unit's current decision
+            self.session.execute(update(Unit).where(Unit.id == unit_id).values(decided_at=z(decided)))
         return outcome_id
 
     def reverse(self, unit_id: int) -> None:
         """The unit's decision was taken back: its attempt moves on, the old outcome stays as history."""
-        self.session.execute(update(Unit).where(Unit.id == unit_id).values(attempt=Unit.attempt + 1))
+        self.session.execute(
+            update(Unit).where(Unit.id == unit_id).values(attempt=Unit.attempt + 1, decided_at=None)
+        )
 
 
 def build_shift(store: Store) -> None:

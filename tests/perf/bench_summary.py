@@ -1,5 +1,8 @@
 """Benchmark of shift summaries: bulk-load N outcomes over a few weeks, then time a shift, a day and a week.
 
+The rows are written as the bench writes them, including the columns kept for reports (migration
+0006): each outcome's authorization_id, and each unit's decided_at (NULL while undecided).
+
 Run: .venv/bin/python -m tests.perf.bench_summary [--db URL] [--outcomes N] [--days D] [--repeat R]
 [--keep FILE]
 (default: 1,000,000 outcomes over 28 days in a new SQLite file, deleted afterwards; with --keep, a file
@@ -153,9 +156,21 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
             bench = f"BENCH-{INSPECTORS.index(inspector) % 20 + 1:02d}"
             for seq in range(1, quantity + 1):
                 unit_id += 1
-                loader.add(Unit, {"id": unit_id, "authorization_id": auth_id, "seq": seq, "attempt": 0})
-                if written >= outcomes or rng.random() < 0.02:
-                    continue  # undecided: the waiting list
+                # Undecided units (decided_at NULL) make the waiting list; a decided one carries the
+                # time of its outcome, as the bench writes it.
+                undecided = written >= outcomes or rng.random() < 0.02
+                loader.add(
+                    Unit,
+                    {
+                        "id": unit_id,
+                        "authorization_id": auth_id,
+                        "seq": seq,
+                        "attempt": 0,
+                        "decided_at": None if undecided else moment,
+                    },
+                )
+                if undecided:
+                    continue
                 outcome_id += 1
                 written += 1
                 disposition = rng.choices(tuple(LOCATIONS), (55, 20, 25))[0]
@@ -168,6 +183,7 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
                         "id": outcome_id,
                         "outcome_uid": f"uid-{outcome_id}",
                         "unit_id": unit_id,
+                        "authorization_id": auth_id,
                         "attempt": 0,
                         "disposition": disposition,
                         "recommended": recommended,
@@ -217,16 +233,42 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
     return written, time.perf_counter() - started
 
 
-def timed(run: Callable[[], Summary], repeat: int) -> tuple[list[float], list[float], Summary]:
-    """Wall-clock and this process's CPU milliseconds of each run. On SQLite all the work is in this
-    process, so its CPU time holds even on a machine busy with other work; PostgreSQL's is not."""
-    wall, cpu, result = [], [], run()  # the first run warms the caches and is not counted
+def server_cpu_ms(store: Store) -> float | None:
+    """PostgreSQL on this machine: the CPU milliseconds used so far by the server processes serving
+    this database (from /proc; parallel workers, which exit with their query, are not counted).
+    None when that cannot be read (SQLite, a remote server, no /proc)."""
+    if store.dialect != "postgresql":
+        return None
+    with store.engine.connect() as conn:
+        pids = conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).all()
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except (OSError, IndexError, ValueError):
+        return None
+    return total * 1000 / ticks
+
+
+def timed(
+    run: Callable[[], Summary], repeat: int, store: Store
+) -> tuple[list[float], list[float], list[float], Summary]:
+    """Wall-clock, this process's CPU and (PostgreSQL on this machine) the server's CPU milliseconds of
+    each run. CPU time holds even on a machine busy with other work, where wall-clock time does not:
+    on SQLite all the work is in this process; on PostgreSQL most of it is in the server."""
+    wall, cpu, server, result = [], [], [], run()  # the first run warms the caches and is not counted
     for _ in range(repeat):
+        s0 = server_cpu_ms(store)
         t0, c0 = time.perf_counter(), time.process_time()
         result = run()
         wall.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
-    return wall, cpu, result
+        s1 = server_cpu_ms(store)
+        if s0 is not None and s1 is not None:
+            server.append(s1 - s0)
+    return wall, cpu, server, result
 
 
 def _load() -> str:
@@ -271,17 +313,19 @@ def main() -> None:
         now = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=TZ)
         print(f"now: {now.isoformat()}; {args.repeat} timed runs each; load average {_load()}")
         for name, (start, end) in windows.items():
-            wall, cpu, result = timed(
+            wall, cpu, server, result = timed(
                 lambda s=start, e=end: summarize(
                     store, s, e, tz=TZ, now=now, waiting_within_days=args.waiting_days
                 ),
                 args.repeat,
+                store,
             )
             verdict = "ok" if statistics.median(wall) < TARGET_MS else "SLOW"
+            on_server = f", server {statistics.median(server):7.1f} ms" if server else ""
             print(
                 f"summary of a {name:5}: median {statistics.median(wall):7.1f} ms (CPU here "
-                f"{statistics.median(cpu):7.1f} ms), max {max(wall):7.1f} ms; {result.units:,} units, "
-                f"{result.previous.units:,} before, {len(result.alerts)} alerts, "
+                f"{statistics.median(cpu):7.1f} ms{on_server}), max {max(wall):7.1f} ms; "
+                f"{result.units:,} units, {result.previous.units:,} before, {len(result.alerts)} alerts, "
                 f"{result.waiting.count:,} waiting: {verdict}"
             )
         print(f"load average after: {_load()}")
