@@ -340,20 +340,28 @@ class PreviewPanel(QFrame):
         return self.override_reason.currentText().strip()
 
 
-class OutcomesPanel(QFrame):
-    """The recorded outcomes of an authorization whose units are all decided."""
+class _TitledList(QFrame):
+    """A panel with a title over a column of rows that is filled anew each time."""
 
     def __init__(self, points: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("panel")
         self.points = points
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(22, 18, 22, 18)
         self.title = _label()
         self.title.setFont(scaled_font(self.font(), points * 1.1, bold=True))
-        layout.addWidget(self.title)
+        self.body.addWidget(self.title)
         self.rows = QVBoxLayout()
-        layout.addLayout(self.rows)
+        self.body.addLayout(self.rows)
+
+
+class OutcomesPanel(_TitledList):
+    """The recorded outcomes of an authorization whose units are all decided."""
+
+    def __init__(self, points: float, parent: QWidget | None = None) -> None:
+        super().__init__(points, parent)
+        layout = self.body
         layout.addStretch(1)
         hint = _label("Nothing was written. Scan the next RMA.", "hint")
         hint.setFont(scaled_font(self.font(), points * 0.8))
@@ -380,7 +388,7 @@ class OutcomesPanel(QFrame):
         return label
 
 
-class CandidatesPage(QFrame):
+class CandidatesPage(_TitledList):
     """The returns a scan matched (an order with several), to pick one by number, scan or click.
 
     Signals:
@@ -390,17 +398,9 @@ class CandidatesPage(QFrame):
     picked = Signal(int)
 
     def __init__(self, points: float, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("panel")
-        self.points = points
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        self.title = _label()
-        self.title.setFont(scaled_font(self.font(), points * 1.1, bold=True))
-        layout.addWidget(self.title)
-        self.rows = QVBoxLayout()
+        super().__init__(points, parent)
+        layout = self.body
         self.rows.setSpacing(8)
-        layout.addLayout(self.rows)
         layout.addStretch(1)
         hint = _label("Type the number and Enter, scan the RMA barcode, or click. Esc goes back.", "hint")
         hint.setFont(scaled_font(self.font(), points * 0.8))
