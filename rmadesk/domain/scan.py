@@ -36,10 +36,6 @@ class Scan:
     text: str
     command: Command | None = None
 
-    @property
-    def is_command(self) -> bool:
-        return self.command is not None
-
 
 def normalize(raw: str) -> str:
     """Strip an AIM prefix, control characters (GS included) and surrounding whitespace."""

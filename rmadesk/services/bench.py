@@ -117,6 +117,15 @@ def _load_authorization(session: Session, auth_id: int) -> Authorization:
     return session.execute(stmt).scalar_one()
 
 
+def _already_written(session: Session, outcome_uid: str) -> Recorded | None:
+    """The outcome with this bench-minted id, when a retry finds it written already."""
+    outcome = session.scalar(select(Outcome).where(Outcome.outcome_uid == outcome_uid))
+    if outcome is None:
+        return None
+    auth = _load_authorization(session, outcome.unit.authorization_id)
+    return Recorded(outcome_view(outcome), authorization_view(auth), already_written=True)
+
+
 class BenchService:
     """Look-ups and decisions of one bench.
 
@@ -228,9 +237,10 @@ class BenchService:
     ) -> Found:
         """An authorization with the unit this bench has just claimed (or its outcomes, when decided)."""
         with self.store.unit_of_work() as session:  # claim and read back in one transaction
-            unit_id = self._claim_in(session, auth_id, who, bench, prefer_unit)
-            auth = authorization_view(_load_authorization(session, auth_id))
-        return Found(code="", authorization=auth, unit_id=unit_id if unit_id else prefer_unit)
+            auth = _load_authorization(session, auth_id)
+            unit_id = self._claim_in(session, auth, who, bench, prefer_unit)
+            view = authorization_view(auth)
+        return Found(code="", authorization=view, unit_id=unit_id if unit_id else prefer_unit)
 
     def claim(self, auth_id: int, *, who: str, bench: str, prefer_unit: int | None = None) -> int | None:
         """Claim an undecided unit of the authorization for this bench (a lease that expires).
@@ -240,12 +250,11 @@ class BenchService:
         bench and person when every undecided unit is open elsewhere.
         """
         with self.store.unit_of_work() as session:
-            return self._claim_in(session, auth_id, who, bench, prefer_unit)
+            return self._claim_in(session, _load_authorization(session, auth_id), who, bench, prefer_unit)
 
     def _claim_in(
-        self, session: Session, auth_id: int, who: str, bench: str, prefer_unit: int | None
+        self, session: Session, auth: Authorization, who: str, bench: str, prefer_unit: int | None
     ) -> int | None:
-        auth = _load_authorization(session, auth_id)
         units = list(auth.units)
         if prefer_unit is not None:
             preferred = next((u for u in units if u.id == prefer_unit), None)
@@ -306,7 +315,7 @@ class BenchService:
     def _claimed_elsewhere(auth: Authorization, unit: Unit) -> UnitClaimed:
         until = unit.claim_expires_at.astimezone().strftime("%H:%M") if unit.claim_expires_at else "?"
         return UnitClaimed(
-            f"{auth.rma_id or auth.merchant_rma_id or auth.order_id}: unit {unit.seq} of {auth.quantity} "
+            f"{auth.label}: unit {unit.seq} of {auth.quantity} "
             f"is open on bench {unit.claimed_by_bench} ({unit.claimed_by}). "
             f"Finish it there, or wait until {until} when the claim runs out."
         )
@@ -354,10 +363,9 @@ class BenchService:
 
     def _record(self, decision: Decision, claim_next: bool, from_journal: bool) -> Recorded:
         with self.store.unit_of_work() as session:
-            existing = session.scalar(select(Outcome).where(Outcome.outcome_uid == decision.outcome_uid))
-            if existing is not None:
-                auth = _load_authorization(session, existing.unit.authorization_id)
-                return Recorded(outcome_view(existing), authorization_view(auth), already_written=True)
+            written = _already_written(session, decision.outcome_uid)
+            if written is not None:
+                return written
             unit_stmt = select(Unit).where(Unit.id == decision.unit_id)
             if session.bind is not None and session.bind.dialect.name == "postgresql":
                 unit_stmt = unit_stmt.with_for_update()
@@ -438,17 +446,13 @@ class BenchService:
                 )
             )
             session.flush()
-            next_unit_id = None
+            fresh = _load_authorization(session, auth.id)
+            next_unit_id, next_claim_message = None, None
             if claim_next:
                 try:
-                    next_unit_id = self._claim_in(session, auth.id, decision.inspector, decision.bench, None)
+                    next_unit_id = self._claim_in(session, fresh, decision.inspector, decision.bench, None)
                 except UnitClaimed as exc:
                     next_claim_message = exc.message
-                else:
-                    next_claim_message = None
-            else:
-                next_claim_message = None
-            fresh = _load_authorization(session, auth.id)
             return Recorded(
                 outcome_view(outcome),
                 authorization_view(fresh),
@@ -458,10 +462,9 @@ class BenchService:
 
     def _after_conflict(self, decision: Decision) -> Recorded:
         with self.store.read() as session:
-            mine = session.scalar(select(Outcome).where(Outcome.outcome_uid == decision.outcome_uid))
-            if mine is not None:
-                auth = _load_authorization(session, mine.unit.authorization_id)
-                return Recorded(outcome_view(mine), authorization_view(auth), already_written=True)
+            written = _already_written(session, decision.outcome_uid)
+            if written is not None:
+                return written
             unit = session.get(Unit, decision.unit_id)
             if unit is None:
                 raise UserError("This unit no longer exists in the database. Scan the RMA again.")
@@ -475,12 +478,7 @@ class BenchService:
     def _already_decided(auth: Authorization, unit: Unit, done: Outcome) -> NothingToDecide:
         when = done.decided_at.astimezone().strftime("%Y-%m-%d %H:%M")
         return NothingToDecide(
-            f"Unit {unit.seq} of {auth.quantity} of {auth.rma_id or auth.merchant_rma_id or auth.order_id} "
+            f"Unit {unit.seq} of {auth.quantity} of {auth.label} "
             f"was already decided {Disposition(done.disposition).label.lower()} by {done.inspector} "
             f"on bench {done.bench} at {when}. Nothing was written."
         )
-
-
-def decided_at_local(moment: datetime) -> str:
-    """A stored UTC time as the bench's local time, for the screen."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

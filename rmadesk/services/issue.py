@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -188,23 +187,6 @@ def _insert(store: Store, request: IssueRequest, rma_id: str, *, actor: str, ben
         issued_on=now.astimezone().date(),
     )
     return Issued(rma_id=rma_id, auth_id=auth_id, kind=request.kind, slip=slip)
-
-
-def slip_for(store: Store, rma_id: str) -> SlipData:
-    """The slip of an authorization the seller issued earlier (to print it again)."""
-    with store.read() as session:
-        auth = session.scalar(select(Authorization).where(Authorization.merchant_rma_id == rma_id))
-        if auth is None:
-            raise UserError(f"No seller-issued authorization has the number {rma_id}.")
-        issued_on = auth.imported_at.astimezone().date() if auth.imported_at else date.today()
-        return SlipData(
-            rma_id=rma_id,
-            kind=auth.kind,
-            order_id=auth.order_id,
-            items=(SlipItem(sku=auth.sku, item_name=auth.item_name or auth.sku, quantity=auth.quantity),),
-            reason=auth.reason or "",
-            issued_on=issued_on,
-        )
 
 
 def save_slip(path: Path, slip: SlipData) -> Path:

@@ -56,7 +56,7 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
             assert unit is not None
             auth = session.get(Authorization, unit.authorization_id)
             assert auth is not None
-            display = auth.rma_id or auth.merchant_rma_id or auth.order_id
+            display = auth.label
             if outcome.attempt != unit.attempt:
                 raise UserError(f"This outcome of {display} unit {unit.seq} was reversed already.")
             reversal = OutcomeReversal(

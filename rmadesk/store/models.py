@@ -86,6 +86,11 @@ class Authorization(Base):
 
     codes: Mapped[list[ScanCode]] = relationship(cascade="all, delete-orphan")
 
+    @property
+    def label(self) -> str:
+        """How messages name the authorization: its RMA ID, else the Merchant RMA ID, else the order."""
+        return self.rma_id or self.merchant_rma_id or self.order_id
+
     __table_args__ = (CheckConstraint("quantity >= 1", name="quantity_positive"),)
 
 

@@ -69,6 +69,7 @@ from rmadesk.ui.style import ERROR, INFO, NEUTRAL, NOTE, OK, STYLE_SHEET, WARN, 
 
 log = logging.getLogger(__name__)
 
+RECENT_KEPT = 50
 HEALTH_ONLINE_MS = 10_000
 HEALTH_OFFLINE_MS = 3_000
 
@@ -681,13 +682,9 @@ class BenchWindow(QMainWindow):
             (u.seq for u in auth.units if u.outcome and u.outcome.outcome_uid == outcome.outcome_uid), 0
         )
         total = money_text(outcome.reimbursement_total, outcome.currency)
-        line = (
-            f"{outcome.decided_at.astimezone().strftime('%H:%M')}  {auth.display_id} unit {seq}: "
-            f"{outcome.disposition.label} → {outcome.location}, {total}"
+        self._add_recent(
+            outcome.decided_at, auth.display_id, seq, outcome.disposition, outcome.location, total
         )
-        self.recent.insertItem(0, line)
-        while self.recent.count() > 50:
-            self.recent.takeItem(self.recent.count() - 1)
         self.sounds.accept()
         self.auth = auth
         decided = outcome.disposition.label.lower()
@@ -706,6 +703,18 @@ class BenchWindow(QMainWindow):
         if not recorded.already_written:
             self._make_label(unit_label_for(auth, outcome, seq))
         self._refocus()
+
+    def _add_recent(
+        self, moment: datetime, display_id: str, seq: int, disposition: Disposition, location: str, note: str
+    ) -> None:
+        """A line on the ready page's list of what this bench decided, newest first (50 kept)."""
+        line = (
+            f"{moment.astimezone().strftime('%H:%M')}  {display_id} unit {seq}: "
+            f"{disposition.label} → {location}, {note}"
+        )
+        self.recent.insertItem(0, line)
+        while self.recent.count() > RECENT_KEPT:
+            self.recent.takeItem(self.recent.count() - 1)
 
     def _on_record_failed(self, exc: BaseException) -> None:
         if isinstance(exc, NothingToDecide):
@@ -797,10 +806,8 @@ class BenchWindow(QMainWindow):
             replace(u, outcome=outcome) if u.unit_id == kept.unit_id else u for u in self.auth.units
         )
         self.auth = replace(self.auth, units=units)
-        self.recent.insertItem(
-            0,
-            f"{now.astimezone().strftime('%H:%M')}  {self.auth.display_id} unit {seq}: "
-            f"{kept.disposition.label} → {preview.location} (kept on this bench)",
+        self._add_recent(
+            now, self.auth.display_id, seq, kept.disposition, preview.location, "kept on this bench"
         )
         self.sounds.accept()
         done = f"Kept on this bench: {self.auth.display_id} unit {seq} {kept.disposition.label.lower()}."
@@ -964,10 +971,16 @@ class BenchWindow(QMainWindow):
         minutes = self.service.settings.idle_minutes
         self.sign_out(f"Signed out after {minutes} idle minutes. Scan your badge to sign in again.")
 
+    def _allowed(self, permission: Permission, doing: str) -> bool:
+        """Whether the signed-in person may; if not, say so (the services refuse it anyway)."""
+        if self.actor is not None and self.actor.may(permission):
+            return True
+        self.reject(f"Only a supervisor or an admin may {doing}.")
+        return False
+
     def open_audit(self) -> None:
         """The audit trail, in its own window (supervisors and admins)."""
-        if self.actor is None or not self.actor.may(Permission.VIEW_AUDIT):
-            self.reject("Only a supervisor or an admin may see the audit trail.")
+        if not self._allowed(Permission.VIEW_AUDIT, "see the audit trail"):
             return
         from rmadesk.ui.audit_window import AuditWindow
 
@@ -987,8 +1000,7 @@ class BenchWindow(QMainWindow):
 
     def open_supervisor(self) -> None:
         """Shift summaries and return analytics, refreshing on their own worker (supervisors)."""
-        if self.actor is None or not self.actor.may(Permission.VIEW_SUMMARY):
-            self.reject("Only a supervisor or an admin may see the summaries.")
+        if not self._allowed(Permission.VIEW_SUMMARY, "see the summaries"):
             return
         from rmadesk.ui.supervisor import SupervisorWindow
 
@@ -1001,8 +1013,7 @@ class BenchWindow(QMainWindow):
 
     def open_reconcile(self) -> None:
         """Carrier-damage claims against the marketplace's reimbursements (supervisors)."""
-        if self.actor is None or not self.actor.may(Permission.VIEW_SUMMARY):
-            self.reject("Only a supervisor or an admin may reconcile reimbursements.")
+        if not self._allowed(Permission.VIEW_SUMMARY, "reconcile reimbursements"):
             return
         from rmadesk.ui.reconcile_window import ReconcileWindow
 
@@ -1011,8 +1022,7 @@ class BenchWindow(QMainWindow):
 
     def reverse_outcome(self) -> None:
         """Reverse an outcome of the authorization on screen (supervisors): a compensating record."""
-        if self.actor is None or not self.actor.may(Permission.REVERSE):
-            self.reject("Only a supervisor or an admin may reverse an outcome.")
+        if not self._allowed(Permission.REVERSE, "reverse an outcome"):
             return
         if self.unit is not None:
             self.reject("Finish or cancel the unit on screen before reversing an outcome.")
