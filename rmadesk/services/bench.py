@@ -25,6 +25,7 @@ from rmadesk.domain.rma_ids import looks_like_seller_id
 from rmadesk.domain.rma_ids import validate as validate_seller_id
 from rmadesk.services.views import authorization_view, current_outcome, outcome_view
 from rmadesk.settings import Settings
+from rmadesk.store import tally
 from rmadesk.store.models import (
     AuditEvent,
     Authorization,
@@ -366,8 +367,14 @@ class BenchService:
             written = _already_written(session, decision.outcome_uid)
             if written is not None:
                 return written
+            auth_id = session.scalar(select(Unit.authorization_id).where(Unit.id == decision.unit_id))
+            if auth_id is None:
+                raise UserError("This unit no longer exists in the database. Scan the RMA again.")
             unit_stmt = select(Unit).where(Unit.id == decision.unit_id)
-            if session.bind is not None and session.bind.dialect.name == "postgresql":
+            if session.get_bind().dialect.name == "postgresql":
+                # The authorization first, then the unit, as a reversal does: decisions on units of
+                # one return take turns, so its first decision is counted once (rmadesk.store.tally).
+                session.execute(select(Authorization.id).where(Authorization.id == auth_id).with_for_update())
                 unit_stmt = unit_stmt.with_for_update()
             unit = session.scalar(unit_stmt)
             if unit is None:
@@ -446,6 +453,7 @@ class BenchService:
                 )
             )
             session.flush()
+            tally.count_decision(session, outcome.id, auth.id)
             fresh = _load_authorization(session, auth.id)
             next_unit_id, next_claim_message = None, None
             if claim_next:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor, Permission
+from rmadesk.store import tally
 from rmadesk.store.models import (
     AuditEvent,
     Authorization,
@@ -52,10 +53,15 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
             outcome = session.scalar(select(Outcome).where(Outcome.outcome_uid == outcome_uid))
             if outcome is None:
                 raise UserError(f"There is no outcome {outcome_uid}.")
+            # The authorization first, then the unit, as the bench does (rmadesk.store.tally).
+            auth = session.scalar(
+                select(Authorization)
+                .join(Unit, Unit.authorization_id == Authorization.id)
+                .where(Unit.id == outcome.unit_id)
+                .with_for_update(of=Authorization)
+            )
             unit = session.scalar(select(Unit).where(Unit.id == outcome.unit_id).with_for_update())
-            assert unit is not None
-            auth = session.get(Authorization, unit.authorization_id)
-            assert auth is not None
+            assert unit is not None and auth is not None
             display = auth.label
             if outcome.attempt != unit.attempt:
                 raise UserError(f"This outcome of {display} unit {unit.seq} was reversed already.")
@@ -117,6 +123,8 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
                     ),
                 )
             )
+            session.flush()
+            tally.uncount_decision(session, outcome.id, auth.id)
             return Reversed(reversal_uid, outcome_uid, unit.seq, display)
     except IntegrityError:
         raise UserError("This outcome was reversed already (by another supervisor, just now).") from None
