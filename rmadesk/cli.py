@@ -152,7 +152,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p_db = sub.add_parser("db", parents=[common], help="database schema commands")
     p_db.add_argument(
-        "action", choices=["upgrade", "status"], help="upgrade the schema, or show its revision"
+        "action",
+        choices=["upgrade", "status", "tallies"],
+        help="upgrade the schema, show its revision, or rebuild the day tallies summaries read",
     )
 
     p_policy = sub.add_parser("policy", parents=[common], help="check a reimbursement policy file")
@@ -342,6 +344,13 @@ def _cmd_db(args: argparse.Namespace) -> int:
     from rmadesk.store.uow import Store
 
     settings = _settings(args)
+    if args.action == "tallies":
+        from rmadesk.services.upgrade import rebuild_tallies
+
+        current_store = _open_store(settings)
+        units = rebuild_tallies(current_store, _cli_actor(args, current_store, settings))
+        print(f"{current_store.name}: day tallies rebuilt from {units} current outcomes.")
+        return 0
     store = Store(resolve_database_url(settings.database_url or None))
     if args.action == "status":
         current = current_revision(store.engine) or "(empty)"

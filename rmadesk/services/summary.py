@@ -35,12 +35,18 @@ from sqlalchemy.types import BigInteger, Float, Integer
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
 from rmadesk.domain.shifts import zone_name
+from rmadesk.store import tally as tallies
 from rmadesk.store.models import (
     DISPOSITIONS,
     Authorization,
     Outcome,
     ReimbursementLineRow,
     StockMovement,
+    TallyComponent,
+    TallyDuration,
+    TallyGroup,
+    TallyReason,
+    TallyRestock,
     Unit,
 )
 from rmadesk.store.types import Money, UTCDateTime, utcnow
@@ -425,6 +431,11 @@ class _Groups:
     # that joins read only that range of the other tables (their rows come roughly in time order).
     outcome_ids: tuple[int, int] | None = None
     auth_ids: tuple[int, int] | None = None
+    # From the day tallies: units with an arrival time and their arrival-to-decision milliseconds,
+    # and the duration bins (kind, inspector) -> [(bin, units)...].
+    arrived: int = 0
+    arrival_ms: int = 0
+    bins: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
 
     def widen(self, outcome_ids: tuple[Any, Any], auth_ids: tuple[Any, Any]) -> None:
         self.outcome_ids = _widen(self.outcome_ids, *outcome_ids)
@@ -875,13 +886,197 @@ def _round(seconds: float | Decimal | None, per: int = 1, places: int = 3) -> fl
     return None if seconds is None else round(float(seconds) / per, places)
 
 
+# ----------------------------------------------------------------------------------------------
+# Whole days from the day tallies (migration 0008)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A window read from the day tallies for its whole UTC days [first, last), and from outcomes for
+    the part-days at its ends (``edges``)."""
+
+    days: tuple[int, int]
+    edges: tuple[Window, ...]
+
+
+def _plan(start: datetime, end: datetime) -> _Plan | None:
+    """How to read [start, end): None (from outcomes alone) when it holds no whole UTC day."""
+    first = -(-(start - tallies.EPOCH) // timedelta(days=1))
+    last = (end - tallies.EPOCH) // timedelta(days=1)
+    if last <= first:
+        return None
+    ends = ((start, tallies.day_start(first)), (tallies.day_start(last), end))
+    return _Plan((first, last), tuple((low, high) for low, high in ends if low < high))
+
+
+def _tally_rows(dialect: str, model: Any, edge_rows: Sequence[Select[Any]], plan: _Plan) -> Subquery:
+    """The tally's rows of the plan's whole days, and the same rows computed for the part-days."""
+    table = model.__table__
+    days = select(*table.columns).where(table.c.day >= plan.days[0], table.c.day < plan.days[1])
+    return union_all(days, *edge_rows).subquery(f"{table.name}_rows")
+
+
+def _kept(dialect: str, model: Any, rows: Any, plan: _Plan) -> Subquery:
+    """``_tally_rows`` of a tally whose rows ``rows`` computes from the current outcomes of a range."""
+    return _tally_rows(
+        dialect, model, [rows(dialect, [_current_in(dialect, low, high)]) for low, high in plan.edges], plan
+    )
+
+
+def _groups_tallied(session: Session, dialect: str, plan: _Plan) -> _Groups:
+    rows = _kept(dialect, TallyGroup, tallies.group_rows, plan)
+    keys = [rows.c.inspector, rows.c.bench, rows.c.disposition, rows.c.currency]
+    stmt = select(
+        *keys,
+        func.sum(rows.c.units),
+        func.sum(rows.c.overrides),
+        func.sum(rows.c.restocked),
+        func.sum(rows.c.reimbursement, type_=Money()),
+        func.sum(rows.c.timed),
+        func.sum(rows.c.scan_ms),
+        func.sum(rows.c.arrived),
+        func.sum(rows.c.arrival_ms),
+        func.min(rows.c.first_at, type_=UTCDateTime()),
+        func.max(rows.c.last_at, type_=UTCDateTime()),
+    ).group_by(*keys)
+    groups = _Groups()
+    for (
+        inspector,
+        bench,
+        disposition,
+        currency,
+        n,
+        ov,
+        rs,
+        money,
+        timed,
+        scan,
+        arrived,
+        arrival,
+        first,
+        last,
+    ) in session.execute(stmt):
+        if not n:
+            continue
+        groups.add(
+            inspector,
+            bench,
+            disposition,
+            currency,
+            int(n),
+            int(ov),
+            int(rs),
+            money or Decimal("0"),
+            int(timed),
+            int(scan) / 1000,
+            first,
+            last,
+        )
+        groups.arrived += int(arrived)
+        groups.arrival_ms += int(arrival)
+    return groups
+
+
+def _bins_tallied(
+    session: Session, dialect: str, plan: _Plan, per_inspector: bool
+) -> dict[tuple[str, str], list]:
+    """Duration bins (kind, inspector) -> [(bin, units)...] in bin order: everyone's, and each
+    inspector's too if asked."""
+    rows = _kept(dialect, TallyDuration, tallies.duration_rows, plan)
+    who = [] if per_inspector else [rows.c.inspector == tallies.EVERYONE]
+    keys = [rows.c.kind, rows.c.inspector, rows.c.bin]
+    stmt = select(*keys, func.sum(rows.c.units)).where(*who).group_by(*keys).order_by(*keys)
+    bins: dict[tuple[str, str], list] = {}
+    for kind, inspector, number, units in session.execute(stmt):
+        if units:
+            bins.setdefault((kind, inspector), []).append((int(number), int(units)))
+    return bins
+
+
+def _binned_median(bins: Sequence[tuple[int, int]], width_ms: int) -> float | None:
+    """The median of values counted per bin, each taken at the middle of its bin, in milliseconds."""
+    count = sum(units for _, units in bins)
+    if not count:
+        return None
+    wanted = [(count - 1) // 2, count // 2]
+    found: list[float] = []
+    seen = 0
+    for number, units in bins:
+        while wanted and wanted[0] < seen + units:
+            wanted.pop(0)
+            found.append((number + 0.5) * width_ms)
+        seen += units
+    return sum(found) / 2
+
+
+def _durations_tallied(
+    groups: _Groups, bins: dict[tuple[str, str], list]
+) -> tuple[DurationStats, DurationStats]:
+    scan = _binned_median(bins.get((tallies.SCAN, tallies.EVERYONE), []), tallies.SCAN_BIN_MS)
+    arrival = _binned_median(bins.get((tallies.ARRIVAL, tallies.EVERYONE), []), tallies.ARRIVAL_BIN_MS)
+    return (
+        DurationStats(
+            groups.timed,
+            _round(scan, 1000),
+            _round(groups.seconds / groups.timed if groups.timed else None),
+        ),
+        DurationStats(
+            groups.arrived,
+            _round(arrival, 3600 * 1000),
+            _round(groups.arrival_ms / groups.arrived if groups.arrived else None, 3600 * 1000),
+        ),
+    )
+
+
+def _components_tallied(session: Session, dialect: str, plan: _Plan) -> tuple[ComponentTotal, ...]:
+    rows = _kept(dialect, TallyComponent, tallies.component_rows, plan)
+    stmt = (
+        select(rows.c.component, rows.c.currency, func.sum(rows.c.amount, type_=Money()))
+        .group_by(rows.c.component, rows.c.currency)
+        .having(func.sum(rows.c.lines) > 0)
+        .order_by(rows.c.currency, rows.c.component)
+    )
+    return tuple(ComponentTotal(c, cur, amount) for c, cur, amount in session.execute(stmt))
+
+
+def _restocked_tallied(session: Session, dialect: str, plan: _Plan) -> tuple[RestockCount, ...]:
+    rows = _kept(dialect, TallyRestock, tallies.restock_rows, plan)
+    stmt = (
+        select(rows.c.sku, rows.c.location, func.sum(rows.c.units))
+        .group_by(rows.c.sku, rows.c.location)
+        .having(func.sum(rows.c.units) != 0)
+    )
+    found = [RestockCount(sku, location, int(n)) for sku, location, n in session.execute(stmt)]
+    return tuple(sorted(found, key=lambda r: (-r.units, r.sku, r.location)))
+
+
 def _window_figures(
-    session: Session, dialect: str, windows: Sequence[Window], now: datetime
+    session: Session,
+    dialect: str,
+    windows: Sequence[Window],
+    plans: Sequence[_Plan | None],
+    now: datetime,
 ) -> tuple[list[WindowFigures], list[_Groups]]:
-    """The main figures of each window (the current one, then the one compared with it), all windows
-    read together: one statement for the groups, one for the durations."""
-    groups = (_groups_postgresql if dialect == "postgresql" else _groups_sqlite)(session, windows)
-    durations = _durations(session, dialect, windows, groups)
+    """The main figures of each window (the current one, then the one compared with it).
+
+    Windows with whole UTC days are read from the day tallies (and outcomes for their part-days);
+    the others from outcomes, all together: one statement for the groups, one for the durations."""
+    groups: list[_Groups] = [_Groups() for _ in windows]
+    durations: list[tuple[DurationStats, DurationStats]] = [(DurationStats(0, None, None),) * 2] * len(
+        windows
+    )
+    raw = [number for number, plan in enumerate(plans) if plan is None]
+    if raw:
+        from_outcomes = [windows[number] for number in raw]
+        read = (_groups_postgresql if dialect == "postgresql" else _groups_sqlite)(session, from_outcomes)
+        timed = _durations(session, dialect, from_outcomes, read)
+        for number, window, duration in zip(raw, read, timed, strict=True):
+            groups[number], durations[number] = window, duration
+    for number, plan in enumerate(plans):
+        if plan is not None:
+            groups[number] = _groups_tallied(session, dialect, plan)
+            groups[number].bins = _bins_tallied(session, dialect, plan, per_inspector=number == 0)
+            durations[number] = _durations_tallied(groups[number], groups[number].bins)
     figures = []
     for (start, end), window, (seconds, arrival) in zip(windows, groups, durations, strict=True):
         hours = _hours(start, min(max(now, start), end))
@@ -1047,7 +1242,16 @@ def _inspector_medians(
 def _inspectors(
     session: Session, dialect: str, start: datetime, end: datetime, groups: _Groups, hours: Decimal
 ) -> tuple[InspectorFigures, ...]:
-    medians = _inspector_medians(session, dialect, start, end, groups)
+    if groups.bins:  # read from the day tallies
+        medians = {
+            inspector: median / 1000
+            for (kind, inspector), bins in groups.bins.items()
+            if kind == tallies.SCAN
+            and inspector != tallies.EVERYONE
+            and (median := _binned_median(bins, tallies.SCAN_BIN_MS)) is not None
+        }
+    else:
+        medians = _inspector_medians(session, dialect, start, end, groups)
     result = []
     for name, person in groups.by_inspector.items():
         active = _hours(person["first"], person["last"])
@@ -1192,6 +1396,31 @@ def _share_fraction(share: Decimal) -> tuple[int, int]:
     return numerator, denominator
 
 
+def _reason_counts(dialect: str, start: datetime, end: datetime, plan: _Plan | None) -> Subquery:
+    """Returns per (sku, reason) over the authorizations first decided in [start, end): from the tally
+    for the plan's whole days, from the authorizations (their first-decision index) for the rest."""
+    auth = Authorization.__table__
+    if plan is None:
+        rows = tallies.reason_rows(dialect, [auth.c.first_decided_at >= start, auth.c.first_decided_at < end])
+        source = rows.subquery("reason_rows")
+    else:
+        source = _tally_rows(
+            dialect,
+            TallyReason,
+            [
+                tallies.reason_rows(dialect, [auth.c.first_decided_at >= low, auth.c.first_decided_at < high])
+                for low, high in plan.edges
+            ],
+            plan,
+        )
+    return (
+        select(source.c.sku, source.c.reason, func.sum(source.c.returns).label("n"))
+        .group_by(source.c.sku, source.c.reason)
+        .having(func.sum(source.c.returns) > 0)
+        .subquery("reason_counts")
+    )
+
+
 def _reasons(
     session: Session,
     dialect: str,
@@ -1201,40 +1430,25 @@ def _reasons(
     alert_min_count: int,
     top_skus: int,
     top_reasons: int,
-    groups: _Groups,
+    plan: _Plan | None,
 ) -> tuple[int, int, tuple[SkuReasons, ...], tuple[ReasonAlert, ...]]:
-    """Pareto lists and alerts from one statement: (sku, reason) counts of distinct authorizations,
-    window sums for the SKU total and running total, then a rank of the SKUs by returns.
+    """Pareto lists and alerts from one statement: (sku, reason) counts of the returns first decided in
+    the window, window sums for the SKU total and running total, then a rank of the SKUs by returns.
 
-    The window's authorizations are made distinct first, from outcome.authorization_id (an integer:
-    a hash on PostgreSQL, a cheap sort on SQLite), and each is then read once."""
-    o = Outcome.__table__
-    returned = (
-        select(o.c.authorization_id.label("auth_id"))
-        .where(_current_in(dialect, start, end))
-        .distinct()
-        .subquery("returned")
-    )
-    in_range = [_id_range(Authorization.id, groups.auth_ids)] if dialect == "postgresql" else []
-    sku = _bytewise(dialect, Authorization.sku)
-    # A literal, not a bound parameter: PostgreSQL must see the GROUP BY expression in the SELECT.
-    reason_or_blank = func.coalesce(Authorization.reason, literal_column("''"))
-    reason = _bytewise(dialect, reason_or_blank)
-    n = func.count()
-    ordered = [n.desc(), reason]
-    grouped = (
-        select(
-            Authorization.sku.label("sku"),
-            reason_or_blank.label("reason"),
-            n.label("n"),
-            func.sum(n).over(partition_by=sku).label("total"),
-            func.sum(n).over(partition_by=sku, order_by=ordered, rows=(None, 0)).label("cum"),
-            func.row_number().over(partition_by=sku, order_by=ordered).label("rn"),
-        )
-        .select_from(returned.join(Authorization, and_(Authorization.id == returned.c.auth_id, *in_range)))
-        .group_by(Authorization.sku, reason_or_blank)
-        .subquery()
-    )
+    A return is counted once, in the window of its first decision still standing
+    (return_authorization.first_decided_at)."""
+    counts = _reason_counts(dialect, start, end, plan)
+    sku = _bytewise(dialect, counts.c.sku)
+    reason = _bytewise(dialect, counts.c.reason)
+    ordered = [counts.c.n.desc(), reason]
+    grouped = select(
+        counts.c.sku,
+        counts.c.reason,
+        counts.c.n,
+        func.sum(counts.c.n).over(partition_by=sku).label("total"),
+        func.sum(counts.c.n).over(partition_by=sku, order_by=ordered, rows=(None, 0)).label("cum"),
+        func.row_number().over(partition_by=sku, order_by=ordered).label("rn"),
+    ).subquery()
     ranked = select(
         grouped,
         func.dense_rank()
@@ -1328,6 +1542,7 @@ def summarize(
     previous_label: str = "",
     top_skus: int = TOP_SKUS,
     top_reasons: int = TOP_REASONS,
+    use_tallies: bool = True,
 ) -> Summary:
     """Every figure of [start, end), each aggregated in the database, read in one transaction.
 
@@ -1336,6 +1551,11 @@ def summarize(
     ``now`` (default: the present) bounds the elapsed hours of a running window and dates the
     waiting list; ``waiting_within_days`` leaves out authorizations requested longer ago than that
     (returns that never came).
+
+    The whole UTC days of a window are read from the day tallies (``use_tallies``, the default): its
+    sums and counts are the same as from the outcomes, its medians are taken to the second (seconds
+    per unit) or the minute (arrival to decision). A window without a whole UTC day (a shift) is read
+    from the outcomes, medians to the millisecond.
     """
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("start and end must be timezone-aware")
@@ -1357,14 +1577,20 @@ def summarize(
             # The percentiles sort a window's values in memory; the default 4 MB would spill a week's.
             session.execute(text("SET LOCAL work_mem = '64MB'"))
         windows = [(start, end), (prev_start.astimezone(UTC), prev_end.astimezone(UTC))]
-        (current, before), (groups, _) = _window_figures(session, dialect, windows, now)
+        plans = [_plan(*window) if use_tallies else None for window in windows]
+        (current, before), (groups, _) = _window_figures(session, dialect, windows, plans, now)
         by_hour, of_day = _by_hour(session, dialect, start, end, tz)
         inspectors = _inspectors(session, dialect, start, end, groups, current.hours)
-        components = _components(session, dialect, start, end, groups)
-        restocked = _restocked(session, dialect, start, end, groups)
+        plan = plans[0]
+        if plan is None:
+            components = _components(session, dialect, start, end, groups)
+            restocked = _restocked(session, dialect, start, end, groups)
+        else:
+            components = _components_tallied(session, dialect, plan)
+            restocked = _restocked_tallied(session, dialect, plan)
         waiting = _waiting(session, dialect, now, tz, waiting_hours, waiting_within_days)
         skus_returned, returns, reasons, alerts = _reasons(
-            session, dialect, start, end, alert_share, alert_min_count, top_skus, top_reasons, groups
+            session, dialect, start, end, alert_share, alert_min_count, top_skus, top_reasons, plan
         )
     benches = tuple(
         sorted(

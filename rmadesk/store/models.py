@@ -365,6 +365,7 @@ class TallyComponent(Base):
     component: Mapped[str] = mapped_column(String(40), primary_key=True)
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
     amount: Mapped[Decimal] = mapped_column(Money)
+    lines: Mapped[int] = mapped_column(Integer)  # how many lines (a component may add up to 0.00)
 
 
 class TallyRestock(Base):
@@ -398,8 +399,8 @@ class TallyDuration(Base):
 
     __tablename__ = "tally_duration"
 
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     inspector: Mapped[str] = mapped_column(String(80), primary_key=True)
-    day: Mapped[int] = mapped_column(Integer, primary_key=True)
     bin: Mapped[int] = mapped_column(Integer, primary_key=True)
     units: Mapped[int] = mapped_column(Integer)

@@ -154,6 +154,7 @@ def component_rows(dialect: str, where: Sequence[Any], sign: int = 1) -> Select[
             line.c.component,
             line.c.currency,
             _signed(sign, func.sum(line.c.amount)).label("amount"),
+            _signed(sign, func.count()).label("lines"),
         )
         .select_from(o.join(line, line.c.outcome_id == o.c.id))
         .where(*where, line.c.reversal_id.is_(None))
@@ -180,7 +181,7 @@ def restock_rows(dialect: str, where: Sequence[Any], sign: int = 1) -> Select[An
     )
 
 
-DURATION_KEYS = ("kind", "inspector", "day", "bin")
+DURATION_KEYS = ("day", "kind", "inspector", "bin")
 
 
 def duration_rows(dialect: str, where: Sequence[Any], sign: int = 1) -> Select[Any]:
@@ -198,9 +199,9 @@ def duration_rows(dialect: str, where: Sequence[Any], sign: int = 1) -> Select[A
     def arm(kind: str, inspector: Any, value: Any, known: Any) -> Select[Any]:
         return (
             select(
+                day.label("day"),
                 literal_column(f"'{kind}'").label("kind"),
                 inspector.label("inspector"),
-                day.label("day"),
                 value.label("bin"),
                 units,
             )
@@ -249,7 +250,7 @@ TALLIES: tuple[tuple[Any, tuple[str, ...], Any], ...] = (
 
 
 def _count_column(table: Any) -> str:
-    return {"tally_component": "amount", "tally_reason": "returns"}.get(table.name, "units")
+    return {"tally_component": "lines", "tally_reason": "returns"}.get(table.name, "units")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -108,7 +108,8 @@ class Hall:
         decided: str,
         recommended: Disposition | None = None,
     ) -> None:
-        """Record as the bench does, then move the decision to the time of the story."""
+        """Record as the bench does, at the time of the story (a decision kept through an outage is
+        written so), and date its stock movement then too."""
         override = recommended is not None and recommended is not disposition
         self.service.record(
             Decision(
@@ -120,11 +121,11 @@ class Hall:
                 recommended=recommended,
                 override_reason="Seen otherwise at the bench" if override else None,
                 scanned_at=z(scanned),
+                decided_at=z(decided),
             )
         )
         with self.store.unit_of_work() as session:
             outcome_ids = select(Outcome.id).where(Outcome.unit_id == unit_id)
-            session.execute(update(Outcome).where(Outcome.unit_id == unit_id).values(decided_at=z(decided)))
             session.execute(
                 update(StockMovement)
                 .where(StockMovement.outcome_id.in_(outcome_ids))

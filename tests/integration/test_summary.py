@@ -31,6 +31,7 @@ from rmadesk.services.summary import (
     waiting_cutoff,
     write_csv,
 )
+from rmadesk.store import tally
 from rmadesk.store.models import (
     Authorization,
     Outcome,
@@ -176,13 +177,32 @@ class Returns:
         )
         if attempt == current_attempt:  # the bench dates the unit's current decision
             self.session.execute(update(Unit).where(Unit.id == unit_id).values(decided_at=z(decided)))
+            # ... and its return's first decision
+            self.session.execute(
+                update(Authorization)
+                .where(Authorization.id == auth_id, Authorization.first_decided_at.is_(None))
+                .values(first_decided_at=z(decided))
+            )
         return outcome_id
 
     def reverse(self, unit_id: int) -> None:
         """The unit's decision was taken back: its attempt moves on, the old outcome stays as history."""
+        auth_id = self.session.execute(
+            update(Unit)
+            .where(Unit.id == unit_id)
+            .values(attempt=Unit.attempt + 1, decided_at=None)
+            .returning(Unit.authorization_id)
+        ).scalar_one()
+        decided = select(Unit.id).where(Unit.authorization_id == auth_id, Unit.decided_at.is_not(None))
         self.session.execute(
-            update(Unit).where(Unit.id == unit_id).values(attempt=Unit.attempt + 1, decided_at=None)
+            update(Authorization)
+            .where(Authorization.id == auth_id, ~decided.exists())
+            .values(first_decided_at=None)
         )
+
+    def tally(self) -> None:
+        """The day tallies, as the bench would have kept them (the rebuild the migration runs)."""
+        tally.rebuild(self.session)
 
 
 def build_shift(store: Store) -> None:
@@ -273,6 +293,7 @@ def build_shift(store: Store) -> None:
         # Decided on the 23rd and taken back, not decided again: waiting once more.
         d(reversed_old[0], "2026-11-23 10:00:00", "sellable", "Ana", "B1", sku="LAMP")
         r.reverse(reversed_old[0])
+        r.tally()
 
 
 @pytest.fixture
@@ -809,3 +830,55 @@ def test_the_command_writes_a_pdf_report(shift_store: Store, tmp_path: Path) -> 
     assert "Generated 2026-11-26 15:00" in text
     assert "67.40 EUR" in text
     assert "APPAREL_TOO_LARGE" in text
+
+
+def _without_medians(data: dict) -> tuple[dict, list[tuple[str, float | None]]]:
+    """The summary's JSON with every median taken out, and the medians by where they were."""
+    medians: list[tuple[str, float | None]] = []
+
+    def walk(value: object, path: str) -> object:
+        if isinstance(value, dict):
+            kept = {}
+            for key, item in value.items():
+                if (
+                    key in ("median", "median_seconds")
+                    or path.endswith("median seconds per unit")
+                    or (path.endswith("median hours arrival to decision"))
+                ):
+                    medians.append((f"{path}/{key}", item))  # type: ignore[arg-type]
+                    continue
+                kept[key] = walk(item, f"{path}/{key}")
+            return kept
+        if isinstance(value, list):
+            return [walk(item, f"{path}[{n}]") for n, item in enumerate(value)]
+        return value
+
+    return walk(data, ""), medians  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        # Four local days: whole UTC days 23-25 from the tallies, the hour before and the 26th from outcomes.
+        (datetime(2026, 11, 23, tzinfo=BERLIN), datetime(2026, 11, 27, tzinfo=BERLIN)),
+        # Two whole UTC days and nothing else.
+        (datetime(2026, 11, 25, tzinfo=UTC), datetime(2026, 11, 27, tzinfo=UTC)),
+    ],
+)
+def test_whole_days_from_the_tallies_give_the_figures_of_the_outcomes(
+    shift_store: Store, start: datetime, end: datetime
+) -> None:
+    tallied = summarize(shift_store, start, end, tz=BERLIN, now=NOW, alert_min_count=2)
+    counted = summarize(shift_store, start, end, tz=BERLIN, now=NOW, alert_min_count=2, use_tallies=False)
+    assert tallied.units == 17 and tallied.returns > 0  # the night shift, the early shift, 13:00
+    left, left_medians = _without_medians(summary_to_json(tallied))
+    right, right_medians = _without_medians(summary_to_json(counted))
+    assert left == right
+    # Medians to the bin: seconds per unit to the second, arrival to decision to the minute.
+    assert [path for path, _ in left_medians] == [path for path, _ in right_medians]
+    for (path, a), (_, b) in zip(left_medians, right_medians, strict=True):
+        if a is None or b is None:
+            assert a == b, path
+        else:
+            assert abs(a - b) <= (1 / 60 if "arrival" in path else 1.0), (path, a, b)
+    assert tallied.current.seconds_per_unit.median != counted.current.seconds_per_unit.median

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, inspect, select
 
 from rmadesk.domain.model import Decision, Disposition
 from rmadesk.domain.people import Actor, Role
@@ -24,6 +25,7 @@ from rmadesk.store.models import (
     TallyReason,
     TallyRestock,
 )
+from rmadesk.store.schema import alembic_config, upgrade
 from rmadesk.store.uow import Store
 
 TSHIRT = "DkQxRtLmRRMA"
@@ -129,7 +131,7 @@ def test_the_bench_and_reversals_keep_the_tallies_a_rebuild_computes(store: Stor
     assert sum(row[5] for row in kept["tally_group"]) == 6  # 7, less 3 taken back, 2 decided again
     counts = {
         "tally_group": 5,
-        "tally_component": 3,
+        "tally_component": 4,
         "tally_restock": 3,
         "tally_reason": 3,
         "tally_duration": 4,
@@ -172,3 +174,21 @@ def test_day_numbers_are_utc_days() -> None:
     assert tally.day_start(20783) == z("2026-11-26 00:00:00")
     berlin_midnight = datetime(2026, 11, 26, 0, 0, tzinfo=UTC) - timedelta(hours=1)
     assert tally.day_number(berlin_midnight) == 20782
+
+
+def test_the_migration_fills_the_tallies_from_what_is_recorded(store: Store) -> None:
+    create_demo_data(store)
+    b1 = Bench(store, "b1")
+    b1.decide(TSHIRT, Disposition.SELLABLE, "Ana", "2026-11-24 08:00:00", "2026-11-24 08:01:10")
+    b1.decide(KETTLE, Disposition.SELLER_FAULT, "Ana", "2026-11-25 23:58:00", "2026-11-25 23:59:30")
+    b1.decide(KETTLE, Disposition.CARRIER_DAMAGED, "Ben", "2026-11-26 00:01:00", "2026-11-26 00:02:00")
+    kept = snapshot(store)
+    config = alembic_config(store.engine)
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0007")  # a database from before the tallies
+    with store.engine.connect() as conn:
+        assert not inspect(conn).has_table("tally_group")
+    upgrade(store.engine)
+    assert snapshot(store) == kept
+    assert sum(row[5] for row in kept["tally_group"]) == 3

@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("component", sa.String(40), nullable=False),
         sa.Column("currency", sa.String(3), nullable=False),
         sa.Column("amount", _money(), nullable=False),
+        sa.Column("lines", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("day", "component", "currency", name="pk_tally_component"),
     )
     op.create_table(
@@ -84,12 +85,12 @@ def upgrade() -> None:
     )
     op.create_table(
         "tally_duration",
+        sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("inspector", sa.String(80), nullable=False),
-        sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("bin", sa.Integer(), nullable=False),
         sa.Column("units", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("kind", "inspector", "day", "bin", name="pk_tally_duration"),
+        sa.PrimaryKeyConstraint("day", "kind", "inspector", "bin", name="pk_tally_duration"),
     )
     # The reasons of the part-days at a window's ends are read by this index alone.
     if op.get_bind().dialect.name == "postgresql":
@@ -111,5 +112,6 @@ def downgrade() -> None:
     op.drop_index(REASON_INDEX, table_name="return_authorization")
     for table in ("tally_duration", "tally_reason", "tally_restock", "tally_component", "tally_group"):
         op.drop_table(table)
-    with op.batch_alter_table("return_authorization", schema=None) as batch_op:
-        batch_op.drop_column("first_decided_at")
+    # Not a batch (a copy of the table, which its foreign keys forbid dropping): SQLite 3.35 and later
+    # drop a column in place.
+    op.execute("ALTER TABLE return_authorization DROP COLUMN first_decided_at")
