@@ -892,39 +892,94 @@ def _round(seconds: float | Decimal | None, per: int = 1, places: int = 3) -> fl
 
 @dataclass(frozen=True)
 class _Plan:
-    """A window read from the day tallies for its whole UTC days [first, last), and from outcomes for
-    the part-days at its ends (``edges``)."""
+    """How a window is read from the day tallies: the UTC days [first, last) from the tallies, then
+    for a day the window covers in part, whichever is shorter: the part inside read from outcomes and
+    added (``added``), or the whole day taken and the part outside read from outcomes and subtracted
+    (``subtracted``; ``inside`` is then the part within, read for the spans of inspectors' work,
+    which cannot be subtracted)."""
 
     days: tuple[int, int]
-    edges: tuple[Window, ...]
+    added: tuple[Window, ...] = ()
+    subtracted: tuple[Window, ...] = ()
+    inside: tuple[Window, ...] = ()
+
+    @property
+    def partial_days(self) -> tuple[int, ...]:
+        return tuple(tallies.day_number(low) for low, _ in self.subtracted)
+
+    def ranges(self) -> tuple[tuple[Window, int], ...]:
+        """The ranges read from outcomes, each with its sign."""
+        return (*((w, 1) for w in self.added), *((w, -1) for w in self.subtracted))
 
 
 def _plan(start: datetime, end: datetime) -> _Plan | None:
     """How to read [start, end): None (from outcomes alone) when it holds no whole UTC day."""
-    first = -(-(start - tallies.EPOCH) // timedelta(days=1))
-    last = (end - tallies.EPOCH) // timedelta(days=1)
-    if last <= first:
+    day = timedelta(days=1)
+    first_whole = -(-(start - tallies.EPOCH) // day)
+    last_whole = (end - tallies.EPOCH) // day
+    if last_whole <= first_whole:
         return None
-    ends = ((start, tallies.day_start(first)), (tallies.day_start(last), end))
-    return _Plan((first, last), tuple((low, high) for low, high in ends if low < high))
+    first, last = first_whole, last_whole
+    added: list[Window] = []
+    subtracted: list[Window] = []
+    inside: list[Window] = []
+    day_begins, next_day = tallies.day_start(first_whole - 1), tallies.day_start(first_whole)
+    if start < next_day:  # the window starts within a day
+        if start - day_begins < next_day - start:
+            first -= 1
+            subtracted.append((day_begins, start))
+            inside.append((start, next_day))
+        else:
+            added.append((start, next_day))
+    day_begins, next_day = tallies.day_start(last_whole), tallies.day_start(last_whole + 1)
+    if day_begins < end:  # the window ends within a day
+        if next_day - end < end - day_begins:
+            last += 1
+            subtracted.append((end, next_day))
+            inside.append((day_begins, end))
+        else:
+            added.append((day_begins, end))
+    return _Plan((first, last), tuple(added), tuple(subtracted), tuple(inside))
 
 
-def _tally_rows(dialect: str, model: Any, edge_rows: Sequence[Select[Any]], plan: _Plan) -> Subquery:
-    """The tally's rows of the plan's whole days, and the same rows computed for the part-days."""
+def _tally_rows(model: Any, ranges: Sequence[Select[Any]], plan: _Plan, *columns: Any) -> Subquery:
+    """The tally's rows of the plan's days, and the same rows computed from outcomes for its ranges
+    (``columns``: the tally's columns, by default as they are)."""
     table = model.__table__
-    days = select(*table.columns).where(table.c.day >= plan.days[0], table.c.day < plan.days[1])
-    return union_all(days, *edge_rows).subquery(f"{table.name}_rows")
+    days = select(*(columns or table.columns)).where(table.c.day >= plan.days[0], table.c.day < plan.days[1])
+    return union_all(days, *ranges).subquery(f"{table.name}_rows")
 
 
-def _kept(dialect: str, model: Any, rows: Any, plan: _Plan) -> Subquery:
+def _kept(dialect: str, model: Any, rows: Any, plan: _Plan, *columns: Any) -> Subquery:
     """``_tally_rows`` of a tally whose rows ``rows`` computes from the current outcomes of a range."""
-    return _tally_rows(
-        dialect, model, [rows(dialect, [_current_in(dialect, low, high)]) for low, high in plan.edges], plan
-    )
+    ranges = [rows(dialect, [_current_in(dialect, low, high)], sign) for (low, high), sign in plan.ranges()]
+    return _tally_rows(model, ranges, plan, *columns)
 
 
-def _groups_tallied(session: Session, dialect: str, plan: _Plan) -> _Groups:
-    rows = _kept(dialect, TallyGroup, tallies.group_rows, plan)
+def _groups_tallied(session: Session, dialect: str, plan: _Plan, spans: bool) -> _Groups:
+    """The group figures of a planned window; with ``spans``, each inspector's first scan and last
+    decision too: from the days wholly inside the window and the ranges added, and for a day taken
+    whole, from its part inside the window (read from outcomes)."""
+    table = TallyGroup.__table__
+    partial = list(plan.partial_days)
+    columns = [c for c in table.columns if c.key not in ("first_at", "last_at")]
+    if spans and partial:
+        columns += [
+            case((table.c.day.in_(partial), None), else_=table.c.first_at).label("first_at"),
+            case((table.c.day.in_(partial), None), else_=table.c.last_at).label("last_at"),
+        ]
+    else:
+        columns += [table.c.first_at, table.c.last_at]
+    ranges = [
+        tallies.group_rows(dialect, [_current_in(dialect, low, high)], sign, spans=sign > 0)
+        for (low, high), sign in plan.ranges()
+    ]
+    if spans:
+        # The part of a day taken whole that lies inside the window: only its spans (sums of 0).
+        ranges += [
+            tallies.group_rows(dialect, [_current_in(dialect, low, high)], 0) for low, high in plan.inside
+        ]
+    rows = _tally_rows(TallyGroup, ranges, plan, *columns)
     keys = [rows.c.inspector, rows.c.bench, rows.c.disposition, rows.c.currency]
     stmt = select(
         *keys,
@@ -940,22 +995,8 @@ def _groups_tallied(session: Session, dialect: str, plan: _Plan) -> _Groups:
         func.max(rows.c.last_at, type_=UTCDateTime()),
     ).group_by(*keys)
     groups = _Groups()
-    for (
-        inspector,
-        bench,
-        disposition,
-        currency,
-        n,
-        ov,
-        rs,
-        money,
-        timed,
-        scan,
-        arrived,
-        arrival,
-        first,
-        last,
-    ) in session.execute(stmt):
+    for row in session.execute(stmt):
+        inspector, bench, disposition, currency, n, ov, rs, money, timed, scan, arrived, arrival = row[:12]
         if not n:
             continue
         groups.add(
@@ -969,8 +1010,8 @@ def _groups_tallied(session: Session, dialect: str, plan: _Plan) -> _Groups:
             money or Decimal("0"),
             int(timed),
             int(scan) / 1000,
-            first,
-            last,
+            row[12] if spans else None,
+            row[13] if spans else None,
         )
         groups.arrived += int(arrived)
         groups.arrival_ms += int(arrival)
@@ -1074,7 +1115,7 @@ def _window_figures(
             groups[number], durations[number] = window, duration
     for number, plan in enumerate(plans):
         if plan is not None:
-            groups[number] = _groups_tallied(session, dialect, plan)
+            groups[number] = _groups_tallied(session, dialect, plan, spans=number == 0)
             groups[number].bins = _bins_tallied(session, dialect, plan, per_inspector=number == 0)
             durations[number] = _durations_tallied(groups[number], groups[number].bins)
     figures = []
@@ -1398,21 +1439,17 @@ def _share_fraction(share: Decimal) -> tuple[int, int]:
 
 def _reason_counts(dialect: str, start: datetime, end: datetime, plan: _Plan | None) -> Subquery:
     """Returns per (sku, reason) over the authorizations first decided in [start, end): from the tally
-    for the plan's whole days, from the authorizations (their first-decision index) for the rest."""
+    for the plan's days, from the authorizations (their first-decision index) for the rest."""
     auth = Authorization.__table__
+
+    def first_decided(low: datetime, high: datetime, sign: int = 1) -> Select[Any]:
+        when = auth.c.first_decided_at
+        return tallies.reason_rows(dialect, [when >= low, when < high], sign)
+
     if plan is None:
-        rows = tallies.reason_rows(dialect, [auth.c.first_decided_at >= start, auth.c.first_decided_at < end])
-        source = rows.subquery("reason_rows")
+        source = first_decided(start, end).subquery("reason_rows")
     else:
-        source = _tally_rows(
-            dialect,
-            TallyReason,
-            [
-                tallies.reason_rows(dialect, [auth.c.first_decided_at >= low, auth.c.first_decided_at < high])
-                for low, high in plan.edges
-            ],
-            plan,
-        )
+        source = _tally_rows(TallyReason, [first_decided(*w, sign) for w, sign in plan.ranges()], plan)
     return (
         select(source.c.sku, source.c.reason, func.sum(source.c.returns).label("n"))
         .group_by(source.c.sku, source.c.reason)

@@ -39,6 +39,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn, warnings.catch_warnings():
         # Batch mode on SQLite reflects tables and warns about expression indexes it then recreates.
         warnings.filterwarnings("ignore", "Skipped unsupported reflection", SAWarning)
+        if conn.dialect.name == "postgresql":
+            # A migration may rewrite every row of a big table: no limit of a bench's statement.
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

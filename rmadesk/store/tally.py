@@ -30,6 +30,7 @@ from sqlalchemy import (
     delete,
     func,
     literal_column,
+    null,
     select,
     true,
     union_all,
@@ -37,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger, Integer
+from sqlalchemy.types import BigInteger, DateTime, Integer
 
 from rmadesk.store.models import (
     Authorization,
@@ -111,8 +112,10 @@ GROUP_KEYS = ("day", "inspector", "bench", "currency", "disposition")
 GROUP_SUMS = ("units", "overrides", "restocked", "reimbursement", "timed", "scan_ms", "arrived", "arrival_ms")
 
 
-def group_rows(dialect: str, where: Sequence[Any], sign: int = 1) -> Select[Any]:
+def group_rows(dialect: str, where: Sequence[Any], sign: int = 1, spans: bool = True) -> Select[Any]:
+    """Without ``spans``, first_at and last_at are NULL (a range subtracted from a day's tallies)."""
     o, auth = Outcome.__table__, Authorization.__table__
+    no_time = cast(null(), DateTime(timezone=True))
     arrival_from = func.coalesce(auth.c.arrived_at, o.c.scanned_at)
     scan = millis_between(dialect, o.c.decided_at, o.c.scanned_at)
     arrival = millis_between(dialect, o.c.decided_at, arrival_from)
@@ -133,8 +136,8 @@ def group_rows(dialect: str, where: Sequence[Any], sign: int = 1) -> Select[Any]
             _signed(sign, func.coalesce(func.sum(scan), 0)).label("scan_ms"),
             _signed(sign, func.count(arrival_from)).label("arrived"),
             _signed(sign, func.coalesce(func.sum(arrival), 0)).label("arrival_ms"),
-            func.min(func.coalesce(o.c.scanned_at, o.c.decided_at)).label("first_at"),
-            func.max(o.c.decided_at).label("last_at"),
+            (func.min(func.coalesce(o.c.scanned_at, o.c.decided_at)) if spans else no_time).label("first_at"),
+            (func.max(o.c.decided_at) if spans else no_time).label("last_at"),
         )
         .select_from(o.outerjoin(auth, auth.c.id == o.c.authorization_id))
         .where(*where)
@@ -305,7 +308,10 @@ def count_decision(session: Session, outcome_id: int, authorization_id: int) -> 
     first = session.execute(
         update(auth)
         .where(auth.c.id == authorization_id, auth.c.first_decided_at.is_(None))
-        .values(first_decided_at=select(Outcome.decided_at).where(Outcome.id == outcome_id).scalar_subquery())
+        .values(
+            first_decided_at=select(Outcome.decided_at).where(Outcome.id == outcome_id).scalar_subquery(),
+            updated_at=auth.c.updated_at,  # the authorization itself is unchanged
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     if first:
@@ -338,7 +344,7 @@ def uncount_decision(session: Session, outcome_id: int, authorization_id: int) -
     session.execute(
         update(auth)
         .where(auth.c.id == authorization_id)
-        .values(first_decided_at=None)
+        .values(first_decided_at=None, updated_at=auth.c.updated_at)
         .execution_options(synchronize_session=False)
     )
 
@@ -394,10 +400,15 @@ def rebuild(session: Session) -> None:
 def fill_first_decided(session: Session) -> None:
     """Date each authorization's first decision still standing (for databases from before 0008)."""
     auth, unit = Authorization.__table__, Unit.__table__
+    first = (
+        select(unit.c.authorization_id, func.min(unit.c.decided_at).label("first"))
+        .where(unit.c.decided_at.is_not(None))
+        .group_by(unit.c.authorization_id)
+        .subquery("first_decisions")
+    )
     session.execute(
-        update(auth).values(
-            first_decided_at=select(func.min(unit.c.decided_at))
-            .where(unit.c.authorization_id == auth.c.id)
-            .scalar_subquery()
-        )
+        update(auth)
+        .where(auth.c.id == first.c.authorization_id)
+        .values(first_decided_at=first.c.first, updated_at=auth.c.updated_at)
+        .execution_options(synchronize_session=False)
     )
