@@ -956,6 +956,26 @@ def _kept(dialect: str, model: Any, rows: Any, plan: _Plan, *columns: Any) -> Su
     return _tally_rows(model, ranges, plan, *columns)
 
 
+def _span_rows(dialect: str, start: datetime, end: datetime) -> Select[Any]:
+    """Rows shaped as the group tally's with only the first scan and last decision of each group of
+    [start, end) (the other columns 0): no authorization joined, no duration computed."""
+    o = Outcome.__table__
+    zero = literal_column("0")
+    keys = [o.c.inspector, o.c.bench, o.c.currency, o.c.disposition]
+    sums = [zero.label(name) for name in tallies.GROUP_SUMS]
+    return (
+        select(
+            zero.label("day"),
+            *keys,
+            *sums,
+            func.min(func.coalesce(o.c.scanned_at, o.c.decided_at)).label("first_at"),
+            func.max(o.c.decided_at).label("last_at"),
+        )
+        .where(_current_in(dialect, start, end))
+        .group_by(*keys)
+    )
+
+
 def _groups_tallied(session: Session, dialect: str, plan: _Plan, spans: bool) -> _Groups:
     """The group figures of a planned window; with ``spans``, each inspector's first scan and last
     decision too: from the days wholly inside the window and the ranges added, and for a day taken
@@ -976,9 +996,7 @@ def _groups_tallied(session: Session, dialect: str, plan: _Plan, spans: bool) ->
     ]
     if spans:
         # The part of a day taken whole that lies inside the window: only its spans (sums of 0).
-        ranges += [
-            tallies.group_rows(dialect, [_current_in(dialect, low, high)], 0) for low, high in plan.inside
-        ]
+        ranges += [_span_rows(dialect, low, high) for low, high in plan.inside]
     rows = _tally_rows(TallyGroup, ranges, plan, *columns)
     keys = [rows.c.inspector, rows.c.bench, rows.c.disposition, rows.c.currency]
     stmt = select(
