@@ -1487,57 +1487,106 @@ def _reasons(
     top_reasons: int,
     plan: _Plan | None,
 ) -> tuple[int, int, tuple[SkuReasons, ...], tuple[ReasonAlert, ...]]:
-    """Pareto lists and alerts from one statement: (sku, reason) counts of the returns first decided in
-    the window, window sums for the SKU total and running total, then a rank of the SKUs by returns.
+    """Pareto lists and alerts from one statement over the (sku, reason) counts of the returns first
+    decided in the window, counted once (a materialized CTE): the SKU totals, the top SKUs with the
+    running total of their top reasons, every (sku, reason) at or over the alert thresholds, and the
+    number of SKUs and returns.
 
     A return is counted once, in the window of its first decision still standing
     (return_authorization.first_decided_at)."""
-    counts = _reason_counts(dialect, start, end, plan)
-    sku = _bytewise(dialect, counts.c.sku)
-    reason = _bytewise(dialect, counts.c.reason)
-    ordered = [counts.c.n.desc(), reason]
-    grouped = select(
-        counts.c.sku,
-        counts.c.reason,
-        counts.c.n,
-        func.sum(counts.c.n).over(partition_by=sku).label("total"),
-        func.sum(counts.c.n).over(partition_by=sku, order_by=ordered, rows=(None, 0)).label("cum"),
-        func.row_number().over(partition_by=sku, order_by=ordered).label("rn"),
-    ).subquery()
-    ranked = select(
-        grouped,
-        func.dense_rank()
-        .over(order_by=[grouped.c.total.desc(), _bytewise(dialect, grouped.c.sku)])
-        .label("sku_rank"),
-    ).subquery()
-    counted = select(
-        ranked,
-        func.max(ranked.c.sku_rank).over().label("skus"),
-        func.sum(ranked.c.n).over().label("returns"),
-    ).subquery()
+    counts = select(_reason_counts(dialect, start, end, plan)).cte("counts").prefix_with("MATERIALIZED")
+    totals = (
+        select(counts.c.sku, func.sum(counts.c.n).label("total"))
+        .group_by(counts.c.sku)
+        .cte("sku_totals")
+        .prefix_with("MATERIALIZED")
+    )
+    by_total = [totals.c.total.desc(), _bytewise(dialect, totals.c.sku)]
+    top = (
+        select(totals.c.sku, totals.c.total, func.row_number().over(order_by=by_total).label("sku_rank"))
+        .order_by(*by_total)
+        .limit(top_skus)
+        .subquery("top_skus")
+    )
+    ordered = [counts.c.n.desc(), _bytewise(dialect, counts.c.reason)]
+    ranked = (
+        select(
+            counts.c.sku,
+            counts.c.reason,
+            counts.c.n,
+            top.c.total,
+            func.sum(counts.c.n)
+            .over(partition_by=counts.c.sku, order_by=ordered, rows=(None, 0))
+            .label("cum"),
+            func.row_number().over(partition_by=counts.c.sku, order_by=ordered).label("rn"),
+            top.c.sku_rank,
+        )
+        .select_from(counts.join(top, top.c.sku == counts.c.sku))
+        .subquery("ranked")
+    )
     numerator, denominator = _share_fraction(alert_share)
-    is_alert = and_(counted.c.n >= alert_min_count, counted.c.n * denominator >= counted.c.total * numerator)
-    listed = and_(counted.c.sku_rank <= top_skus, counted.c.rn <= top_reasons)
-    rows = session.execute(
-        select(counted).where(or_(listed, is_alert)).order_by(counted.c.sku_rank, counted.c.rn)
-    ).all()
-    skus: dict[str, SkuReasons] = {}
+    nothing = literal_column("NULL")
+    listed = select(
+        literal_column("'listed'").label("part"),
+        ranked.c.sku,
+        ranked.c.reason,
+        ranked.c.n,
+        ranked.c.total,
+        ranked.c.cum,
+        ranked.c.rn,
+        ranked.c.sku_rank,
+    ).where(ranked.c.rn <= top_reasons)
+    alerting = (
+        select(
+            literal_column("'alert'"),
+            counts.c.sku,
+            counts.c.reason,
+            counts.c.n,
+            totals.c.total,
+            nothing,
+            nothing,
+            nothing,
+        )
+        .select_from(counts.join(totals, totals.c.sku == counts.c.sku))
+        .where(counts.c.n >= alert_min_count, counts.c.n * denominator >= totals.c.total * numerator)
+    )
+    overall = select(
+        literal_column("'overall'"),
+        nothing,
+        nothing,
+        func.count(),
+        func.sum(totals.c.total),
+        nothing,
+        nothing,
+        nothing,
+    ).select_from(totals)
+    skus: dict[str, list[tuple[int, int, ReasonShare]]] = {}
+    totals_of: dict[str, int] = {}
+    ranks: dict[str, int] = {}
     alerts: list[ReasonAlert] = []
     skus_returned = returns = 0
-    for row in rows:
-        skus_returned, returns = int(row.skus), int(row.returns)
-        count, total = int(row.n), int(row.total)
-        label = row.reason or NO_REASON
-        if row.sku_rank <= top_skus and row.rn <= top_reasons:
-            entry = skus.setdefault(row.sku, SkuReasons(row.sku, total, ()))
-            line = ReasonShare(
-                label, count, _ratio(count, total) or Decimal(0), _ratio(int(row.cum), total) or Decimal(0)
+    for part, sku, reason, n, total, cum, rn, sku_rank in session.execute(
+        union_all(listed, alerting, overall)
+    ):
+        if part == "overall":
+            skus_returned, returns = int(n), int(total or 0)
+            continue
+        count, total = int(n), int(total)
+        label = reason or NO_REASON
+        if part == "listed":
+            share = ReasonShare(
+                label, count, _ratio(count, total) or Decimal(0), _ratio(int(cum), total) or Decimal(0)
             )
-            skus[row.sku] = SkuReasons(entry.sku, entry.returns, (*entry.reasons, line))
-        if count >= alert_min_count and count * denominator >= total * numerator:
-            alerts.append(ReasonAlert(row.sku, label, count, total, _ratio(count, total) or Decimal(0)))
+            skus.setdefault(sku, []).append((int(rn), count, share))
+            totals_of[sku], ranks[sku] = total, int(sku_rank)
+        else:
+            alerts.append(ReasonAlert(sku, label, count, total, _ratio(count, total) or Decimal(0)))
     alerts.sort(key=lambda a: (-a.share, -a.count, a.sku))
-    return skus_returned, returns, tuple(skus.values()), tuple(alerts)
+    pareto = tuple(
+        SkuReasons(sku, totals_of[sku], tuple(line for _, _, line in sorted(skus[sku], key=lambda r: r[0])))
+        for sku in sorted(skus, key=ranks.__getitem__)
+    )
+    return skus_returned, returns, pareto, tuple(alerts)
 
 
 def _deltas(current: WindowFigures, previous: WindowFigures) -> tuple[Delta, ...]:
