@@ -8,6 +8,7 @@ from typing import Any
 
 from alembic import command
 from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
 
 from rmadesk.domain.model import Decision, Disposition
 from rmadesk.domain.people import Actor, Role
@@ -41,16 +42,20 @@ def z(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
+def tally_rows(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    """Every tally row, in a stable order."""
+    return {
+        model.__tablename__: sorted(
+            tuple(row) for row in session.execute(select(*model.__table__.columns)).all()
+        )
+        for model in TABLES
+    }
+
+
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every tally row, and each authorization's first decision, in a stable order."""
     with store.read() as session:
-        rows = {
-            model.__tablename__: sorted(
-                tuple(getattr(row, c.key) for c in model.__table__.columns)
-                for row in session.scalars(select(model))
-            )
-            for model in TABLES
-        }
+        rows = tally_rows(session)
         rows["first_decided"] = sorted(
             (rma, moment)
             for rma, moment in session.execute(select(Authorization.rma_id, Authorization.first_decided_at))
