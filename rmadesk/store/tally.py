@@ -17,6 +17,7 @@ from which a summary over whole days takes its medians to the bin; sums are exac
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -260,10 +262,9 @@ def _count_column(table: Any) -> str:
 # Writing
 
 
-def _merge(session: Session, table: Any, keys: Sequence[str], rows: Select[Any]) -> None:
-    """Add ``rows`` (a SELECT with the table's columns) to the table: new keys inserted, the sums of
-    existing ones added to; the earliest first_at and latest last_at kept."""
-    dialect = session.get_bind().dialect.name
+def _merge_statement(dialect: str, table: Any, keys: Sequence[str], rows: Select[Any]) -> Any:
+    """INSERT ``rows`` (a SELECT with the table's columns) into the table: new keys inserted, the sums
+    of existing ones added to; the earliest first_at and latest last_at kept."""
     columns = [c.key for c in table.columns]
     insert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
     stmt = insert.from_select(columns, rows)
@@ -279,7 +280,36 @@ def _merge(session: Session, table: Any, keys: Sequence[str], rows: Select[Any])
             changes[name] = greatest(table.c[name], stmt.excluded[name])
         else:
             changes[name] = table.c[name] + stmt.excluded[name]
-    session.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changes))
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
+
+
+def _merge(session: Session, table: Any, keys: Sequence[str], rows: Select[Any]) -> None:
+    session.execute(_merge_statement(session.get_bind().dialect.name, table, keys, rows))
+
+
+@functools.cache
+def _counting(dialect: str) -> tuple[tuple[Any, ...], Any, Any]:
+    """The statements that count one decision (parameters outcome_id, authorization_id), built once
+    per database kind: the merges into each tally, the first decision's date, the return's merge."""
+    one = [Outcome.__table__.c.id == bindparam("outcome_id")]
+    merges = tuple(
+        _merge_statement(dialect, table, keys, rows(dialect, one)) for table, keys, rows in TALLIES
+    )
+    auth = Authorization.__table__
+    mine = auth.c.id == bindparam("authorization_id")
+    first = (
+        update(auth)
+        .where(mine, auth.c.first_decided_at.is_(None))
+        .values(
+            first_decided_at=select(Outcome.decided_at)
+            .where(Outcome.id == bindparam("outcome_id"))
+            .scalar_subquery(),
+            updated_at=auth.c.updated_at,  # the authorization itself is unchanged
+        )
+        .execution_options(synchronize_session=False)
+    )
+    returned = _merge_statement(dialect, TallyReason.__table__, REASON_KEYS, reason_rows(dialect, [mine]))
+    return merges, first, returned
 
 
 def _drop_emptied(session: Session, table: Any, keys: Sequence[str], rows: Select[Any]) -> None:
@@ -300,24 +330,12 @@ def _drop_emptied(session: Session, table: Any, keys: Sequence[str], rows: Selec
 
 def count_decision(session: Session, outcome_id: int, authorization_id: int) -> None:
     """Add a decision just written (flushed) to the tallies; the return, too, if it is its first."""
-    dialect = session.get_bind().dialect.name
-    where = [Outcome.__table__.c.id == outcome_id]
-    for table, keys, rows in TALLIES:
-        _merge(session, table, keys, rows(dialect, where))
-    auth = Authorization.__table__
-    first = session.execute(
-        update(auth)
-        .where(auth.c.id == authorization_id, auth.c.first_decided_at.is_(None))
-        .values(
-            first_decided_at=select(Outcome.decided_at).where(Outcome.id == outcome_id).scalar_subquery(),
-            updated_at=auth.c.updated_at,  # the authorization itself is unchanged
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if first:
-        _merge(
-            session, TallyReason.__table__, REASON_KEYS, reason_rows(dialect, [auth.c.id == authorization_id])
-        )
+    merges, first, returned = _counting(session.get_bind().dialect.name)
+    ids = {"outcome_id": outcome_id, "authorization_id": authorization_id}
+    for merge in merges:
+        session.execute(merge, {"outcome_id": outcome_id})
+    if session.execute(first, ids).rowcount:
+        session.execute(returned, {"authorization_id": authorization_id})
 
 
 def uncount_decision(session: Session, outcome_id: int, authorization_id: int) -> None:
