@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.shifts import DEFAULT_SHIFTS, Shift, shift_window
+from rmadesk.services import summary as summary_module
 from rmadesk.services.summary import (
     NO_REASON,
+    DurationStats,
     Summary,
     summarize,
     summary_tables,
@@ -363,6 +365,33 @@ def test_throughput_and_time_per_unit(summary: Summary) -> None:
     assert (ana.active_hours, ana.units_per_active_hour) == (D("6.60"), D("0.91"))
     assert (ben.active_hours, ben.units_per_active_hour) == (D("6.93"), D("0.72"))
     assert (cleo.active_hours, cleo.units_per_active_hour) == (D("0.33"), D("6.00"))
+
+
+@pytest.mark.parametrize("band_misses", [False, True])
+def test_sqlite_medians_of_a_big_window_from_a_sampled_band(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch, band_misses: bool
+) -> None:
+    """Past BAND_ALL units SQLite places a band around the median from a sample and sorts only the
+    band; a band that misses the median is read again whole. Either way the medians are exact.
+    (PostgreSQL sorts with percentile_cont.)"""
+    build_shift(sqlite_store)
+    monkeypatch.setattr(summary_module, "BAND_ALL", 4)  # the 13-unit shift counts as big
+    monkeypatch.setattr(summary_module, "BAND_SAMPLE", 5)
+    sampled: list[list[tuple[int, int]]] = []
+    real = summary_module._sample_bands
+
+    def sample(*args: object) -> list[tuple[int, int]]:
+        bands = real(*args)  # type: ignore[arg-type]
+        if band_misses:  # a band holding no value near the median: the pass is repeated whole
+            bands = [(10**9, 10**9 + 1), (10**12, 10**12 + 1)]
+        sampled.append(bands)
+        return bands
+
+    monkeypatch.setattr(summary_module, "_sample_bands", sample)
+    big = summarize(sqlite_store, START, END, tz=BERLIN, now=NOW)
+    assert sampled, "the sampled band was not used"
+    assert big.current.seconds_per_unit == DurationStats(12, 95.0, 218.25)  # as worked out below
+    assert big.current.arrival_to_decision_hours == DurationStats(13, 1.0, 9.585)
 
 
 def test_a_running_shift_divides_by_the_hours_so_far(shift_store: Store) -> None:
