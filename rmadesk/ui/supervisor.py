@@ -56,6 +56,7 @@ BASE_POINTS = 11.0
 WALL_SCALE = 1.6
 MESSAGE_MS = 15_000  # how long a note about a saved file stays
 CUSTOM_DEBOUNCE_MS = 600
+ALERTS_IN_BANNER = 4  # the strongest alerts named in the banner above the tiles
 INK = "#1c2430"
 MUTED = "#546e7a"
 CSV_FILTER = "CSV files (*.csv)"
@@ -611,9 +612,12 @@ class SupervisorWindow(QMainWindow):
             return
         parts = [
             f"{a.sku}: {a.reason} in {a.count} of {a.returns} returns ({a.share * 100:.0f}%)"
-            for a in summary.alerts
+            for a in summary.alerts[:ALERTS_IN_BANNER]
         ]
-        noun = "Alert" if len(parts) == 1 else f"{len(parts)} alerts"
+        more = len(summary.alerts) - len(parts)
+        if more:  # the banner stays a few lines high; the tab lists them all
+            parts.append(f"and {more} more in the Alerts tab")
+        noun = "Alert" if len(summary.alerts) == 1 else f"{len(summary.alerts)} alerts"
         self.alerts.setText(f"⚠ {noun}: " + "  ·  ".join(parts))
         self.alerts.show()
 

@@ -74,10 +74,13 @@ def short_reason(reason: str) -> str:
 def scale_value_axis(axis: QValueAxis, peak: float) -> None:
     """Whole-number ticks from 0 to a round top over ``peak``."""
     top, step = nice_top(peak)
+    # Fixed ticks while range and step change: with dynamic ticks, a range of 200,000 set before the
+    # old step of 1 is replaced would lay out 200,000 ticks (the window froze, from a shift to a week).
+    axis.setTickType(QValueAxis.TickType.TicksFixed)
     axis.setRange(0, top)
-    axis.setTickType(QValueAxis.TickType.TicksDynamic)
     axis.setTickAnchor(0)
     axis.setTickInterval(step)
+    axis.setTickType(QValueAxis.TickType.TicksDynamic)
     axis.setLabelFormat("%d")
 
 

@@ -31,11 +31,13 @@ MUTED = "#546e7a"
 
 
 def seconds_text(seconds: float | Decimal | None) -> str:
-    """A time per unit: "95 s" below ten minutes, else minutes with one decimal."""
+    """A time per unit: "95 s" (or "127.5 s") below ten minutes, else minutes with one decimal."""
     if seconds is None:
         return "—"
     value = float(seconds)
-    return f"{value:.0f} s" if value < 600 else f"{value / 60:.1f} min"
+    if value >= 600:
+        return f"{value / 60:.1f} min"
+    return f"{value:.0f} s" if round(value, 1) == round(value) else f"{value:.1f} s"
 
 
 def rate_text(value: Decimal | float | None) -> str:

@@ -29,12 +29,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from PySide6.QtCharts import QChartView, QValueAxis
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
@@ -52,6 +53,7 @@ from rmadesk.store.uow import Store
 from rmadesk.ui import supervisor
 from rmadesk.ui.supervisor import SupervisorWindow
 from rmadesk.ui.supervisor_models import TABS, SummaryTableModel, cell_number
+from rmadesk.ui.supervisor_widgets import seconds_text
 from rmadesk.ui.supervisor_windows import CUSTOM, PREVIOUS, SHIFT, TODAY, WEEK
 
 if TYPE_CHECKING:  # pytest-qt's model tester needs its Qt set up, which the screenshot process skips
@@ -311,6 +313,54 @@ def test_alerts_are_highlighted_and_named_on_their_tab(window: SupervisorWindow)
     assert window.tabs.tabBar().tabTextColor(tab).name() == "#b3261e"
     plain = window.pages["inspectors"].model
     assert plain.data(plain.index(0, 0), Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_the_banner_names_the_strongest_alerts_and_counts_the_rest(window: SupervisorWindow) -> None:
+    assert window.summary is not None
+    one = window.summary.alerts[0]
+    many = tuple(replace(one, sku=f"SKU-{n}") for n in range(supervisor.ALERTS_IN_BANNER + 3))
+    window._show_alerts(replace(window.summary, alerts=many))
+    text = window.alerts.text()
+    assert text.startswith(f"⚠ {len(many)} alerts: SKU-0: {TOO_LARGE} in 3 of 4 returns (75%)")
+    assert (
+        f"SKU-{supervisor.ALERTS_IN_BANNER - 1}:" in text
+        and f"SKU-{supervisor.ALERTS_IN_BANNER}:" not in text
+    )
+    assert text.endswith("and 3 more in the Alerts tab")
+
+
+@pytest.mark.timeout(60)
+def test_the_charts_go_from_a_shift_to_a_month_and_back(window: SupervisorWindow) -> None:
+    """With dynamic ticks, a range of a million set while the step was still 1 laid out a million ticks
+    (the window froze going from a shift to a long range)."""
+    assert window.summary is not None and window.picked is not None
+    small = window.summary
+    huge = replace(
+        small.current,
+        by_disposition={"sellable": 550_000, "carrier_damaged": 200_000, "seller_fault": 250_000},
+    )
+    axes = [
+        axis
+        for view in window.findChildren(QChartView)
+        for axis in view.chart().axes()
+        if isinstance(axis, QValueAxis)
+    ]
+    before = [axis.tickInterval() for axis in axes]
+    window._show_summary(window.picked, NOW, replace(small, current=huge))
+    QApplication.processEvents()  # the charts lay out their ticks
+    assert max(axis.tickInterval() for axis in axes) == 200_000  # 550,000 sellable (x 1.15) in steps of 200,000
+    window._show_summary(window.picked, NOW, small)
+    QApplication.processEvents()
+    assert [axis.tickInterval() for axis in axes] == before
+
+
+def test_seconds_read_to_the_tenth_when_not_whole() -> None:
+    assert (seconds_text(95.0), seconds_text(127.5), seconds_text(900), seconds_text(None)) == (
+        "95 s",
+        "127.5 s",
+        "15.0 min",
+        "—",
+    )
 
 
 def test_numbers_sort_as_numbers_and_align_right(qtbot: QtBot, window: SupervisorWindow) -> None:
