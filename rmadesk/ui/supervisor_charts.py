@@ -34,6 +34,9 @@ OTHER_REASONS = "other reasons"
 _LABELS = {d.value: d.label for d in Disposition}
 
 
+LABEL_DIGITS = 72  # bars times digits of the largest value: up to 24 bars of 3 digits get labels
+
+
 def nice_top(peak: float, ticks: int = 4) -> tuple[float, float]:
     """A round axis top and step (1, 2, 5 x 10^n, whole numbers) so that ``ticks`` steps cover ``peak``."""
     if peak <= 0:
@@ -226,8 +229,8 @@ class HourChart(SummaryChart):
             labels = [f"{h:02d}" for h in range(24)]
             values = list(summary.units_by_hour_of_day)
             self.chart_.setTitle("Units by hour of the day (local time, all days)")
-        # Labels on 40+ thin bars would overlap; the table has the numbers.
-        self.series.setLabelsVisible(len(values) <= 24)
+        # Labels on many thin bars, or long numbers on two dozen, would overlap; the table has them.
+        self.series.setLabelsVisible(len(values) * len(str(max(values, default=0))) <= LABEL_DIGITS)
         if self.bars.count():
             self.bars.remove(0, self.bars.count())
         self.axis_x.setCategories(sparse_labels(labels))

@@ -346,12 +346,18 @@ def test_the_charts_go_from_a_shift_to_a_month_and_back(window: SupervisorWindow
         if isinstance(axis, QValueAxis)
     ]
     before = [axis.tickInterval() for axis in axes]
-    window._show_summary(window.picked, NOW, replace(small, current=huge))
+    assert window.hour_chart.series.isLabelsVisible()  # 8 bars of 1 digit
+    big = replace(small, current=huge, units_by_hour=(), units_by_hour_of_day=(13_000,) * 24)
+    window._show_summary(window.picked, NOW, big)
     QApplication.processEvents()  # the charts lay out their ticks
-    assert max(axis.tickInterval() for axis in axes) == 200_000  # 550,000 sellable (x 1.15) in steps of 200,000
+    assert (
+        max(axis.tickInterval() for axis in axes) == 200_000
+    )  # 550,000 sellable (x 1.15) in steps of 200,000
+    assert not window.hour_chart.series.isLabelsVisible()  # 24 numbers of 5 digits would overlap
     window._show_summary(window.picked, NOW, small)
     QApplication.processEvents()
     assert [axis.tickInterval() for axis in axes] == before
+    assert window.hour_chart.series.isLabelsVisible()
 
 
 def test_seconds_read_to_the_tenth_when_not_whole() -> None:
