@@ -37,6 +37,8 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 FRAME_PADDING = 6  # the platypus frame's own padding on each side
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN - 2 * FRAME_PADDING
+TILE_POINTS = 15  # the headline numbers, at most
+TILE_PADDING = 4
 CELL_PADDING = 5
 INK = colors.HexColor("#1d2430")
 MUTED = colors.HexColor("#5b6575")
@@ -138,10 +140,16 @@ def _tiles(summary: Summary, st: _Styles) -> Table:
         (arrival_text, "median arrival to decision"),
         (_number(summary.waiting.count), "waiting > limit"),
     ]
-    big = ParagraphStyle("big", parent=st.body, fontName=st.bold, fontSize=15, leading=18, alignment=1)
+    width = BODY_WIDTH / len(tiles)
+    # One size for every number, the largest at which the widest fits its tile on one line.
+    widest = max(pdfmetrics.stringWidth(value, st.bold, 1) for value, _ in tiles)
+    size = min(TILE_POINTS, (width - 2 * TILE_PADDING - 2) / widest)
+    big = ParagraphStyle(
+        "big", parent=st.body, fontName=st.bold, fontSize=size, leading=TILE_POINTS * 1.2, alignment=1
+    )
     caption = ParagraphStyle("caption", parent=st.small, alignment=1)
     cells = [[_p(value, big) for value, _ in tiles], [_p(text, caption) for _, text in tiles]]
-    table = Table(cells, colWidths=[BODY_WIDTH / len(tiles)] * len(tiles))
+    table = Table(cells, colWidths=[width] * len(tiles))
     table.setStyle(
         TableStyle(
             [
@@ -150,6 +158,8 @@ def _tiles(summary: Summary, st: _Styles) -> Table:
                 ("TOPPADDING", (0, 0), (-1, 0), 6),
                 ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), TILE_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), TILE_PADDING),
             ]
         )
     )
