@@ -9,7 +9,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -924,3 +924,19 @@ def test_whole_days_from_the_tallies_give_the_figures_of_the_outcomes(
         else:
             assert abs(a - b) <= (1 / 60 if "arrival" in path else 1.0), (path, a, b)
     assert tallied.current.seconds_per_unit.median != counted.current.seconds_per_unit.median
+
+
+def test_the_report_sizes_big_headline_numbers_to_fit_their_tiles(summary: Summary) -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    from rmadesk.services import summary_report
+
+    month = replace(summary.current, units=1_234_567, restocked_units=987_654, units_per_hour=D("1484.30"))
+    styles = summary_report._Styles()
+    for figures, smaller in ((summary.current, False), (month, True)):
+        table = summary_report._tiles(replace(summary, current=figures), styles)
+        numbers = table._cellvalues[0]  # the first row: the numbers
+        size = numbers[0].style.fontSize
+        assert (size < summary_report.TILE_POINTS) is smaller
+        room = table._colWidths[0] - 2 * summary_report.TILE_PADDING
+        assert all(pdfmetrics.stringWidth(p.text, styles.bold, size) <= room for p in numbers)
