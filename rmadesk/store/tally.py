@@ -2,8 +2,9 @@
 
 A week of summary figures read from outcomes means reading a quarter of a million rows, twice (the
 week compared with). The tables of migration 0008 hold the same sums per UTC day instead: a summary
-adds up the whole days of its window from them, and only the part of a day at either end of the
-window is read from the outcomes (rmadesk.services.summary).
+adds up the days of its window from them, and reads from the outcomes only the part of a day at
+either end of the window: added, or subtracted from the day taken whole when that part is shorter
+(rmadesk.services.summary).
 
 Each tally row is defined once, by a SELECT over outcomes (``*_rows`` below). The same SELECT fills
 the tables from scratch (the migration, ``rebuild``), adds one decision (``count_decision``: the
