@@ -946,8 +946,22 @@ def _tally_rows(model: Any, ranges: Sequence[Select[Any]], plan: _Plan, *columns
     """The tally's rows of the plan's days, and the same rows computed from outcomes for its ranges
     (``columns``: the tally's columns, by default as they are)."""
     table = model.__table__
-    days = select(*(columns or table.columns)).where(table.c.day >= plan.days[0], table.c.day < plan.days[1])
-    return union_all(days, *ranges).subquery(f"{table.name}_rows")
+    first, last = plan.days
+    weekly = tallies.WEEKLY.get(table.name)
+    # The whole weeks (Monday to Sunday) of a tally summed per week, read a row a week.
+    first_monday, last_monday = first + (-(first + 3)) % 7, tallies.week_of(last)
+    arms: list[Select[Any]] = []
+    if weekly is not None and first_monday < last_monday and not columns:
+        sums = [weekly.c.week.label("day"), *(weekly.c[c.key] for c in table.columns if c.key != "day")]
+        arms.append(select(*sums).where(weekly.c.week >= first_monday, weekly.c.week < last_monday))
+        spans = [(first, first_monday), (last_monday, last)]
+    else:
+        spans = [(first, last)]
+    selected = columns or table.columns
+    arms += [
+        select(*selected).where(table.c.day >= low, table.c.day < high) for low, high in spans if low < high
+    ]
+    return union_all(*arms, *ranges).subquery(f"{table.name}_rows")
 
 
 def _kept(dialect: str, model: Any, rows: Any, plan: _Plan, *columns: Any) -> Subquery:

@@ -404,3 +404,26 @@ class TallyDuration(Base):
     inspector: Mapped[str] = mapped_column(String(80), primary_key=True)
     bin: Mapped[int] = mapped_column(Integer, primary_key=True)
     units: Mapped[int] = mapped_column(Integer)
+
+
+class TallyReasonWeek(Base):
+    """tally_reason summed per week (Monday to Sunday, UTC): ``week`` is its Monday's day number."""
+
+    __tablename__ = "tally_reason_week"
+
+    week: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(80), primary_key=True)
+    returns: Mapped[int] = mapped_column(Integer)
+
+
+class TallyDurationWeek(Base):
+    """tally_duration summed per week (Monday to Sunday, UTC): ``week`` is its Monday's day number."""
+
+    __tablename__ = "tally_duration_week"
+
+    week: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    inspector: Mapped[str] = mapped_column(String(80), primary_key=True)
+    bin: Mapped[int] = mapped_column(Integer, primary_key=True)
+    units: Mapped[int] = mapped_column(Integer)

@@ -50,8 +50,10 @@ from rmadesk.store.models import (
     StockMovement,
     TallyComponent,
     TallyDuration,
+    TallyDurationWeek,
     TallyGroup,
     TallyReason,
+    TallyReasonWeek,
     TallyRestock,
     Unit,
 )
@@ -256,7 +258,45 @@ TALLIES: tuple[tuple[Any, tuple[str, ...], Any], ...] = (
 
 
 def _count_column(table: Any) -> str:
-    return {"tally_component": "lines", "tally_reason": "returns"}.get(table.name, "units")
+    return {"tally_component": "lines", "tally_reason": "returns", "tally_reason_week": "returns"}.get(
+        table.name, "units"
+    )
+
+
+# The tallies with most rows a day are summed per week as well, so that a long window reads a row a
+# week where it can: daily table name -> weekly table.
+WEEKLY: dict[str, Any] = {
+    TallyReason.__tablename__: TallyReasonWeek.__table__,
+    TallyDuration.__tablename__: TallyDurationWeek.__table__,
+}
+
+
+def week_of(day: Any) -> Any:
+    """The day number of the Monday of a day's week (day 0, 1970-01-01, was a Thursday); for day
+    numbers as integers or SQL expressions."""
+    return day - (day + 3) % 7
+
+
+def _weekly(table: Any, keys: Sequence[str], rows: Select[Any]) -> tuple[Any, tuple[str, ...], Select[Any]]:
+    """The weekly table of a daily one, its keys, and ``rows`` (daily rows) summed per week."""
+    daily = rows.subquery("daily_rows")
+    others = [daily.c[k] for k in keys if k != "day"]
+    count = _count_column(table)
+    week = week_of(daily.c.day)
+    summed = select(week.label("week"), *others, func.sum(daily.c[count]).label(count)).group_by(
+        week, *others
+    )
+    return WEEKLY[table.name], ("week", *(k for k in keys if k != "day")), summed
+
+
+def _targets(
+    table: Any, keys: Sequence[str], rows: Select[Any]
+) -> list[tuple[Any, Sequence[str], Select[Any]]]:
+    """Where ``rows`` of a tally go: the daily table, and its weekly one if it has one."""
+    found: list[tuple[Any, Sequence[str], Select[Any]]] = [(table, keys, rows)]
+    if table.name in WEEKLY:
+        found.append(_weekly(table, keys, rows))
+    return found
 
 
 # ----------------------------------------------------------------------------------------------
@@ -289,12 +329,14 @@ def _merge(session: Session, table: Any, keys: Sequence[str], rows: Select[Any])
 
 
 @functools.cache
-def _counting(dialect: str) -> tuple[tuple[Any, ...], Any, Any]:
+def _counting(dialect: str) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
     """The statements that count one decision (parameters outcome_id, authorization_id), built once
     per database kind: the merges into each tally, the first decision's date, the return's merge."""
     one = [Outcome.__table__.c.id == bindparam("outcome_id")]
     merges = tuple(
-        _merge_statement(dialect, table, keys, rows(dialect, one)) for table, keys, rows in TALLIES
+        _merge_statement(dialect, *target)
+        for table, keys, rows in TALLIES
+        for target in _targets(table, keys, rows(dialect, one))
     )
     auth = Authorization.__table__
     mine = auth.c.id == bindparam("authorization_id")
@@ -309,7 +351,10 @@ def _counting(dialect: str) -> tuple[tuple[Any, ...], Any, Any]:
         )
         .execution_options(synchronize_session=False)
     )
-    returned = _merge_statement(dialect, TallyReason.__table__, REASON_KEYS, reason_rows(dialect, [mine]))
+    returned = tuple(
+        _merge_statement(dialect, *target)
+        for target in _targets(TallyReason.__table__, REASON_KEYS, reason_rows(dialect, [mine]))
+    )
     return merges, first, returned
 
 
@@ -336,7 +381,8 @@ def count_decision(session: Session, outcome_id: int, authorization_id: int) -> 
     for merge in merges:
         session.execute(merge, {"outcome_id": outcome_id})
     if session.execute(first, ids).rowcount:
-        session.execute(returned, {"authorization_id": authorization_id})
+        for merge in returned:
+            session.execute(merge, {"authorization_id": authorization_id})
 
 
 def uncount_decision(session: Session, outcome_id: int, authorization_id: int) -> None:
@@ -345,8 +391,7 @@ def uncount_decision(session: Session, outcome_id: int, authorization_id: int) -
     dialect = session.get_bind().dialect.name
     where = [Outcome.__table__.c.id == outcome_id]
     for table, keys, rows in TALLIES:
-        _merge(session, table, keys, rows(dialect, where, sign=-1))
-        _drop_emptied(session, table, keys, rows(dialect, where))
+        _take_back(session, table, keys, rows(dialect, where, sign=-1), rows(dialect, where))
     _refresh_span(session, dialect, outcome_id)
     auth = Authorization.__table__
     unit = Unit.__table__
@@ -358,14 +403,29 @@ def uncount_decision(session: Session, outcome_id: int, authorization_id: int) -
     if session.execute(select(still_decided)).scalar():
         return
     by_auth = [auth.c.id == authorization_id]
-    _merge(session, TallyReason.__table__, REASON_KEYS, reason_rows(dialect, by_auth, sign=-1))
-    _drop_emptied(session, TallyReason.__table__, REASON_KEYS, reason_rows(dialect, by_auth))
+    _take_back(
+        session,
+        TallyReason.__table__,
+        REASON_KEYS,
+        reason_rows(dialect, by_auth, sign=-1),
+        reason_rows(dialect, by_auth),
+    )
     session.execute(
         update(auth)
         .where(auth.c.id == authorization_id)
         .values(first_decided_at=None, updated_at=auth.c.updated_at)
         .execution_options(synchronize_session=False)
     )
+
+
+def _take_back(
+    session: Session, table: Any, keys: Sequence[str], negative: Select[Any], rows: Select[Any]
+) -> None:
+    """Add the ``negative`` rows to a tally (and its weekly one), then drop the rows brought to 0."""
+    for target, target_keys, summed in _targets(table, keys, negative):
+        _merge(session, target, target_keys, summed)
+    for target, target_keys, named in _targets(table, keys, rows):
+        _drop_emptied(session, target, target_keys, named)
 
 
 def _refresh_span(session: Session, dialect: str, outcome_id: int) -> None:
@@ -406,6 +466,12 @@ def _refresh_span(session: Session, dialect: str, outcome_id: int) -> None:
 
 def rebuild(session: Session) -> None:
     """Fill every tally afresh from the current outcomes and the authorizations' first decisions."""
+    rebuild_days(session)
+    fill_weeks(session)
+
+
+def rebuild_days(session: Session) -> None:
+    """Fill the daily tallies afresh (migration 0008: the weekly ones come with 0009)."""
     dialect = session.get_bind().dialect.name
     current = [current_outcome()]
     for table, _keys, rows in TALLIES:
@@ -414,6 +480,14 @@ def rebuild(session: Session) -> None:
     reasons = TallyReason.__table__
     session.execute(delete(reasons))
     session.execute(reasons.insert().from_select([c.key for c in reasons.columns], reason_rows(dialect, [])))
+
+
+def fill_weeks(session: Session) -> None:
+    """Fill the weekly tallies afresh from the daily ones."""
+    for table, keys in ((TallyReason.__table__, REASON_KEYS), (TallyDuration.__table__, DURATION_KEYS)):
+        weekly, _keys, summed = _weekly(table, keys, select(*table.columns))
+        session.execute(delete(weekly))
+        session.execute(weekly.insert().from_select([c.key for c in weekly.columns], summed))
 
 
 def fill_first_decided(session: Session) -> None:

@@ -892,6 +892,8 @@ def _without_medians(data: dict) -> tuple[dict, list[tuple[str, float | None]]]:
         (datetime(2026, 11, 25, tzinfo=UTC), datetime(2026, 11, 27, tzinfo=UTC), 18),
         # The 24th taken whole less its first hour; the 26th until noon added.
         (datetime(2026, 11, 24, 1, tzinfo=UTC), datetime(2026, 11, 26, 12, tzinfo=UTC), 14),
+        # The week of Monday the 23rd from the weekly sums, the days around it from the daily rows.
+        (datetime(2026, 11, 17, 12, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC), 20),
     ],
 )
 def test_whole_days_from_the_tallies_give_the_figures_of_the_outcomes(

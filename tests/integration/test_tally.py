@@ -22,8 +22,10 @@ from rmadesk.store.models import (
     Authorization,
     TallyComponent,
     TallyDuration,
+    TallyDurationWeek,
     TallyGroup,
     TallyReason,
+    TallyReasonWeek,
     TallyRestock,
 )
 from rmadesk.store.schema import alembic_config, upgrade
@@ -34,7 +36,15 @@ KETTLE = "DpHwNcVbRRMA"  # 2 units
 BOOK = "DsGtYuJkRRMA"
 HEADSET = "DzMbQeWfRRMA"
 MUGS = "DaLpKsOiRRMA"  # 3 units
-TABLES = (TallyGroup, TallyComponent, TallyRestock, TallyReason, TallyDuration)
+TABLES = (
+    TallyGroup,
+    TallyComponent,
+    TallyRestock,
+    TallyReason,
+    TallyDuration,
+    TallyReasonWeek,
+    TallyDurationWeek,
+)
 SUPERVISOR = Actor(name="Sue", role=Role.SUPERVISOR, bench="b9", user_id=None)
 
 
@@ -111,8 +121,8 @@ def test_the_bench_and_reversals_keep_the_tallies_a_rebuild_computes(store: Stor
     create_demo_data(store)
     b1, b2 = Bench(store, "b1"), Bench(store, "b2")
     sellable, carrier, fault = Disposition.SELLABLE, Disposition.CARRIER_DAMAGED, Disposition.SELLER_FAULT
-    # Two days, two benches, two inspectors; a kettle across midnight; an override.
-    b1.decide(TSHIRT, sellable, "Ana", "2026-11-24 08:00:00.250", "2026-11-24 08:01:10.750")
+    # Two weeks, three days, two benches, two inspectors; a kettle across midnight; an override.
+    b1.decide(TSHIRT, sellable, "Ana", "2026-11-22 23:58:00.250", "2026-11-22 23:59:10.750")  # a Sunday
     k1 = b1.decide(KETTLE, carrier, "Ana", "2026-11-24 23:58:00", "2026-11-24 23:59:30.5")
     b2.decide(KETTLE, fault, "Ben", "2026-11-25 00:01:00", "2026-11-25 00:03:00", recommended=sellable)
     book = b2.decide(BOOK, carrier, "Ben", "2026-11-25 09:00:00", "2026-11-25 09:00:59.999")
@@ -140,6 +150,8 @@ def test_the_bench_and_reversals_keep_the_tallies_a_rebuild_computes(store: Stor
         "tally_restock": 3,
         "tally_reason": 3,
         "tally_duration": 4,
+        "tally_reason_week": 3,
+        "tally_duration_week": 4,
     }
     assert all(row[column] != 0 for name, column in counts.items() for row in kept[name])  # none emptied
     first = dict(kept["first_decided"])

@@ -12,8 +12,8 @@ its window and the outcomes only for the part-days at its ends.
 return_authorization.first_decided_at dates the first decision of a return still standing: a
 return is counted in the reasons of the window it was first decided in, once.
 
-The tables are filled here from what is recorded (rmadesk.store.tally.rebuild, the same SELECTs the
-bench adds with).
+The tables are filled here from what is recorded (rmadesk.store.tally.rebuild_days, the same SELECTs
+the bench adds with).
 """
 
 from collections.abc import Sequence
@@ -100,11 +100,11 @@ def upgrade() -> None:
     else:
         op.create_index(REASON_INDEX, "return_authorization", ["first_decided_at", "sku", "reason"])
 
-    from rmadesk.store.tally import fill_first_decided, rebuild
+    from rmadesk.store.tally import fill_first_decided, rebuild_days
 
     session = Session(bind=op.get_bind())
     fill_first_decided(session)
-    rebuild(session)
+    rebuild_days(session)
     session.flush()
 
 
