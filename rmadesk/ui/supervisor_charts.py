@@ -35,6 +35,7 @@ _LABELS = {d.value: d.label for d in Disposition}
 
 
 LABEL_DIGITS = 72  # bars times digits of the largest value: up to 24 bars of 3 digits get labels
+PARETO_LABEL_DIGITS = 4
 
 
 def nice_top(peak: float, ticks: int = 4) -> tuple[float, float]:
@@ -384,6 +385,8 @@ class ParetoChart(QWidget):
             counts.append(found.other)
             shares.append(100.0)
         self.view.chart_.setTitle(f"Return reasons: {found.sku} ({found.returns} returns)")
+        # A count inside its bar's base: past four digits it no longer fits (the table has it).
+        self.series.setLabelsVisible(len(str(max(counts, default=0))) <= PARETO_LABEL_DIGITS)
         self.axis_x.setCategories(labels)
         self.bars.append([float(c) for c in counts])
         assert summary is not None

@@ -347,17 +347,23 @@ def test_the_charts_go_from_a_shift_to_a_month_and_back(window: SupervisorWindow
     ]
     before = [axis.tickInterval() for axis in axes]
     assert window.hour_chart.series.isLabelsVisible()  # 8 bars of 1 digit
-    big = replace(small, current=huge, units_by_hour=(), units_by_hour_of_day=(13_000,) * 24)
+    shirts = small.top_reasons_by_sku[0]
+    many = replace(shirts, reasons=tuple(replace(r, count=r.count * 55_000) for r in shirts.reasons))
+    big = replace(
+        small, current=huge, units_by_hour=(), units_by_hour_of_day=(13_000,) * 24, top_reasons_by_sku=(many,)
+    )
+    assert window.pareto.series.isLabelsVisible()
     window._show_summary(window.picked, NOW, big)
     QApplication.processEvents()  # the charts lay out their ticks
     assert (
         max(axis.tickInterval() for axis in axes) == 200_000
     )  # 550,000 sellable (x 1.15) in steps of 200,000
     assert not window.hour_chart.series.isLabelsVisible()  # 24 numbers of 5 digits would overlap
+    assert not window.pareto.series.isLabelsVisible()  # 165,000 does not fit in its bar
     window._show_summary(window.picked, NOW, small)
     QApplication.processEvents()
     assert [axis.tickInterval() for axis in axes] == before
-    assert window.hour_chart.series.isLabelsVisible()
+    assert window.hour_chart.series.isLabelsVisible() and window.pareto.series.isLabelsVisible()
 
 
 def test_seconds_read_to_the_tenth_when_not_whole() -> None:
