@@ -367,14 +367,12 @@ class BenchService:
             written = _already_written(session, decision.outcome_uid)
             if written is not None:
                 return written
-            auth_id = session.scalar(select(Unit.authorization_id).where(Unit.id == decision.unit_id))
-            if auth_id is None:
-                raise UserError("This unit no longer exists in the database. Scan the RMA again.")
             unit_stmt = select(Unit).where(Unit.id == decision.unit_id)
             if session.get_bind().dialect.name == "postgresql":
                 # The authorization first, then the unit, as a reversal does: decisions on units of
                 # one return take turns, so its first decision is counted once (rmadesk.store.tally).
-                session.execute(select(Authorization.id).where(Authorization.id == auth_id).with_for_update())
+                of_unit = select(Unit.authorization_id).where(Unit.id == decision.unit_id).scalar_subquery()
+                session.execute(select(Authorization.id).where(Authorization.id == of_unit).with_for_update())
                 unit_stmt = unit_stmt.with_for_update()
             unit = session.scalar(unit_stmt)
             if unit is None:

@@ -30,7 +30,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger, Float, Integer
+from sqlalchemy.types import Float, Integer
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
@@ -320,19 +320,6 @@ def _seconds_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[fl
         return (func.julianday(later) - func.julianday(earlier)) * 86400.0
     # date_part() returns a float; EXTRACT returns a numeric, several times slower to add up.
     return func.date_part("epoch", later - earlier, type_=Float)
-
-
-def _millis_between(later: Any, earlier: Any) -> ColumnElement[int]:
-    """SQLite: later - earlier in whole milliseconds. julianday() counts milliseconds, so nothing is lost,
-    and integers sort several times faster than floats in SQLite's sorter."""
-    return cast(func.round((func.julianday(later) - func.julianday(earlier)) * _MS_PER_DAY), Integer)
-
-
-def _bucket(dialect: str, moment: Any) -> ColumnElement[int]:
-    """The number of the UTC quarter hour a time falls in (seconds since 1970 // 900)."""
-    if dialect == "sqlite":
-        return cast(func.strftime("%s", moment), BigInteger) // BUCKET_SECONDS
-    return cast(func.floor(func.extract("epoch", moment) / BUCKET_SECONDS), BigInteger)
 
 
 def _bucket_start(dialect: str, number: Any) -> ColumnElement[Any]:
@@ -949,9 +936,9 @@ def _tally_rows(model: Any, ranges: Sequence[Select[Any]], plan: _Plan, *columns
     first, last = plan.days
     weekly = tallies.WEEKLY.get(table.name)
     # The whole weeks (Monday to Sunday) of a tally summed per week, read a row a week.
-    first_monday, last_monday = first + (-(first + 3)) % 7, tallies.week_of(last)
+    first_monday, last_monday = tallies.week_of(first + 6), tallies.week_of(last)
     arms: list[Select[Any]] = []
-    if weekly is not None and first_monday < last_monday and not columns:
+    if weekly is not None and first_monday < last_monday:
         sums = [weekly.c.week.label("day"), *(weekly.c[c.key] for c in table.columns if c.key != "day")]
         arms.append(select(*sums).where(weekly.c.week >= first_monday, weekly.c.week < last_monday))
         spans = [(first, first_monday), (last_monday, last)]
@@ -1187,7 +1174,7 @@ def _bucket_counts(session: Session, dialect: str, start: datetime, end: datetim
     index of migration 0004, and subtracted. A window longer than a month groups instead.
     """
     if end - start > timedelta(hours=MAX_FILLED_HOURS):
-        bucket = _bucket(dialect, Outcome.decided_at)
+        bucket = tallies.epoch_bucket(dialect, Outcome.decided_at, BUCKET_SECONDS)
         stmt = _outcomes(bucket, func.count()).where(_current_in(dialect, start, end)).group_by(bucket)
         return [(int(n), int(count)) for n, count in session.execute(stmt)]
     first = int(start.timestamp()) // BUCKET_SECONDS
@@ -1210,7 +1197,10 @@ def _bucket_counts(session: Session, dialect: str, start: datetime, end: datetim
     moved_on = select(moved.c.id).where(moved.c.attempt != literal_column("0"))
     unit_attempt = select(moved.c.attempt).where(moved.c.id == o.c.unit_id).scalar_subquery()
     not_current = (
-        select(_bucket(dialect, o.c.decided_at).label("n"), func.count().label("taken_back"))
+        select(
+            tallies.epoch_bucket(dialect, o.c.decided_at, BUCKET_SECONDS).label("n"),
+            func.count().label("taken_back"),
+        )
         .where(
             o.c.unit_id.in_(moved_on),
             o.c.attempt != unit_attempt,
@@ -1272,7 +1262,8 @@ def _inspector_medians(
             .group_by(name)
         )
         return {name: float(median) for name, median in session.execute(stmt) if median is not None}
-    millis = _millis_between(o.c.decided_at, o.c.scanned_at)
+    # whole milliseconds: integers sort several times faster than floats in SQLite's sorter
+    millis = tallies.millis_between(dialect, o.c.decided_at, o.c.scanned_at)
     durations = (
         select(millis.label("v"))
         .where(

@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger, DateTime, Integer
+from sqlalchemy.types import BigInteger, DateTime
 
 from rmadesk.store.models import (
     Authorization,
@@ -81,11 +81,16 @@ def day_start(day: int) -> datetime:
 # SQL pieces that differ between SQLite and PostgreSQL
 
 
+def epoch_bucket(dialect: str, moment: Any, seconds: int) -> ColumnElement[int]:
+    """The number of the ``seconds``-long span since 1970 (UTC) a stored time falls in."""
+    if dialect == "sqlite":
+        return cast(func.strftime("%s", moment), BigInteger) // seconds
+    return cast(func.floor(func.extract("epoch", moment) / seconds), BigInteger)
+
+
 def day_of(dialect: str, moment: Any) -> ColumnElement[int]:
     """The UTC day number of a stored time."""
-    if dialect == "sqlite":
-        return cast(func.strftime("%s", moment), Integer) // DAY_SECONDS
-    return cast(func.floor(func.extract("epoch", moment) / DAY_SECONDS), Integer)
+    return epoch_bucket(dialect, moment, DAY_SECONDS)
 
 
 def millis_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[int]:
