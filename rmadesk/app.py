@@ -12,7 +12,10 @@ from rmadesk.domain.errors import SchemaMismatch, UserError
 from rmadesk.settings import Settings
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from rmadesk.store.uow import Store
+    from rmadesk.ui.bench_window import BenchWindow
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +76,16 @@ def offer_upgrade(settings: Settings, problem: str) -> Store | None:
     return store
 
 
-def run_gui(settings: Settings, inspector: str | None = None) -> int:
-    """Open the bench. Returns the process exit code."""
+def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bool = False) -> int:
+    """Open the bench. Returns the process exit code.
+
+    With check_start, the bench opens, scans the first demo return, says what it showed and
+    closes: a check that an install works (exit 0), with no one at the bench.
+    """
+    from rmadesk.ui.qt_start import check_qt_can_start, install_fatal_handler
+
+    check_qt_can_start()
+    install_fatal_handler()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -120,11 +131,14 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
         inspector = None  # each person signs in with a badge and PIN
     else:
         last = str(remembered.value("bench/lastInspector", "") or "")
+        if check_start:
+            inspector = (inspector or "").strip() or "start check"
         inspector = (inspector or "").strip() or dialogs.ask_inspector(None, settings.bench, last)
         if not inspector:
             store.dispose()
             return 1
-        remembered.setValue("bench/lastInspector", inspector)
+        if not check_start:
+            remembered.setValue("bench/lastInspector", inspector)
         notes.append(
             "Open bench: no users are set up, so anyone may inspect here ('rmadesk user add' adds people)."
         )
@@ -155,8 +169,49 @@ def run_gui(settings: Settings, inspector: str | None = None) -> int:
         window.resize(1280, 800)
         window.showMaximized()  # a bench screen is the inspector's whole screen
     collector = GarbageCollector(app)  # while the window and its workers live
+    outcome: list[str] = []
+    if check_start:
+        _check_start(app, window, sign_in_required, outcome)
     code = app.exec()
     collector.stop()
+    if check_start:
+        store.dispose()
+        print(outcome[0] if outcome else "RMA Desk start check: the bench did not answer.")
+        return 0 if outcome and outcome[0].startswith("RMA Desk start check: ok") else 1
     remembered.setValue("bench/geometry", window.saveGeometry())
     store.dispose()
     return code
+
+
+def _check_start(app: QApplication, window: BenchWindow, sign_in_required: bool, outcome: list[str]) -> None:
+    """Scan the first demo return once the window is up; note what the card showed, then quit."""
+    from PySide6.QtCore import QTimer
+
+    from rmadesk import __version__
+    from rmadesk.services.demo import DEMO_RETURNS
+
+    code = DEMO_RETURNS[0].rma_id
+    prefix = f"RMA Desk start check: ok, version {__version__}, window shown"
+
+    def finish(text: str) -> None:
+        if not outcome:
+            outcome.append(text)
+        app.quit()
+
+    def scan() -> None:
+        if not window.isVisible():
+            finish("RMA Desk start check: the bench window did not appear.")
+        elif sign_in_required:
+            finish(f"{prefix} (sign-in screen: the database has users, no demo scan).")
+        else:
+            window.submit_scan(code)
+
+    window.card_shown.connect(lambda auth: finish(f"{prefix}, demo return {code} opened on the card."))
+    window.scan_rejected.connect(
+        lambda message: finish(
+            f"RMA Desk start check: the demo return {code} did not open ({message}); "
+            "'rmadesk demo' writes it."
+        )
+    )
+    QTimer.singleShot(0, scan)
+    QTimer.singleShot(20_000, lambda: finish("RMA Desk start check: no card after 20 s."))

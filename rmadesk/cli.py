@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--inspector", metavar="NAME", help="who inspects at this bench (asked at start if not given)"
     )
+    parser.add_argument(
+        "--check-start",
+        action="store_true",
+        help="open the bench, scan the first demo return, print what it showed and close "
+        "(checks an install; exit 0 when the card appeared)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p_import = sub.add_parser("import", parents=[common], help="import a returns report file")
@@ -296,6 +302,9 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
 
 def _cmd_supervisor(args: argparse.Namespace) -> int:
     from rmadesk.domain.people import Permission
+    from rmadesk.ui.qt_start import check_qt_can_start
+
+    check_qt_can_start()
     from rmadesk.ui.supervisor import run_supervisor
 
     settings = _settings(args)
@@ -412,7 +421,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from rmadesk.app import run_gui
 
-            return run_gui(_settings(args), inspector=args.inspector)
+            return run_gui(_settings(args), inspector=args.inspector, check_start=args.check_start)
         return COMMANDS[args.command](args)
     except UserError as exc:
         print(f"rmadesk: {exc}", file=sys.stderr)

@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
 from rmadesk.services.context import open_store  # noqa: E402
 from rmadesk.store.uow import Store  # noqa: E402
@@ -38,12 +38,12 @@ def fresh_pg_database() -> str:
         pytest.fail(f"PostgreSQL at {base} cannot be reached (run .ci/setup to start it): {exc}")
     finally:
         admin.dispose()
-    return base.rsplit("/", 1)[0] + "/" + name
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_pg_database(url: str) -> None:
     base = pg_base_url()
-    name = url.rsplit("/", 1)[1]
+    name = make_url(url).database
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

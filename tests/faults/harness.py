@@ -52,7 +52,7 @@ def _pg_url() -> str:
 
 def _host_port() -> tuple[str | None, int]:
     url = make_url(_pg_url())
-    return url.host or url.query.get("host"), int(url.port or 5432)  # type: ignore[return-value]
+    return url.host or url.query.get("host"), int(url.port or url.query.get("port") or 5432)  # type: ignore[return-value]
 
 
 def _cluster() -> tuple[str, str]:

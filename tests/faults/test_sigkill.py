@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from rmadesk.services.context import open_store
 from rmadesk.services.journal import Journal
@@ -115,7 +115,7 @@ def test_sigkill_mid_commit_on_postgresql(pg_url: str, tmp_path: Path) -> None:
 
 def _allow_connections(url: str, allowed: bool) -> None:
     """Open or close a database to connections, cutting the ones it has (the server is away for it)."""
-    name = url.rsplit("/", 1)[1]
+    name = make_url(url).database
     admin = create_engine(pg_base_url(), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:

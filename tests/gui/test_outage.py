@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
 from rmadesk.domain.model import Decision, Disposition
 from rmadesk.domain.policy import load_policy
@@ -26,7 +26,7 @@ from tests.gui.conftest import Bench
 
 def _connections(url: str, allowed: bool) -> None:
     """Open or close the test database to new connections, and cut the ones it has."""
-    name = url.rsplit("/", 1)[1]
+    name = make_url(url).database
     admin = create_engine(pg_base_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"true" if allowed else "false"}'))
