@@ -163,6 +163,17 @@ def _parser() -> argparse.ArgumentParser:
         help="upgrade the schema, show its revision, or rebuild the day tallies summaries read",
     )
 
+    p_desktop = sub.add_parser(
+        "desktop", parents=[common], help="install the menu entry, AppStream metainfo and icons"
+    )
+    p_desktop.add_argument("action", choices=["install", "uninstall"])
+    p_desktop.add_argument(
+        "--prefix", type=Path, metavar="DIR", help="data folder to install under (default: ~/.local/share)"
+    )
+    p_desktop.add_argument(
+        "--exec", dest="exec_path", metavar="COMMAND", help="what the entry runs (default: this rmadesk)"
+    )
+
     p_policy = sub.add_parser("policy", parents=[common], help="check a reimbursement policy file")
     p_policy.add_argument("action", choices=["check", "list"])
     p_policy.add_argument("file", nargs="?", help="policy name or file to check")
@@ -385,6 +396,20 @@ def _cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_desktop(args: argparse.Namespace) -> int:
+    from rmadesk.ui import desktop_entry
+
+    if args.action == "uninstall":
+        removed = desktop_entry.uninstall(args.prefix)
+        print(f"Removed {len(removed)} files of the RMA Desk desktop entry.")
+        return 0
+    written = desktop_entry.install(args.prefix, args.exec_path)
+    print(f"Desktop entry: {written[0]}")
+    print(f"AppStream metainfo: {written[1]}")
+    print(f"Icons: scalable and {len(desktop_entry.ICON_SIZES)} sizes under {written[2].parents[2]}")
+    return 0
+
+
 def _cmd_policy(args: argparse.Namespace) -> int:
     from rmadesk.domain.policy import available_policies, load_policy
 
@@ -409,6 +434,7 @@ COMMANDS = {
     "reverse": _cmd_reverse,
     "supervisor": _cmd_supervisor,
     "db": _cmd_db,
+    "desktop": _cmd_desktop,
     "policy": _cmd_policy,
 }
 
