@@ -446,3 +446,36 @@ def test_db_tallies_rebuilds_what_summaries_read(capsys, sqlite_store: Store) ->
     assert "day tallies rebuilt from 2 current outcomes" in out
     with sqlite_store.read() as session:
         assert session.scalar(select(func.sum(TallyGroup.units))) == 2
+
+
+def test_db_upgrade_from_an_older_release_keeps_the_data(capsys, tmp_path: Path) -> None:
+    """An install of a newer RMA Desk over an older one: the older schema is upgraded, nothing lost."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from rmadesk.services.context import open_store
+    from rmadesk.services.demo import create_demo_data
+    from rmadesk.store.schema import alembic_config
+
+    url = f"sqlite:///{tmp_path}/older.sqlite3"
+    store = open_store(url)
+    ids, added = create_demo_data(store)
+    store.dispose()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")  # the schema an older release left behind
+    engine.dispose()
+    code, out, err = run(capsys, "db", "status", "--db", url)
+    assert "schema 0005" in out, out + err
+    code, out, err = run(capsys, "db", "upgrade", "--db", url)
+    assert code == 0, err
+    assert f"schema upgraded (revision {head_revision()})" in out
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        kept = (
+            conn.execute(text("SELECT auth_key FROM return_authorization ORDER BY auth_key")).scalars().all()
+        )
+    engine.dispose()
+    assert sorted(kept) == sorted(ids) and added == len(ids)
