@@ -26,19 +26,42 @@ def pg_base_url() -> str:
     return os.environ.get(PG_ENV, "").strip() or DEFAULT_PG_URL
 
 
-def fresh_pg_database() -> str:
-    """A new, empty database on the test server; the caller drops it."""
+_template: list[str] = []  # the migrated template database of this test run, made at first use
+
+
+def _admin_execute(sql: str) -> None:
     base = pg_base_url()
-    name = f"rmadesk_t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(sql))
     except Exception as exc:  # the server must be there in CI: say so plainly
         pytest.fail(f"PostgreSQL at {base} cannot be reached (run .ci/setup to start it): {exc}")
     finally:
         admin.dispose()
-    return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+def _migrated_template() -> str:
+    """Migrates one database to the head schema once per test run; every test's database copies it."""
+    if not _template:
+        name = f"rmadesk_tpl_{uuid.uuid4().hex[:12]}"
+        _admin_execute(f'CREATE DATABASE "{name}"')
+        open_store(make_url(pg_base_url()).set(database=name).render_as_string(hide_password=False)).dispose()
+        _template.append(name)
+    return _template[0]
+
+
+def fresh_pg_database(*, migrated: bool = True) -> str:
+    """A new database on the test server at the head schema (or empty); the caller drops it."""
+    name = f"rmadesk_t_{uuid.uuid4().hex[:12]}"
+    template = f' TEMPLATE "{_migrated_template()}"' if migrated else ""
+    _admin_execute(f'CREATE DATABASE "{name}"{template}')
+    return make_url(pg_base_url()).set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _template:
+        _admin_execute(f'DROP DATABASE IF EXISTS "{_template.pop()}" WITH (FORCE)')
 
 
 def drop_pg_database(url: str) -> None:

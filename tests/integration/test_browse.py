@@ -534,7 +534,9 @@ def _index_names(store: Store, table: str) -> set[str]:
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_migration_0003_adds_the_browse_indexes_and_goes_back(dialect: str, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/migrate.sqlite3" if dialect == "sqlite" else fresh_pg_database()
+    url = (
+        f"sqlite:///{tmp_path}/migrate.sqlite3" if dialect == "sqlite" else fresh_pg_database(migrated=False)
+    )
     store = Store(url)
     try:
 
