@@ -37,6 +37,14 @@ if [ ! -x "$root/usr/bin/python3" ]; then
     >"$root.debootstrap.log" 2>&1 || { tail -20 "$root.debootstrap.log"; exit 1; }
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The /etc/hosts that the Debian installer writes (debootstrap leaves none).
+grep -qw localhost "$root/etc/hosts" 2>/dev/null || printf '127.0.0.1 localhost\n::1 localhost ip6-localhost\n' >>"$root/etc/hosts"
+grep -qw "$(hostname)" "$root/etc/hosts" || echo "127.0.1.1 $(hostname)" >>"$root/etc/hosts"
+# A machine on this network trusts its local certificate authorities (a TLS-inspecting proxy's, say).
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null 2>&1
+fi
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
 mnt -t proc proc "$root/proc"
 mnt -t sysfs sys "$root/sys"
@@ -73,9 +81,16 @@ if [ -z "$window" ]; then
   tail -30 "$root.setup.log" >&2
   exit 1
 fi
+echo "bench window '$(DISPLAY=$display xdotool getwindowname "$window")' shown $(( $(date +%s) - started )) s after setup.sh started"
+sleep 3
+# Scan the first demo return as a scanner does: fast keys, then Enter.
+demo_rma="$(sed -n 's/^  \(D[A-Za-z]*RMA\)$/\1/p' "$root.setup.log" | head -n1)"
+DISPLAY=$display xdotool windowfocus --sync "$window" 2>/dev/null || true  # no window manager here
+DISPLAY=$display xdotool type --delay 2 "$demo_rma"
+DISPLAY=$display xdotool key Return
 sleep 3
 DISPLAY=$display import -window root "$root.bench.png"
-echo "bench window '$(DISPLAY=$display xdotool getwindowname "$window")' shown $(( $(date +%s) - started )) s after setup.sh started; screenshot $root.bench.png"
+echo "scanned $demo_rma; screenshot $root.bench.png"
 cat "$root.setup.log"
 chroot "$root" pkill -u inspector -f 'rmadesk' || true
 
