@@ -230,6 +230,8 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
     # The returns' first decisions, dated as migration 0008 dates them from what is recorded (the bench
     # dates them with each decision; these rows were bulk-loaded past it).
     with store.unit_of_work() as session:
+        if store.dialect == "postgresql":  # a million rows at once: longer than a bench's statement may take
+            session.execute(text("SET LOCAL statement_timeout = 0"))
         first_decision.fill(session)
     if store.dialect == "postgresql":
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

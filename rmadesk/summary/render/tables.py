@@ -54,9 +54,15 @@ def _delta_text(delta: Delta, value: Decimal | None) -> str:
 
 def summary_tables(summary: Summary) -> dict[str, Table]:
     """Each table of the summary (name -> header, rows), as plain strings ready for CSV or a screen."""
+    return {name: table(summary) for name, table in _TABLES.items()}
+
+
+_LABELS = {d.value: d.label for d in Disposition}
+_DISPOSITION_HEADER = [_LABELS[d] for d in DISPOSITIONS]
+
+
+def _figures(summary: Summary) -> Table:
     current = summary.current
-    labels = {d.value: d.label for d in Disposition}
-    disp_header = [labels[d] for d in DISPOSITIONS]
     seconds, arrival = current.seconds_per_unit, current.arrival_to_decision_hours
     figures = [
         ["Units decided", str(current.units)],
@@ -76,130 +82,172 @@ def summary_tables(summary: Summary) -> dict[str, Table]:
         ["Returns (authorizations)", str(summary.returns)],
         ["Alerts", str(len(summary.alerts))],
     ]
-    tables: dict[str, Table] = {
-        "figures": (["Figure", "Value"], figures),
-        "dispositions": (
-            ["Disposition", "Units", "Share"],
+    return (["Figure", "Value"], figures)
+
+
+def _dispositions(summary: Summary) -> Table:
+    current = summary.current
+    return (
+        ["Disposition", "Units", "Share"],
+        [
             [
-                [
-                    labels[d],
-                    str(current.by_disposition[d]),
-                    share_text(ratio(current.by_disposition[d], current.units)),
-                ]
-                for d in DISPOSITIONS
-            ],
-        ),
-        "inspectors": (
+                _LABELS[d],
+                str(current.by_disposition[d]),
+                share_text(ratio(current.by_disposition[d], current.units)),
+            ]
+            for d in DISPOSITIONS
+        ],
+    )
+
+
+def _inspectors(summary: Summary) -> Table:
+    return (
+        [
+            "Inspector",
+            "Units",
+            *_DISPOSITION_HEADER,
+            "Units/h",
+            "Active h",
+            "Units/active h",
+            "Median s/unit",
+            "Overrides",
+            "Override share",
+        ],
+        [
             [
-                "Inspector",
-                "Units",
-                *disp_header,
-                "Units/h",
-                "Active h",
-                "Units/active h",
-                "Median s/unit",
-                "Overrides",
-                "Override share",
-            ],
+                i.inspector,
+                str(i.units),
+                *(str(i.by_disposition[d]) for d in DISPOSITIONS),
+                num(i.units_per_hour),
+                num(i.active_hours),
+                num(i.units_per_active_hour),
+                num(i.median_seconds),
+                str(i.overrides),
+                share_text(i.override_share),
+            ]
+            for i in summary.inspectors
+        ],
+    )
+
+
+def _benches(summary: Summary) -> Table:
+    return (
+        ["Bench", "Units", *_DISPOSITION_HEADER],
+        [[b.bench, str(b.units), *(str(b.by_disposition[d]) for d in DISPOSITIONS)] for b in summary.benches],
+    )
+
+
+def _hours(summary: Summary) -> Table:
+    return (
+        ["Hour (local)", "Start (UTC)", "Units"],
+        [
+            [f"{h.local_start:%Y-%m-%d %H:%M %z}", iso_utc(h.start), str(h.units)]
+            for h in summary.units_by_hour
+        ],
+    )
+
+
+def _overrides(summary: Summary) -> Table:
+    return (
+        ["Inspector", "Units", "Overrides", "Share"],
+        [
+            [i.inspector, str(i.units), str(i.overrides), share_text(i.override_share)]
+            for i in summary.inspectors
+            if i.overrides
+        ],
+    )
+
+
+def _reimbursement(summary: Summary) -> Table:
+    current = summary.current
+    return (
+        ["Component", "Currency", "Amount"],
+        [
+            *([c.component, c.currency, money_text(c.amount)] for c in summary.reimbursement_by_component),
+            *(["total", cur, money_text(a)] for cur, a in current.reimbursement_total.items()),
+        ],
+    )
+
+
+def _restocked(summary: Summary) -> Table:
+    return (
+        ["SKU", "Location", "Units"],
+        [[r.sku, r.location, str(r.units)] for r in summary.restocked],
+    )
+
+
+def _waiting(summary: Summary) -> Table:
+    return (
+        ["Authorization", "SKU", "Requested", "Undecided", "Units", "Waiting h"],
+        [
             [
-                [
-                    i.inspector,
-                    str(i.units),
-                    *(str(i.by_disposition[d]) for d in DISPOSITIONS),
-                    num(i.units_per_hour),
-                    num(i.active_hours),
-                    num(i.units_per_active_hour),
-                    num(i.median_seconds),
-                    str(i.overrides),
-                    share_text(i.override_share),
-                ]
-                for i in summary.inspectors
-            ],
-        ),
-        "benches": (
-            ["Bench", "Units", *disp_header],
+                w.display_id,
+                w.sku,
+                w.request_date.isoformat(),
+                str(w.undecided),
+                str(w.units),
+                num(w.waiting_hours),
+            ]
+            for w in summary.waiting.oldest
+        ],
+    )
+
+
+def _reasons(summary: Summary) -> Table:
+    return (
+        ["SKU", "Returns", "Reason", "Count", "Share", "Cumulative"],
+        [
             [
-                [b.bench, str(b.units), *(str(b.by_disposition[d]) for d in DISPOSITIONS)]
-                for b in summary.benches
-            ],
-        ),
-        "hours": (
-            ["Hour (local)", "Start (UTC)", "Units"],
+                s.sku,
+                str(s.returns),
+                r.reason,
+                str(r.count),
+                share_text(r.share),
+                share_text(r.cumulative_share),
+            ]
+            for s in summary.top_reasons_by_sku
+            for r in s.reasons
+        ],
+    )
+
+
+def _alerts(summary: Summary) -> Table:
+    return (
+        ["SKU", "Reason", "Count", "Returns", "Share"],
+        [[a.sku, a.reason, str(a.count), str(a.returns), share_text(a.share)] for a in summary.alerts],
+    )
+
+
+def _comparison(summary: Summary) -> Table:
+    return (
+        ["Figure", "This window", "Previous", "Change", "Change %"],
+        [
             [
-                [f"{h.local_start:%Y-%m-%d %H:%M %z}", iso_utc(h.start), str(h.units)]
-                for h in summary.units_by_hour
-            ],
-        ),
-        "overrides": (
-            ["Inspector", "Units", "Overrides", "Share"],
-            [
-                [i.inspector, str(i.units), str(i.overrides), share_text(i.override_share)]
-                for i in summary.inspectors
-                if i.overrides
-            ],
-        ),
-        "reimbursement": (
-            ["Component", "Currency", "Amount"],
-            [
-                *(
-                    [c.component, c.currency, money_text(c.amount)]
-                    for c in summary.reimbursement_by_component
-                ),
-                *(["total", cur, money_text(a)] for cur, a in current.reimbursement_total.items()),
-            ],
-        ),
-        "restocked": (
-            ["SKU", "Location", "Units"],
-            [[r.sku, r.location, str(r.units)] for r in summary.restocked],
-        ),
-        "waiting": (
-            ["Authorization", "SKU", "Requested", "Undecided", "Units", "Waiting h"],
-            [
-                [
-                    w.display_id,
-                    w.sku,
-                    w.request_date.isoformat(),
-                    str(w.undecided),
-                    str(w.units),
-                    num(w.waiting_hours),
-                ]
-                for w in summary.waiting.oldest
-            ],
-        ),
-        "reasons": (
-            ["SKU", "Returns", "Reason", "Count", "Share", "Cumulative"],
-            [
-                [
-                    s.sku,
-                    str(s.returns),
-                    r.reason,
-                    str(r.count),
-                    share_text(r.share),
-                    share_text(r.cumulative_share),
-                ]
-                for s in summary.top_reasons_by_sku
-                for r in s.reasons
-            ],
-        ),
-        "alerts": (
-            ["SKU", "Reason", "Count", "Returns", "Share"],
-            [[a.sku, a.reason, str(a.count), str(a.returns), share_text(a.share)] for a in summary.alerts],
-        ),
-        "comparison": (
-            ["Figure", "This window", "Previous", "Change", "Change %"],
-            [
-                [
-                    d.figure,
-                    _delta_text(d, d.current),
-                    _delta_text(d, d.previous),
-                    _delta_text(d, d.change),
-                    num(d.change_percent),
-                ]
-                for d in summary.deltas
-            ],  # fmt: skip
-        ),
-    }
-    return tables
+                d.figure,
+                _delta_text(d, d.current),
+                _delta_text(d, d.previous),
+                _delta_text(d, d.change),
+                num(d.change_percent),
+            ]
+            for d in summary.deltas
+        ],  # fmt: skip
+    )
+
+
+_TABLES = {
+    "figures": _figures,
+    "dispositions": _dispositions,
+    "inspectors": _inspectors,
+    "benches": _benches,
+    "hours": _hours,
+    "overrides": _overrides,
+    "reimbursement": _reimbursement,
+    "restocked": _restocked,
+    "waiting": _waiting,
+    "reasons": _reasons,
+    "alerts": _alerts,
+    "comparison": _comparison,
+}
 
 
 def waiting_span(waiting: Waiting) -> str:
