@@ -237,6 +237,7 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             # Explicit ids leave the sequences behind; and the planner needs fresh statistics,
             # which autovacuum would gather by itself a little later.
+            conn.execute(text("SET statement_timeout = 0"))
             for table in ("return_authorization", "unit", "outcome"):
                 sequence = f"pg_get_serial_sequence('{table}', 'id')"
                 conn.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
