@@ -79,16 +79,19 @@ class Column:
 
 @dataclass(frozen=True)
 class ReportSpec:
-    """What makes a report of one kind, and how its rows are read.
+    """What makes a report of one kind, and how its rows are read and validated.
 
     Attributes:
         kind: the name stored with an import of this report (ImportBatch.report_kind).
         label: what people call the report, as in 'the FBA customer returns report'.
         row_type: the frozen dataclass of one row; its fields after ``line`` are the columns' fields.
-        columns: the columns RMA Desk reads, in the row type's field order or any other.
+        columns: the columns RMA Desk reads; a column's first header names it in messages.
         required: groups of alternative headers; at least one header of every group must be present.
         telltales: headers no other report has: seeing one means the person meant this kind.
-        check: refuses rows that lack what a row of this report cannot do without, and fills defaults.
+        must_have: fields a row cannot do without: a row with one of them empty is refused.
+        unit_count: the field that counts a row's units, refused when empty or below 1.
+        key: fields of which a row needs at least one to be told apart from other rows.
+        defaults: (field, value) for fields that an empty cell leaves at value rather than None.
         unread: headers of the report that RMA Desk does not read, still counted to recognise it.
     """
 
@@ -98,8 +101,14 @@ class ReportSpec:
     columns: tuple[Column, ...]
     required: tuple[tuple[str, ...], ...]
     telltales: tuple[str, ...]
-    check: Callable[[Cells], None]
+    must_have: tuple[str, ...] = ()
+    unit_count: str | None = None
+    key: tuple[str, ...] = ()
+    defaults: tuple[tuple[str, Any], ...] = ()
     unread: tuple[str, ...] = ()
+
+    def column(self, field: str) -> Column:
+        return next(column for column in self.columns if column.field == field)
 
     def missing(self, table: Table) -> list[tuple[str, ...]]:
         """The required header groups of which table has no header."""
@@ -113,8 +122,23 @@ class ReportSpec:
     def suspected_in(self, table: Table) -> bool:
         return any(table.has_column(name) for name in self.telltales)
 
+    def validate(self, cells: _Cells) -> None:
+        """Refuse the rows that lack what a row of this report cannot do without; fill the defaults."""
+        for field in self.must_have:
+            cells.require(field, self.column(field).label)
+        if self.unit_count is not None:
+            cells.require_unit_count(self.unit_count, self.column(self.unit_count).label)
+        if self.key:
+            labels = [self.column(field).label for field in self.key]
+            missing = f"{', no '.join(labels[:-1])} and no {labels[-1]}" if len(labels) > 1 else labels[0]
+            cells.refuse_unkeyed(
+                self.key, f"it has no {missing}, so this return cannot be told apart from others"
+            )
+        for field, value in self.defaults:
+            cells.default(field, value)
 
-class Cells:
+
+class _Cells:
     """The cells of all well-formed rows, column by column, and what is wrong with each row so far.
 
     Working a column at a time lets each distinct value be parsed once: a 100,000-row report holds
@@ -222,8 +246,8 @@ def read_rows(spec: ReportSpec, table: Table) -> RowsRead:
                     "cannot be matched to the columns (a tab is missing or extra)",
                 )
             )
-    cells = Cells(spec, table, rows)
-    spec.check(cells)
+    cells = _Cells(spec, table, rows)
+    spec.validate(cells)
     row_type = spec.row_type
     names = [field.name for field in dataclasses.fields(row_type) if field.name != "line"]
     by_key: dict[str, ReportRow] = {}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from rmadesk.formats.spec import Cells, CellType, Column, ReportSpec
+from rmadesk.formats.spec import CellType, Column, ReportSpec
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,6 @@ class FbaReimbursement:
         return f"{self.reimbursement_id}|{self.sku or ''}|{self.order_id or ''}"
 
 
-def _check(cells: Cells) -> None:
-    cells.require("reimbursement_id", "reimbursement-id")
-    cells.require("amount_total", "amount-total")
-    for field in ("quantity_reimbursed_cash", "quantity_reimbursed_inventory", "quantity_reimbursed_total"):
-        # Amazon leaves a count empty when nothing was reimbursed that way.
-        cells.default(field, 0)
-
-
 SPEC = ReportSpec(
     kind="fba_reimbursements",
     label="FBA reimbursements report",
@@ -73,5 +65,11 @@ SPEC = ReportSpec(
     ),
     required=(("approval-date",), ("reimbursement-id",), ("amount-total",)),
     telltales=("reimbursement-id", "approval-date", "amount-total", "quantity-reimbursed-total"),
-    check=_check,
+    must_have=("reimbursement_id", "amount_total"),
+    # Amazon leaves a count empty when nothing was reimbursed that way.
+    defaults=(
+        ("quantity_reimbursed_cash", 0),
+        ("quantity_reimbursed_inventory", 0),
+        ("quantity_reimbursed_total", 0),
+    ),
 )

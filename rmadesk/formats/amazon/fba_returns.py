@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from rmadesk.formats.spec import Cells, CellType, Column, ReportSpec
+from rmadesk.formats.spec import CellType, Column, ReportSpec
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,6 @@ class FbaReturn:
         return f"{self.order_id}|{self.sku}|{returned}"
 
 
-def _check(cells: Cells) -> None:
-    cells.require("order_id", "order-id")
-    cells.require("sku", "sku")
-    cells.require_unit_count("quantity", "quantity")
-    cells.refuse_unkeyed(
-        ("license_plate_number", "return_date"),
-        "it has no license-plate-number and no return-date, so this return cannot be told apart from others",
-    )
-    cells.default("product_name", "")
-
-
 SPEC = ReportSpec(
     kind="fba_returns",
     label="FBA customer returns report",
@@ -74,5 +63,8 @@ SPEC = ReportSpec(
         ("detailed-disposition", "license-plate-number"),
     ),
     telltales=("return-date", "detailed-disposition", "license-plate-number"),
-    check=_check,
+    must_have=("order_id", "sku"),
+    unit_count="quantity",
+    key=("license_plate_number", "return_date"),
+    defaults=(("product_name", ""),),
 )

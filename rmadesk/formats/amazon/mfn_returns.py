@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from rmadesk.formats.spec import Cells, CellType, Column, ReportSpec
+from rmadesk.formats.spec import CellType, Column, ReportSpec
 
 
 @dataclass(frozen=True)
@@ -50,18 +50,6 @@ class MfnReturn:
         return f"{self.order_id}|{self.sku}|{self.return_request_date.isoformat()}"
 
 
-def _check(cells: Cells) -> None:
-    cells.require("order_id", "Order ID")
-    cells.require("sku", "Merchant SKU")
-    cells.require_unit_count("quantity", "Return quantity")
-    cells.refuse_unkeyed(
-        ("amazon_rma_id", "merchant_rma_id", "return_request_date"),
-        "it has no Amazon RMA ID, no Merchant RMA ID and no Return request date, "
-        "so this return cannot be told apart from others",
-    )
-    cells.default("item_name", "")
-
-
 SPEC = ReportSpec(
     kind="mfn_returns",
     label="seller-fulfilled returns report",
@@ -101,7 +89,10 @@ SPEC = ReportSpec(
         "Return request date",
         "Merchant SKU",
     ),
-    check=_check,
+    must_have=("order_id", "sku"),
+    unit_count="quantity",
+    key=("amazon_rma_id", "merchant_rma_id", "return_request_date"),
+    defaults=(("item_name", ""),),
     unread=(
         "Label cost",
         "Label to be paid by",

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any, ClassVar
 
-from sqlalchemy import Column
 from sqlalchemy.orm import Session
 
-from rmadesk.formats.spec import ReportRow, RowProblem
+from rmadesk.formats.spec import CellType, ReportRow, ReportSpec, RowProblem
 from rmadesk.store import bulk
 from rmadesk.store.bulk import BulkWriter
 from rmadesk.store.models import Authorization, ScanCode, Unit
@@ -66,8 +65,26 @@ class StoreCheck:
 
     attribute: str
     label: str
-    column: Column[Any] | None = None  # text: refused if longer than the column
+    column: Any  # the mapped column the value goes to; text is refused if longer than it
     reads_as: str = "text"  # "text", "money", "count", or "units" (a count of units to create)
+
+
+def store_checks(spec: ReportSpec, stored: Mapping[str, Any]) -> tuple[StoreCheck, ...]:
+    """Checks of the row fields in stored (field: the mapped column it goes to), in the order given.
+
+    The message names a field by its column's header in the spec; its cell type says what to check.
+    """
+    checks = []
+    for field, column in stored.items():
+        reads_as = spec.column(field).reads_as
+        if field == spec.unit_count:
+            kind = "units"
+        elif reads_as in (CellType.MONEY, CellType.COUNT):
+            kind = str(reads_as)
+        else:
+            kind = "text"
+        checks.append(StoreCheck(field, spec.column(field).label, column, kind))
+    return tuple(checks)
 
 
 def refuse_unstorable(rows: Sequence[ReportRow], checks: Sequence[StoreCheck]) -> dict[int, list[str]]:
@@ -79,7 +96,7 @@ def refuse_unstorable(rows: Sequence[ReportRow], checks: Sequence[StoreCheck]) -
     for check in checks:
         values = list(map(attrgetter(check.attribute), rows))
         if check.reads_as == "text":
-            limit = getattr(check.column.type, "length", None) if check.column is not None else None
+            limit = getattr(check.column.type, "length", None)
             present = list(filter(None, values))
             if not present:
                 continue

@@ -7,31 +7,34 @@ from typing import Any
 
 from sqlalchemy import select
 
-from rmadesk.formats.amazon.fba_reimbursements import FbaReimbursement
-from rmadesk.services.imports.base import ReportImporter, StoreCheck, content_digest, show
+from rmadesk.formats.amazon.fba_reimbursements import SPEC, FbaReimbursement
+from rmadesk.services.imports.base import ReportImporter, content_digest, show, store_checks
 from rmadesk.store.models import MarketplaceReimbursement
 from rmadesk.store.types import utcnow
 
 _PAID = MarketplaceReimbursement.__table__
 _M = MarketplaceReimbursement
-_PAID_CHECKS = (
-    StoreCheck("reimbursement_id", "reimbursement-id", _M.reimbursement_id),
-    StoreCheck("case_id", "case-id", _M.case_id),
-    StoreCheck("order_id", "amazon-order-id", _M.order_id),
-    StoreCheck("reason", "reason", _M.reason),
-    StoreCheck("sku", "sku", _M.sku),
-    StoreCheck("fnsku", "fnsku", _M.fnsku),
-    StoreCheck("asin", "asin", _M.asin),
-    StoreCheck("product_name", "product-name"),
-    StoreCheck("condition", "condition", _M.condition),
-    StoreCheck("currency", "currency-unit", _M.currency),
-    StoreCheck("original_reimbursement_id", "original-reimbursement-id", _M.original_reimbursement_id),
-    StoreCheck("original_reimbursement_type", "original-reimbursement-type", _M.original_reimbursement_type),
-    StoreCheck("amount_per_unit", "amount-per-unit", reads_as="money"),
-    StoreCheck("amount_total", "amount-total", reads_as="money"),
-    StoreCheck("quantity_reimbursed_cash", "quantity-reimbursed-cash", reads_as="count"),
-    StoreCheck("quantity_reimbursed_inventory", "quantity-reimbursed-inventory", reads_as="count"),
-    StoreCheck("quantity_reimbursed_total", "quantity-reimbursed-total", reads_as="count"),
+_PAID_CHECKS = store_checks(
+    SPEC,
+    {
+        "reimbursement_id": _M.reimbursement_id,
+        "case_id": _M.case_id,
+        "order_id": _M.order_id,
+        "reason": _M.reason,
+        "sku": _M.sku,
+        "fnsku": _M.fnsku,
+        "asin": _M.asin,
+        "product_name": _M.product_name,
+        "condition": _M.condition,
+        "currency": _M.currency,
+        "original_reimbursement_id": _M.original_reimbursement_id,
+        "original_reimbursement_type": _M.original_reimbursement_type,
+        "amount_per_unit": _M.amount_per_unit,
+        "amount_total": _M.amount_total,
+        "quantity_reimbursed_cash": _M.quantity_cash,
+        "quantity_reimbursed_inventory": _M.quantity_inventory,
+        "quantity_reimbursed_total": _M.quantity_total,
+    },
 )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Row, exists, select
 
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
-from rmadesk.formats.amazon.fba_returns import FbaReturn
+from rmadesk.formats.amazon.fba_returns import SPEC, FbaReturn
 from rmadesk.formats.spec import RowProblem
 from rmadesk.services.imports.base import (
     AUTH,
@@ -25,10 +25,10 @@ from rmadesk.services.imports.base import (
     STAMPS,
     UNIT,
     ReportImporter,
-    StoreCheck,
     code_rows,
     content_digest,
     show,
+    store_checks,
 )
 from rmadesk.services.imports.result import plural
 from rmadesk.store.models import Authorization, Outcome, Unit
@@ -36,19 +36,22 @@ from rmadesk.store.types import utcnow
 
 _A = Authorization
 _RMA = AuthorizationKind.RMA.value
-_FBA_CHECKS = (
-    StoreCheck("order_id", "order-id", _A.order_id),
-    StoreCheck("sku", "sku", _A.sku),
-    StoreCheck("asin", "asin", _A.asin),
-    StoreCheck("fnsku", "fnsku", _A.fnsku),
-    StoreCheck("product_name", "product-name"),
-    StoreCheck("customer_comments", "customer-comments"),
-    StoreCheck("fulfillment_center_id", "fulfillment-center-id", Unit.fulfillment_center),
-    StoreCheck("detailed_disposition", "detailed-disposition", Unit.marketplace_disposition),
-    StoreCheck("reason", "reason", Unit.marketplace_reason),
-    StoreCheck("status", "status", Unit.marketplace_status),
-    StoreCheck("license_plate_number", "license-plate-number", Unit.lpn),
-    StoreCheck("quantity", "quantity", reads_as="units"),
+_FBA_CHECKS = store_checks(
+    SPEC,
+    {
+        "order_id": _A.order_id,
+        "sku": _A.sku,
+        "asin": _A.asin,
+        "fnsku": _A.fnsku,
+        "product_name": _A.item_name,
+        "customer_comments": _A.customer_comment,
+        "fulfillment_center_id": Unit.fulfillment_center,
+        "detailed_disposition": Unit.marketplace_disposition,
+        "reason": Unit.marketplace_reason,
+        "status": Unit.marketplace_status,
+        "license_plate_number": Unit.lpn,
+        "quantity": _A.quantity,
+    },
 )
 _FBA_SOURCE = AuthorizationSource.FBA_REPORT.value
 # The marketplace's findings a unit keeps, in the order of _unit_findings, with the words of a note.

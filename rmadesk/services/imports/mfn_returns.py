@@ -13,7 +13,7 @@ from sqlalchemy import Row, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
-from rmadesk.formats.amazon.mfn_returns import MfnReturn
+from rmadesk.formats.amazon.mfn_returns import SPEC, MfnReturn
 from rmadesk.formats.spec import RowProblem
 from rmadesk.services.imports.base import (
     AUTH,
@@ -23,33 +23,36 @@ from rmadesk.services.imports.base import (
     UNIT,
     Progress,
     ReportImporter,
-    StoreCheck,
     code_rows,
     content_digest,
+    store_checks,
 )
 from rmadesk.store import bulk
 from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.types import utcnow
 
 _A = Authorization
-_MFN_CHECKS = (
-    StoreCheck("order_id", "Order ID", _A.order_id),
-    StoreCheck("amazon_rma_id", "Amazon RMA ID", _A.rma_id),
-    StoreCheck("merchant_rma_id", "Merchant RMA ID", _A.merchant_rma_id),
-    StoreCheck("return_request_status", "Return request status", _A.request_status),
-    StoreCheck("tracking_id", "Tracking ID", _A.tracking_id),
-    StoreCheck("return_carrier", "Return carrier", _A.carrier),
-    StoreCheck("sku", "Merchant SKU", _A.sku),
-    StoreCheck("asin", "ASIN", _A.asin),
-    StoreCheck("item_name", "Item Name"),
-    StoreCheck("reason", "Return Reason", _A.reason),
-    StoreCheck("customer_comment", "Customer Comments"),
-    StoreCheck("return_type", "Return type", _A.return_type),
-    StoreCheck("resolution", "Resolution", _A.resolution),
-    StoreCheck("currency", "Currency code", _A.currency),
-    StoreCheck("quantity", "Return quantity", reads_as="units"),
-    StoreCheck("order_quantity", "Order quantity", reads_as="count"),
-    StoreCheck("order_amount", "Order Amount", reads_as="money"),
+_MFN_CHECKS = store_checks(
+    SPEC,
+    {
+        "order_id": _A.order_id,
+        "amazon_rma_id": _A.rma_id,
+        "merchant_rma_id": _A.merchant_rma_id,
+        "return_request_status": _A.request_status,
+        "tracking_id": _A.tracking_id,
+        "return_carrier": _A.carrier,
+        "sku": _A.sku,
+        "asin": _A.asin,
+        "item_name": _A.item_name,
+        "reason": _A.reason,
+        "customer_comment": _A.customer_comment,
+        "return_type": _A.return_type,
+        "resolution": _A.resolution,
+        "currency": _A.currency,
+        "quantity": _A.quantity,
+        "order_quantity": _A.order_quantity,
+        "order_amount": _A.order_amount,
+    },
 )
 
 
