@@ -1,20 +1,4 @@
-"""Importing the marketplace's reports: valid rows in one transaction, every rejected row explained.
-
-``import_report`` recognizes the report by its headers (rmadesk.formats.amazon.registry) and hands its
-rows to that report's importer, one module each:
-
-- mfn_returns: the seller-fulfilled returns report, one authorization per row, upserted by its key;
-- fba_returns: the FBA customer returns report, one unit per license plate number (LPN), the units
-  grouped into one authorization per order and SKU;
-- fba_reimbursements: what the marketplace paid, upserted by the row's key, for
-  rmadesk.services.reconcile to compare with the reimbursements the bench expects.
-
-Speed: rows go in chunks (base.CHUNK). Each chunk asks once for the keys it already holds, allocates
-the ids of its new rows in one statement (so units and scan codes are built in the same pass, without
-RETURNING), and writes each table with one bulk statement (rmadesk.store.bulk): executemany on SQLite,
-COPY on PostgreSQL. A row's ``source_hash`` tells an unchanged row from an updated one without reading
-its columns back.
-"""
+"""Importing the marketplace's reports: valid rows in one transaction, every rejected row explained."""
 
 from __future__ import annotations
 
@@ -35,7 +19,10 @@ from rmadesk.store.uow import Store
 
 __all__ = ["IMPORTERS", "ImportResult", "Progress", "import_report", "read_report_file"]
 
-# The importer of each report RMA Desk reads; a new report adds its importer module and one line here.
+# The importer of each report in the registry (rmadesk.formats.amazon.registry), one module each:
+# mfn_returns upserts one authorization per row by its key; fba_returns makes one unit per license
+# plate, grouped into one authorization per order and SKU; fba_reimbursements upserts what the
+# marketplace paid, for rmadesk.services.reconcile. A new report adds its importer module and a line.
 IMPORTERS: dict[ReportKind, type[ReportImporter]] = {
     ReportKind.MFN_RETURNS: MfnImporter,
     ReportKind.FBA_RETURNS: FbaReturnsImporter,

@@ -134,6 +134,10 @@ class ReportImporter:
 
     A subclass names its checks and writes one batch in ``write``; the run refuses what the database
     cannot store, then writes the rest batch by batch (CHUNK rows each), reporting progress after each.
+    A batch asks once for the keys it already holds, allocates the ids of its new rows in one statement
+    (so units and scan codes are built in the same pass, without RETURNING), and writes each table with
+    one bulk statement (rmadesk.store.bulk). A row's ``source_hash`` tells an unchanged row from an
+    updated one without reading its columns back.
     """
 
     checks: ClassVar[tuple[StoreCheck, ...]] = ()

@@ -1,8 +1,4 @@
-"""Importing the FBA customer returns report: one unit per license plate, grouped per order and SKU.
-
-The license plate number (LPN) is a scan code of the authorization and of its unit. A unit's
-``source_hash`` names the report row that made it, so a re-import finds its units again.
-"""
+"""Importing the FBA customer returns report: one unit per license plate, grouped per order and SKU."""
 
 from __future__ import annotations
 
@@ -131,7 +127,11 @@ class _FbaChunk:
 
 
 class FbaReturnsImporter(ReportImporter):
-    """One unit per license plate; the units of an order's SKU make one authorization."""
+    """One unit per license plate; the units of an order's SKU make one authorization.
+
+    The license plate number (LPN) is a scan code of the authorization and of its unit. A unit's
+    ``source_hash`` names the report row that made it, so a re-import finds its units again.
+    """
 
     checks = _FBA_CHECKS
 
