@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from rmadesk.store.uow import Store
-    from rmadesk.ui.bench_window import BenchWindow
+    from rmadesk.ui.bench.window import BenchWindow
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
     from rmadesk.services.journal import Journal, journal_path
     from rmadesk.services.people import has_users
     from rmadesk.ui import dialogs
-    from rmadesk.ui.bench_window import BenchWindow, app_icon
+    from rmadesk.ui.bench.window import BenchWindow, app_icon
     from rmadesk.ui.collector import GarbageCollector
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -55,7 +55,7 @@ from rmadesk.services.browse import (
     HistoryEntry,
     UnitDetail,
 )
-from rmadesk.ui.panels import money_text
+from rmadesk.ui.bench.panels import money_text
 from rmadesk.ui.runner import Runner
 from rmadesk.ui.style import DISPOSITION_COLOURS, ERROR, INFO, NEUTRAL, OK, STYLE_SHEET, WARN, scaled_font
 

@@ -59,7 +59,7 @@ def test_a_whole_inspection_by_scanner_and_keys(bench: Bench) -> None:
     bench.key(Qt.Key.Key_F2)  # the item matches
     assert "new and unused" in w.walkthrough.question.text()
     bench.key(Qt.Key.Key_F2)  # new and complete
-    assert w.recommended is Disposition.SELLABLE
+    assert w.session.recommended is Disposition.SELLABLE
     assert "Recommended: Sellable" in w.walkthrough.question.text()
 
     bench.key(Qt.Key.Key_Return)  # Enter on an empty scan field accepts the recommendation
@@ -87,7 +87,7 @@ def test_a_whole_inspection_by_scanner_and_keys(bench: Bench) -> None:
     assert outcome.scanned_at is not None and outcome.scanned_at <= outcome.decided_at
     assert count(bench.store, StockMovement) == 1
     assert count(bench.store, AuditEvent) == 1
-    assert w.recent.count() == 1 and TSHIRT in w.recent.item(0).text()
+    assert w.ready_page.recent.count() == 1 and TSHIRT in w.ready_page.recent.item(0).text()
     assert w.last_timings["scan_to_card_ms"] > 0 and w.last_timings["confirm_to_next_ms"] > 0
 
 
@@ -121,7 +121,7 @@ def test_an_override_asks_for_a_reason_before_writing(bench: Bench) -> None:
     bench.scan(TSHIRT, wait="card")
     bench.key(Qt.Key.Key_F2)
     bench.key(Qt.Key.Key_F2)
-    assert w.recommended is Disposition.SELLABLE
+    assert w.session.recommended is Disposition.SELLABLE
     bench.key(Qt.Key.Key_F7)  # seller-fault instead
     assert w.state == "preview"
     assert w.preview_panel.override_reason.isVisible()
@@ -190,7 +190,7 @@ def test_a_malformed_scan_is_refused(bench: Bench) -> None:
 
 def test_caps_lock_flipped_case_still_finds_the_rma(bench: Bench) -> None:
     bench.scan(TSHIRT.swapcase(), wait="card")
-    assert bench.window.auth is not None and bench.window.auth.rma_id == TSHIRT
+    assert bench.window.session.auth is not None and bench.window.session.auth.rma_id == TSHIRT
 
 
 def test_a_new_rma_while_a_unit_is_undecided_is_refused(bench: Bench) -> None:
@@ -199,7 +199,7 @@ def test_a_new_rma_while_a_unit_is_undecided_is_refused(bench: Bench) -> None:
     bench.scan(TSHIRT, wait="rejected")
     assert "not decided yet" in w.banner.text()
     assert w.state == "inspecting"
-    assert w.auth is not None and w.auth.rma_id == KETTLE
+    assert w.session.auth is not None and w.session.auth.rma_id == KETTLE
     assert bench.played == ["accept", "reject"]
 
 
@@ -251,7 +251,7 @@ def test_a_scan_is_taken_wherever_the_focus_is(bench: Bench) -> None:
     with bench.qtbot.waitSignal(w.card_shown, timeout=5000):
         bench.qtbot.keyClicks(QApplication.focusWidget() or w, TSHIRT)
         bench.qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Return)
-    assert w.auth is not None and w.auth.rma_id == TSHIRT
+    assert w.session.auth is not None and w.session.auth.rma_id == TSHIRT
 
 
 def test_a_database_error_keeps_the_decision_on_screen_to_retry(qtbot: QtBot, sqlite_url: str) -> None:
@@ -270,7 +270,7 @@ def test_a_database_error_keeps_the_decision_on_screen_to_retry(qtbot: QtBot, sq
             bench.scan("CMD-CONFIRM")
         assert "locked" in blocker.args[0] and "confirm again" in blocker.args[0]
         assert w.state == "preview"
-        assert w.disposition is Disposition.SELLABLE
+        assert w.session.disposition is Disposition.SELLABLE
         assert bench.played[-1] == "reject"
     finally:
         locker.execute("ROLLBACK")
@@ -290,17 +290,17 @@ def test_a_unit_decided_on_another_bench_meanwhile_is_not_recorded_twice(bench: 
     other = BenchService(bench.store, w.service.policy, w.service.settings)
     from rmadesk.domain.model import Decision
 
-    assert w.unit is not None
+    assert w.session.unit is not None
     with bench.store.unit_of_work() as s:  # bench-1's claim ran out (the inspector walked away)
         s.execute(
             update(Unit)
-            .where(Unit.id == w.unit.unit_id)
+            .where(Unit.id == w.session.unit.unit_id)
             .values(claim_expires_at=utcnow() - timedelta(minutes=1))
         )
     other.record(
         Decision(
             outcome_uid="other-bench-uid",
-            unit_id=w.unit.unit_id,
+            unit_id=w.session.unit.unit_id,
             disposition=Disposition.SELLER_FAULT,
             inspector="Ben",
             bench="bench-2",
@@ -371,7 +371,7 @@ def test_an_order_with_several_returns_lets_the_inspector_pick_one(bench: Bench)
     number = next(i for i, t in enumerate(texts, start=1) if "Spare kettle lid" in t)
     bench.scan(str(number), wait="card")
     assert w.state == "inspecting"
-    assert w.auth is not None and w.auth.rma_id == "DxTwoOrdRRMA"
+    assert w.session.auth is not None and w.session.auth.rma_id == "DxTwoOrdRRMA"
 
 
 def test_picking_by_scanning_the_rma_and_going_back_with_escape(bench: Bench) -> None:
@@ -384,12 +384,12 @@ def test_picking_by_scanning_the_rma_and_going_back_with_escape(bench: Bench) ->
     with bench.qtbot.waitSignal(w.candidates_shown, timeout=5000):
         bench.scan("113-2076551-4410617")
     bench.scan(KETTLE, wait="card")
-    assert w.auth is not None and w.auth.rma_id == KETTLE and w.state == "inspecting"
+    assert w.session.auth is not None and w.session.auth.rma_id == KETTLE and w.state == "inspecting"
 
 
 def test_an_order_id_with_one_return_opens_it_directly(bench: Bench) -> None:
     bench.scan("114-3941689-8772232", wait="card")
-    assert bench.window.auth is not None and bench.window.auth.rma_id == TSHIRT
+    assert bench.window.session.auth is not None and bench.window.session.auth.rma_id == TSHIRT
 
 
 def test_a_command_scanned_while_the_rma_is_still_being_looked_up_waits_for_it(bench: Bench) -> None:
@@ -399,7 +399,7 @@ def test_a_command_scanned_while_the_rma_is_still_being_looked_up_waits_for_it(b
         bench.qtbot.keyClicks(target, code)
         bench.qtbot.keyClick(target, Qt.Key.Key_Return)
     bench.qtbot.waitUntil(lambda: w.state == "preview", timeout=5000)
-    assert w.disposition is Disposition.CARRIER_DAMAGED
+    assert w.session.disposition is Disposition.CARRIER_DAMAGED
     assert bench.played == ["accept"]
 
 
@@ -411,7 +411,9 @@ def test_the_next_rma_scanned_while_the_outcome_is_written_opens_after_it(bench:
     for code in ("CMD-CONFIRM", KETTLE):  # the next parcel is scanned before the write is back
         bench.qtbot.keyClicks(target, code)
         bench.qtbot.keyClick(target, Qt.Key.Key_Return)
-    bench.qtbot.waitUntil(lambda: w.auth is not None and w.auth.rma_id == KETTLE, timeout=5000)
+    bench.qtbot.waitUntil(
+        lambda: w.session.auth is not None and w.session.auth.rma_id == KETTLE, timeout=5000
+    )
     assert w.state == "inspecting"
     assert "reject" not in bench.played
     assert count(bench.store, Outcome) == 1
@@ -431,15 +433,15 @@ def test_another_bench_scanning_an_open_unit_is_told_who_holds_it(qtbot: QtBot, 
     first.scan("CMD-CANCEL", into_scan_field=True)
     first.scan(KETTLE, wait="card", into_scan_field=True)
     second.scan(KETTLE, wait="card", into_scan_field=True)
-    assert first.window.unit is not None and second.window.unit is not None
-    assert {first.window.unit.seq, second.window.unit.seq} == {1, 2}
+    assert first.window.session.unit is not None and second.window.session.unit is not None
+    assert {first.window.session.unit.seq, second.window.session.unit.seq} == {1, 2}
     # once the first bench cancels, its unit is free for the second
-    freed = first.window.unit.seq
+    freed = first.window.session.unit.seq
     first.scan("CMD-CANCEL", into_scan_field=True)
     second.scan("CMD-SELLABLE", into_scan_field=True)
     second.scan("CMD-CONFIRM", wait="recorded", into_scan_field=True)
     assert second.window.state == "inspecting"
-    assert second.window.unit is not None and second.window.unit.seq == freed
+    assert second.window.session.unit is not None and second.window.session.unit.seq == freed
     for b in (first, second):
         b.window.close()
     store.dispose()
@@ -448,7 +450,7 @@ def test_another_bench_scanning_an_open_unit_is_told_who_holds_it(qtbot: QtBot, 
 def test_find_a_return_opens_the_browser_from_the_bench(bench: Bench) -> None:
     w = bench.window
     bench.key(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    browser = w._browser_window
+    browser = w.actions.browser_window
     assert browser is not None and browser.isVisible()
     model = browser.browser.model
     bench.qtbot.waitUntil(lambda: model.rowCount() == 5, timeout=5000)  # the five demo returns

@@ -37,7 +37,7 @@ def test_an_issued_rma_is_inspected_and_its_unit_label_decodes(
     bench = make_bench(qtbot, sqlite_store, label_folder=str(tmp_path / "labels"))
     w = bench.window
     bench.scan(issued.rma_id, wait="card")
-    assert w.auth is not None and w.auth.merchant_rma_id == issued.rma_id
+    assert w.session.auth is not None and w.session.auth.merchant_rma_id == issued.rma_id
     assert "T-shirt" in w.card.item.text()  # copied from the imported return of that order
     assert w.card.fields["price"].text() == "19.99 USD"
     assert w.card.fields["policy"].text().startswith("No")
@@ -78,7 +78,7 @@ def test_issuing_from_the_bench_form(
     monkeypatch.setattr(issue_dialog, "ask_issue", lambda parent: request)
     monkeypatch.setattr(issue_dialog, "show_issued", lambda parent, issued: shown.append(issued))
     with qtbot.waitSignal(bench.window.rma_issued, timeout=10000) as blocker:
-        bench.window.issue_rma()
+        bench.window.actions.issue_rma()
     bench.window.runner.wait()
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=5000)
     rma_id = blocker.args[0]

@@ -1,8 +1,9 @@
-"""The panels of the bench screen: the authorization card, the walk-through, the preview, the outcomes."""
+"""The panels of the bench screen: ready page, authorization card, walk-through, preview, outcomes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -23,8 +25,8 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.model import AuthorizationView, Disposition, OutcomePreview, OutcomeView, UnitView
 from rmadesk.domain.walkthrough import QUESTIONS, Question
 from rmadesk.services.bench import Candidate
-from rmadesk.ui.scanner import NO_SCAN
-from rmadesk.ui.style import DISPOSITION_COLOURS, scaled_font
+from rmadesk.ui.bench.scanner import NO_SCAN
+from rmadesk.ui.style import DISPOSITION_COLOURS, NEUTRAL, scaled_font
 
 DISPOSITION_KEYS = {
     Disposition.SELLABLE: "F5",
@@ -78,6 +80,54 @@ def _clear(layout: QLayout) -> None:
 
 def money_text(amount: Decimal, currency: str) -> str:
     return f"{amount:,.2f} {currency}"
+
+
+RECENT_KEPT = 50
+
+
+class ReadyPage(QWidget):
+    """The big scan prompt, and the list of what this bench decided, newest first."""
+
+    def __init__(self, points: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 10, 0, 0)
+        big = QLabel("Scan the RMA barcode\non the return label")
+        big.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        big.setFont(scaled_font(self.font(), points * 2.0, bold=True))
+        big.setStyleSheet(f"color: {NEUTRAL};")
+        sub = QLabel(
+            "The scanner works wherever the focus is. Typing an RMA ID and Enter works too. "
+            "F1 shows every key."
+        )
+        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        sub.setWordWrap(True)
+        sub.setFont(scaled_font(self.font(), points * 0.8))
+        sub.setStyleSheet("color: #546e7a;")
+        layout.addStretch(1)
+        layout.addWidget(big)
+        layout.addWidget(sub)
+        layout.addStretch(1)
+        recent_title = QLabel("Decided on this bench")
+        recent_title.setFont(scaled_font(self.font(), points * 0.8, bold=True))
+        self.recent = QListWidget()
+        self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.recent.setFont(scaled_font(self.font(), points * 0.7))
+        self.recent.setMaximumHeight(int(points * 9))
+        layout.addWidget(recent_title)
+        layout.addWidget(self.recent)
+
+    def add_recent(
+        self, moment: datetime, display_id: str, seq: int, disposition: Disposition, location: str, note: str
+    ) -> None:
+        """A line on the list of what this bench decided, newest first (50 kept)."""
+        line = (
+            f"{moment.astimezone().strftime('%H:%M')}  {display_id} unit {seq}: "
+            f"{disposition.label} → {location}, {note}"
+        )
+        self.recent.insertItem(0, line)
+        while self.recent.count() > RECENT_KEPT:
+            self.recent.takeItem(self.recent.count() - 1)
 
 
 class AuthorizationCard(QFrame):
