@@ -46,26 +46,26 @@ def test_a_whole_inspection_by_scanner_and_keys(bench: Bench) -> None:
     w = bench.window
     bench.scan(TSHIRT, wait="card")
     assert w.state == "inspecting"
-    assert w.card.rma.text() == TSHIRT and w.card.kind.text().startswith("RMA")
-    assert w.card.unit_badge.text() == "Unit 1 of 1"
-    assert "T-shirt" in w.card.item.text()
-    assert w.card.fields["order"].text() == "114-3941689-8772232"
-    assert "TOO-LARGE" in w.card.fields["reason"].text()
-    assert "size chart" in w.card.fields["comment"].text()
-    assert w.card.fields["price"].text() == "19.99 USD"
+    assert w.work_page.card.rma.text() == TSHIRT and w.work_page.card.kind.text().startswith("RMA")
+    assert w.work_page.card.unit_badge.text() == "Unit 1 of 1"
+    assert "T-shirt" in w.work_page.card.item.text()
+    assert w.work_page.card.fields["order"].text() == "114-3941689-8772232"
+    assert "TOO-LARGE" in w.work_page.card.fields["reason"].text()
+    assert "size chart" in w.work_page.card.fields["comment"].text()
+    assert w.work_page.card.fields["price"].text() == "19.99 USD"
     assert bench.played == ["accept"]
-    assert "match the authorization" in w.walkthrough.question.text()
+    assert "match the authorization" in w.work_page.walkthrough.question.text()
 
     bench.key(Qt.Key.Key_F2)  # the item matches
-    assert "new and unused" in w.walkthrough.question.text()
+    assert "new and unused" in w.work_page.walkthrough.question.text()
     bench.key(Qt.Key.Key_F2)  # new and complete
     assert w.session.recommended is Disposition.SELLABLE
-    assert "Recommended: Sellable" in w.walkthrough.question.text()
+    assert "Recommended: Sellable" in w.work_page.walkthrough.question.text()
 
     bench.key(Qt.Key.Key_Return)  # Enter on an empty scan field accepts the recommendation
     assert w.state == "preview"
-    assert "RETURNS-RESTOCK" in w.preview_panel.destination.text()
-    assert not w.preview_panel.override_reason.isVisible()
+    assert "RETURNS-RESTOCK" in w.work_page.preview_panel.destination.text()
+    assert not w.work_page.preview_panel.override_reason.isVisible()
     assert count(bench.store, Outcome) == 0  # nothing written before confirming
 
     with bench.qtbot.waitSignal(w.decision_recorded, timeout=5000) as blocker:
@@ -94,13 +94,13 @@ def test_a_whole_inspection_by_scanner_and_keys(bench: Bench) -> None:
 def test_command_codes_decide_each_unit_of_a_multi_unit_return(bench: Bench) -> None:
     w = bench.window
     bench.scan(KETTLE, wait="card")
-    assert w.card.unit_badge.text() == "Unit 1 of 2"
+    assert w.work_page.card.unit_badge.text() == "Unit 1 of 2"
     bench.scan("CMD-SELLER-FAULT")
     assert w.state == "preview"
-    assert "UNSELLABLE" in w.preview_panel.destination.text()
+    assert "UNSELLABLE" in w.work_page.preview_panel.destination.text()
     bench.scan("cmd-confirm", wait="recorded")  # Caps Lock on: still the command
     assert w.state == "inspecting"
-    assert w.card.unit_badge.text() == "Unit 2 of 2"
+    assert w.work_page.card.unit_badge.text() == "Unit 2 of 2"
     assert "Next: unit 2 of 2" in w.banner.text()
     bench.scan("]C0CMD-CARRIER-DAMAGED")  # with the AIM symbology prefix
     assert w.state == "preview"
@@ -124,14 +124,14 @@ def test_an_override_asks_for_a_reason_before_writing(bench: Bench) -> None:
     assert w.session.recommended is Disposition.SELLABLE
     bench.key(Qt.Key.Key_F7)  # seller-fault instead
     assert w.state == "preview"
-    assert w.preview_panel.override_reason.isVisible()
-    assert QApplication.focusWidget() is w.preview_panel.override_reason
+    assert w.work_page.preview_panel.override_reason.isVisible()
+    assert QApplication.focusWidget() is w.work_page.preview_panel.override_reason
     with bench.qtbot.waitSignal(w.scan_rejected, timeout=2000):
         bench.key(Qt.Key.Key_F10)
     assert "reason" in w.banner.text()
     assert bench.played[-1] == "reject"
     assert count(bench.store, Outcome) == 0
-    bench.qtbot.keyClicks(w.preview_panel.override_reason.lineEdit(), "Scuffed sole")
+    bench.qtbot.keyClicks(w.work_page.preview_panel.override_reason.lineEdit(), "Scuffed sole")
     bench.qtbot.wait(120)  # a person types slower than a scanner
     bench.key(Qt.Key.Key_Return)
     assert QApplication.focusWidget() is w.scan_field
@@ -150,8 +150,8 @@ def test_a_scan_into_the_reason_field_is_taken_as_a_scan(bench: Bench) -> None:
     bench.key(Qt.Key.Key_F2)
     bench.key(Qt.Key.Key_F2)
     bench.key(Qt.Key.Key_F6)
-    assert QApplication.focusWidget() is w.preview_panel.override_reason
-    reason = w.preview_panel.override_reason.lineEdit()
+    assert QApplication.focusWidget() is w.work_page.preview_panel.override_reason
+    reason = w.work_page.preview_panel.override_reason.lineEdit()
     bench.scan("CMD-CANCEL")
     assert w.state == "ready"
     assert reason.text() == ""
@@ -212,7 +212,7 @@ def test_cancel_leaves_the_unit_undecided_and_writes_nothing(bench: Bench) -> No
     assert "left undecided" in w.banner.text()
     assert count(bench.store, Outcome) == 0
     bench.scan(KETTLE, wait="card")
-    assert w.card.unit_badge.text() == "Unit 1 of 2"
+    assert w.work_page.card.unit_badge.text() == "Unit 1 of 2"
 
 
 def test_confirm_or_decide_without_a_unit_is_refused(bench: Bench) -> None:
@@ -232,10 +232,11 @@ def test_an_rma_already_decided_shows_its_outcomes_and_writes_nothing(bench: Ben
     before = count(bench.store, AuditEvent)
     bench.scan(TSHIRT, wait="rejected")
     assert w.state == "done"
-    assert w.steps.currentWidget() is w.outcomes_panel
+    assert w.work_page.steps.currentWidget() is w.work_page.outcomes_panel
     assert "already decided" in w.banner.text()
     texts = " ".join(
-        w.outcomes_panel.rows.itemAt(i).widget().text() for i in range(w.outcomes_panel.rows.count())
+        w.work_page.outcomes_panel.rows.itemAt(i).widget().text()
+        for i in range(w.work_page.outcomes_panel.rows.count())
     )
     assert "Sellable" in texts and "Ana" in texts and "RETURNS-RESTOCK" in texts
     assert count(bench.store, Outcome) == 1 and count(bench.store, AuditEvent) == before
@@ -278,7 +279,7 @@ def test_a_database_error_keeps_the_decision_on_screen_to_retry(qtbot: QtBot, sq
     assert count(store, Outcome) == 0
     bench.scan("CMD-CONFIRM", wait="recorded")
     assert count(store, Outcome) == 1
-    assert w.card.unit_badge.text() == "Unit 2 of 3"
+    assert w.work_page.card.unit_badge.text() == "Unit 2 of 3"
     w.close()
     store.dispose()
 

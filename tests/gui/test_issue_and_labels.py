@@ -38,9 +38,9 @@ def test_an_issued_rma_is_inspected_and_its_unit_label_decodes(
     w = bench.window
     bench.scan(issued.rma_id, wait="card")
     assert w.session.auth is not None and w.session.auth.merchant_rma_id == issued.rma_id
-    assert "T-shirt" in w.card.item.text()  # copied from the imported return of that order
-    assert w.card.fields["price"].text() == "19.99 USD"
-    assert w.card.fields["policy"].text().startswith("No")
+    assert "T-shirt" in w.work_page.card.item.text()  # copied from the imported return of that order
+    assert w.work_page.card.fields["price"].text() == "19.99 USD"
+    assert w.work_page.card.fields["policy"].text().startswith("No")
     bench.scan("CMD-SELLABLE")
     with qtbot.waitSignal(w.label_written, timeout=10000) as blocker:
         bench.scan("CMD-CONFIRM", wait="recorded")
@@ -85,7 +85,7 @@ def test_issuing_from_the_bench_form(
     assert rma_id.startswith("A") and shown[0].rma_id == rma_id and shown[0].kind == "RA"
     assert rma_id in bench.window.banner.text()
     bench.scan(rma_id, wait="card")
-    assert bench.window.card.unit_badge.text() == "Unit 1 of 2"
+    assert bench.window.work_page.card.unit_badge.text() == "Unit 1 of 2"
     bench.window.close()
 
 

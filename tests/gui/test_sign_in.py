@@ -94,7 +94,7 @@ def test_idle_benches_sign_out_and_give_the_unit_back(signed_bench: Bench) -> No
     sign_in_as(signed_bench, "B-ANA", "1111")
     signed_bench.scan("DpHwNcVbRRMA", wait="card", into_scan_field=True)
     with signed_bench.qtbot.waitSignal(w.signed_out, timeout=5000):
-        w._on_idle()  # the idle timer's minutes, run now
+        w.actions.on_idle()  # the idle timer's minutes, run now
     w.runner.wait()
     signed_bench.qtbot.waitUntil(lambda: not w.runner.busy, timeout=5000)
     assert w.state == "signed_out" and "idle" in w.banner.text() and "left undecided" in w.banner.text()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
@@ -31,6 +31,7 @@ class BenchActions(QObject):
     """The window's actions (keys and menus) and the office work behind the menus.
 
     Attributes:
+        idle: signs the person out after the idle minutes (when people sign in).
         importer: imports a returns report off the GUI thread.
         label_runner: renders unit labels apart, so the next scan never waits for one.
         last_label: the last unit label made on this bench (Ctrl+L prints it again).
@@ -54,6 +55,10 @@ class BenchActions(QObject):
             on_error=window.reject,
         )
         self.importer.imported.connect(self._on_imported)
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(max(1, window.service.settings.idle_minutes) * 60_000)
+        self.idle.timeout.connect(self.on_idle)
 
     def _build(self) -> None:
         w = self.window
@@ -128,6 +133,15 @@ class BenchActions(QObject):
             who = f" — {actor.name}" + ("" if actor.open_bench else f" ({actor.role.value})")
         w.who.setText(f"Bench <b>{w.bench}</b><br>{name}")
         w.setWindowTitle(f"RMA Desk — bench {w.bench}{who}")
+
+    def on_activity(self) -> None:
+        session = self.window.session
+        if session.sign_in_required and session.actor is not None:
+            self.idle.start()
+
+    def on_idle(self) -> None:
+        minutes = self.window.service.settings.idle_minutes
+        self.window.sign_out(f"Signed out after {minutes} idle minutes. Scan your badge to sign in again.")
 
     def _allowed(self, permission: Permission, doing: str) -> bool:
         """Whether the signed-in person may; if not, say so (the services refuse it anyway)."""

@@ -28,16 +28,7 @@ from rmadesk.services.journal import Journal
 from rmadesk.ui import dialogs
 from rmadesk.ui.bench.actions import BenchActions
 from rmadesk.ui.bench.outage import ConnectionWatch, OutageBanner
-from rmadesk.ui.bench.panels import (
-    AuthorizationCard,
-    CandidatesPage,
-    OutcomesPanel,
-    PreviewPanel,
-    ReadyPage,
-    SignInPage,
-    WalkthroughPanel,
-    money_text,
-)
+from rmadesk.ui.bench.pages import Banner, CandidatesPage, KeysLine, ReadyPage, SignInPage, WorkPage
 from rmadesk.ui.bench.scanner import ScanCatcher
 from rmadesk.ui.runner import Runner
 from rmadesk.ui.sounds import Sounds
@@ -119,7 +110,6 @@ class BenchWindow(QMainWindow):
         self.state = ""
         self.last_timings: dict[str, float] = {}
         self._queue: deque[str] = deque()
-        self._card_for: tuple[object, object] | None = None
         self._scan_started = self._write_started = 0.0
         self.setStyleSheet(STYLE_SHEET)
         self.setMinimumSize(1000, 680)
@@ -129,11 +119,7 @@ class BenchWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.catcher = ScanCatcher(self, self.scan_field)
         self.catcher.scanned.connect(self.submit_scan)
-        self._idle = QTimer(self)
-        self._idle.setSingleShot(True)
-        self._idle.setInterval(max(1, service.settings.idle_minutes) * 60_000)
-        self._idle.timeout.connect(self._on_idle)
-        self.catcher.activity.connect(self._on_activity)
+        self.catcher.activity.connect(self.actions.on_activity)
         QApplication.instance().installEventFilter(self.catcher)
         self.show_step(self.session.opening())
         self.actions.apply_permissions()
@@ -150,10 +136,12 @@ class BenchWindow(QMainWindow):
         outer.setContentsMargins(16, 12, 16, 0)
         outer.setSpacing(10)
         if banner_note:
-            outer.addWidget(self._banner(banner_note, NOTE, 0.7))
+            note = Banner(self.points, 0.7, NOTE)
+            note.setText(banner_note)
+            outer.addWidget(note)
         self.outage = OutageBanner(self.points)
         outer.addWidget(self.outage)
-        self.banner = self._banner("", "", 0.95, bold=True)
+        self.banner = Banner(self.points, 0.95, bold=True)
         self.banner.setMinimumHeight(int(self.points * 3))
         outer.addWidget(self.banner)
         scan_row = QHBoxLayout()
@@ -176,19 +164,7 @@ class BenchWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.ready_page = ReadyPage(self.points)
         self.pages.addWidget(self.ready_page)
-        self.work_page = QWidget()
-        work_layout = QHBoxLayout(self.work_page)
-        work_layout.setContentsMargins(0, 0, 0, 0)
-        work_layout.setSpacing(14)
-        self.card = AuthorizationCard(self.points)
-        self.steps = QStackedWidget()
-        self.walkthrough = WalkthroughPanel(self.points)
-        self.preview_panel = PreviewPanel(self.points)
-        self.outcomes_panel = OutcomesPanel(self.points)
-        for panel in (self.walkthrough, self.preview_panel, self.outcomes_panel):
-            self.steps.addWidget(panel)
-        work_layout.addWidget(self.card, 11)
-        work_layout.addWidget(self.steps, 10)
+        self.work_page = WorkPage(self.points)
         self.pages.addWidget(self.work_page)
         self.picker = CandidatesPage(self.points)
         self.picker.picked.connect(lambda n: self.show_step(self.session.pick(n)))
@@ -198,32 +174,17 @@ class BenchWindow(QMainWindow):
         self.pages.addWidget(self.sign_in_page)
         outer.addWidget(self.pages, 1)
 
-        self.keys = QLabel(
-            "F1 Help · F2 Yes · F3 No · Enter/F4 Accept · F5 Sellable · F6 Carrier-damaged · "
-            "F7 Seller-fault · F10 Confirm · Esc Cancel"
-        )
-        self.keys.setObjectName("keys")
-        self.keys.setWordWrap(True)
-        self.keys.setFont(scaled_font(self.font(), self.points * 0.6))
+        self.keys = KeysLine(self.points)
         outer.addWidget(self.keys)
         self.setCentralWidget(central)
 
-        self.walkthrough.answered.connect(self.answer)
-        self.walkthrough.chosen.connect(lambda d: self.choose(d, via="key"))
-        self.preview_panel.confirm_requested.connect(self.confirm)
-        reason = self.preview_panel.override_reason
+        self.work_page.walkthrough.answered.connect(self.answer)
+        self.work_page.walkthrough.chosen.connect(lambda d: self.choose(d, via="key"))
+        self.work_page.preview_panel.confirm_requested.connect(self.confirm)
+        reason = self.work_page.preview_panel.override_reason
         reason.currentTextChanged.connect(self.session.give_reason)
         reason.lineEdit().returnPressed.connect(self._reason_entered)
         self.runner.busy_changed.connect(self._on_busy)
-
-    def _banner(self, text: str, colour: str, size: float, bold: bool = False) -> QLabel:
-        label = QLabel(text)
-        label.setObjectName("banner")
-        if colour:
-            label.setStyleSheet(f"background: {colour};")
-        label.setFont(scaled_font(self.font(), self.points * size, bold=bold))
-        label.setWordWrap(True)
-        return label
 
     # ----- showing a step ---------------------------------------------------------------------
     def show_step(self, step: Step | None) -> None:
@@ -260,45 +221,21 @@ class BenchWindow(QMainWindow):
     def _draw(self, step: Step) -> None:
         state = step.state
         if state is State.SIGNED_OUT:
-            if step.badge:
-                self.sign_in_page.ask_pin(step.badge)
-            else:
-                self.sign_in_page.ask_badge()
+            self.sign_in_page.show_badge(step.badge)
             self.pages.setCurrentWidget(self.sign_in_page)
             self.scan_field.setPlaceholderText("Scan your badge")
             self.actions.apply_permissions()
         elif state is State.READY:
             self.pages.setCurrentWidget(self.ready_page)
             self.scan_field.setPlaceholderText(SCAN_PLACEHOLDER)
-            self._card_for = None
         elif state is State.PICKING:
             self.picker.show_candidates(step.code, step.candidates)
             self.pages.setCurrentWidget(self.picker)
         else:
-            self._draw_work(step)
+            self.work_page.show_step(step)
+            self.pages.setCurrentWidget(self.work_page)
         self.state = SCREENS[state]
         self.state_changed.emit(self.state)
-
-    def _draw_work(self, step: Step) -> None:
-        assert step.auth is not None
-        if self._card_for != (step.auth, step.unit):
-            self.card.show_authorization(step.auth, step.unit)
-            self._card_for = (step.auth, step.unit)
-        if step.state is State.DONE:
-            self.outcomes_panel.show_outcomes(step.auth)
-            self.steps.setCurrentWidget(self.outcomes_panel)
-        elif step.state in (State.ASKING, State.RECOMMENDED):
-            self.walkthrough.show_answers(step.answers)
-            if step.question is not None:
-                self.walkthrough.ask(step.question, step.number)
-            elif step.recommended is not None:
-                self.walkthrough.recommend(step.recommended, step.why)
-            self.steps.setCurrentWidget(self.walkthrough)
-        else:
-            assert step.preview is not None
-            self.preview_panel.show_preview(step.preview, step.state is State.OVERRIDING, step.reason)
-            self.steps.setCurrentWidget(self.preview_panel)
-        self.pages.setCurrentWidget(self.work_page)
 
     def _announce(self, step: Step) -> None:
         if step.event is Event.LOOKING_UP:
@@ -307,20 +244,7 @@ class BenchWindow(QMainWindow):
             self.scan_rejected.emit(step.refusal)
         decided = step.decided
         if decided is not None:
-            outcome = decided.outcome
-            note = (
-                "kept on this bench"
-                if decided.kept_on_bench
-                else money_text(outcome.reimbursement_total, outcome.currency)
-            )
-            self.ready_page.add_recent(
-                outcome.decided_at,
-                decided.display_id,
-                decided.seq,
-                outcome.disposition,
-                outcome.location,
-                note,
-            )
+            self.ready_page.add_decided(decided)
         event = step.event
         if event is Event.CARD_SHOWN:
             self.last_timings["scan_to_card_ms"] = (time.perf_counter() - self._scan_started) * 1000
@@ -340,9 +264,9 @@ class BenchWindow(QMainWindow):
         elif event is Event.SIGNED_IN:
             self.actions.apply_permissions()
             self.signed_in.emit(self.session.inspector)
-            self._idle.start()
+            self.actions.idle.start()
         elif event is Event.SIGNED_OUT:
-            self._idle.stop()
+            self.actions.idle.stop()
             self.signed_out.emit()
         elif event is Event.REVERSED:
             self.outcome_reversed.emit(step.reversed_uid)
@@ -351,8 +275,7 @@ class BenchWindow(QMainWindow):
 
     # ----- messages -----------------------------------------------------------------------
     def say(self, text: str, colour: str = INFO) -> None:
-        self.banner.setText(text)
-        self.banner.setStyleSheet(f"background: {colour};")
+        self.banner.say(text, colour)
 
     def reject(self, message: str) -> None:
         self.say(message, ERROR)
@@ -363,8 +286,8 @@ class BenchWindow(QMainWindow):
     def _refocus(self) -> None:
         if self.state == "signed_out" and self.sign_in_page.badge:
             self.sign_in_page.pin.setFocus()
-        elif self.session.state is State.OVERRIDING and not self.preview_panel.reason_text():
-            self.preview_panel.override_reason.setFocus()
+        elif self.session.state is State.OVERRIDING and not self.work_page.preview_panel.reason_text():
+            self.work_page.preview_panel.override_reason.setFocus()
         else:
             self.scan_field.setFocus()
 
@@ -444,14 +367,6 @@ class BenchWindow(QMainWindow):
     def sign_out(self, message: str) -> None:
         """Back to the sign-in page; an open unit is left undecided and given back."""
         self.show_step(self.session.sign_out(message))
-
-    def _on_activity(self) -> None:
-        if self.session.sign_in_required and self.session.actor is not None:
-            self._idle.start()
-
-    def _on_idle(self) -> None:
-        minutes = self.service.settings.idle_minutes
-        self.sign_out(f"Signed out after {minutes} idle minutes. Scan your badge to sign in again.")
 
     # ----- the window -----------------------------------------------------------------------
     def _renew_claim(self) -> None:
