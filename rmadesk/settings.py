@@ -82,11 +82,8 @@ class Settings:
     )
 
     def location_for(self, disposition: Disposition) -> str:
-        return {
-            Disposition.SELLABLE: self.restock_location,
-            Disposition.CARRIER_DAMAGED: self.carrier_damaged_location,
-            Disposition.SELLER_FAULT: self.seller_fault_location,
-        }[disposition]
+        location: str = getattr(self, disposition.location_setting)
+        return location
 
 
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from rmadesk.domain.errors import MalformedCode
+from rmadesk.domain.model import Disposition
 
 # AIM symbology identifier: "]" then a letter then a digit, e.g. "]C0" for Code 128.
 _AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
@@ -16,16 +17,22 @@ MAX_CODE_LENGTH = 64
 
 
 class Command(enum.StrEnum):
-    """Command codes printed on the bench sheet."""
+    """Command codes printed on the bench sheet: each disposition's own code, then confirm and cancel."""
 
-    SELLABLE = "CMD-SELLABLE"
-    CARRIER_DAMAGED = "CMD-CARRIER-DAMAGED"
-    SELLER_FAULT = "CMD-SELLER-FAULT"
+    SELLABLE = Disposition.SELLABLE.command
+    CARRIER_DAMAGED = Disposition.CARRIER_DAMAGED.command
+    SELLER_FAULT = Disposition.SELLER_FAULT.command
     CONFIRM = "CMD-CONFIRM"
     CANCEL = "CMD-CANCEL"
 
+    @property
+    def disposition(self) -> Disposition | None:
+        """The disposition this command chooses, if it chooses one."""
+        return _CHOSEN.get(self)
+
 
 _COMMANDS = {c.value: c for c in Command}
+_CHOSEN = {Command(d.command): d for d in Disposition}
 
 
 @dataclass(frozen=True)

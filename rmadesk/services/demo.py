@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
-from rmadesk.labels.sheet import COMMAND_ENTRIES, SheetEntry, write_sheet
+from rmadesk.labels.sheet import SheetEntry, command_entries, write_sheet
 from rmadesk.store.models import Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
@@ -212,6 +212,6 @@ def write_demo_sheet(path: Path, bench: str) -> list[Path]:
     return write_sheet(
         path,
         "RMA Desk: demo returns and bench commands",
-        [("Demo return authorizations", demo_sheet_entries()), ("Bench commands", list(COMMAND_ENTRIES))],
+        [("Demo return authorizations", demo_sheet_entries()), ("Bench commands", list(command_entries()))],
         footer=f"Bench {bench}. Scan an RMA, answer the questions, then scan CMD-CONFIRM.",
     )

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from rmadesk.domain.model import Disposition
 from rmadesk.store.types import Money, UTCDateTime, utcnow
 
 NAMING = {
@@ -31,7 +32,8 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-DISPOSITIONS = ("sellable", "carrier_damaged", "seller_fault")
+# The stored spelling of each disposition; migrations keep the values they were written with.
+DISPOSITIONS = tuple(d.value for d in Disposition)
 
 
 class Base(DeclarativeBase):
