@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rmadesk.domain.errors import MalformedCode
 from rmadesk.domain.model import Disposition
+from rmadesk.text.i18n import _
 
 # AIM symbology identifier: "]" then a letter then a digit, e.g. "]C0" for Code 128.
 _AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
@@ -60,18 +61,22 @@ def parse_scan(raw: str) -> Scan:
     """
     text = normalize(raw)
     if not text:
-        raise MalformedCode("The scan was empty. Scan the RMA barcode again.")
+        raise MalformedCode(_("The scan was empty. Scan the RMA barcode again."))
     command = _COMMANDS.get(text.upper())
     if command is not None:
         return Scan(raw=raw, text=command.value, command=command)
     if len(text) > MAX_CODE_LENGTH:
         raise MalformedCode(
-            f"The scan is {len(text)} characters long; no RMA, order or tracking ID is that long."
+            _("The scan is {length} characters long; no RMA, order or tracking ID is that long.").format(
+                length=len(text)
+            )
         )
     if not _ALLOWED.match(text):
         shown = text if len(text) <= 30 else text[:27] + "..."
         raise MalformedCode(
-            f"“{shown}” is not a code RMA Desk can read: it holds characters no ID contains. "
-            "Check the scanner's keyboard layout and scan again."
+            _(
+                "“{code}” is not a code RMA Desk can read: it holds characters no ID contains. "
+                "Check the scanner's keyboard layout and scan again."
+            ).format(code=shown)
         )
     return Scan(raw=raw, text=text)

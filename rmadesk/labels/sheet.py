@@ -287,7 +287,11 @@ def _paginate(grids: Sequence[_SectionGrid]) -> list[list[_Placement]]:
                 pages.append([])
                 cursor = content_top
             if row_number == 0 or cursor == content_top:
-                text = grid.heading if row_number == 0 else f"{grid.heading} (continued)"
+                text = (
+                    grid.heading
+                    if row_number == 0
+                    else _("{heading} (continued)").format(heading=grid.heading)
+                )
                 pages[-1].append(_PlacedHeading(text, cursor))
                 cursor += heading_height
             pages[-1].append(_PlacedRow(grid, tuple(row), cursor))

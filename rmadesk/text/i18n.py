@@ -6,10 +6,13 @@ which never imports Qt (error messages, the walk-through's questions, labels, sl
 (``locale/<language>.po``, read with Babel) serves the core, the UI and the command line alike; its
 ``Plural-Forms`` header gives each language its own plural rules through ``ngettext`` (Persian counts
 differently from English), and Babel's locale data tells a language's direction (Persian is right to
-left) and its digits, which ``rmadesk.text.formatting`` applies where numbers leave for the screen.
+left) and its digits, to be applied in ``rmadesk.text.formatting``, the one home of how numbers, dates
+and times are written. Qt's own stock strings (standard buttons, context menus) are left to Qt's shipped
+qtbase catalogues through a QTranslator; no string of RMA Desk's goes through ``tr()``.
 Strings are marked where they are written: ``_()`` translates when called, ``N_()`` only marks a string
 kept in a module-level table, which is translated with ``_()`` where it is shown, so that a language
-chosen after import still applies.
+chosen after import still applies. Placeholders are named (``_("{count} units").format(count=n)``) so
+that a translation may put them in another order.
 """
 
 from __future__ import annotations
@@ -42,6 +45,11 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext name that extraction lo
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of the message for ``n`` things, by the plural rules of the language in force."""
     return _translations.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """The message as meant in ``context``, for a word that reads differently by its use ("May")."""
+    return _translations.pgettext(context, message)
 
 
 def available_languages() -> tuple[str, ...]:
