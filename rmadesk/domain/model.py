@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from rmadesk.text.formatting import money
 from rmadesk.text.i18n import N_, _
 
 
@@ -125,7 +126,7 @@ class Money:
     currency: str
 
     def __str__(self) -> str:
-        return f"{self.amount:,.2f} {self.currency}"
+        return money(self.amount, self.currency)
 
 
 @dataclass(frozen=True)

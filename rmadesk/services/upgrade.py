@@ -13,6 +13,7 @@ from rmadesk.store import tally
 from rmadesk.store.models import AuditEvent, TallyGroup
 from rmadesk.store.schema import current_revision, head_revision, upgrade
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import _
 
 
 def upgrade_schema(store: Store, actor: Actor) -> str:
@@ -22,7 +23,9 @@ def upgrade_schema(store: Store, actor: Actor) -> str:
     try:
         upgrade(store.engine)
     except Exception as exc:  # a migration that fails leaves the old schema (one transaction)
-        raise UserError(f"The database could not be upgraded; it is unchanged: {exc}") from exc
+        raise UserError(
+            _("The database could not be upgraded; it is unchanged: {reason}").format(reason=exc)
+        ) from exc
     after = head_revision()
     with store.unit_of_work() as session:
         session.add(

@@ -61,13 +61,13 @@ def available_languages() -> tuple[str, ...]:
 
 
 def set_language(code: str) -> str:
-    """Translate into ``code`` ("fa", "fa_IR", ...) from now on; returns the language in force.
+    """Translate into ``code`` ("fa", "fa_IR", "fa-IR") from now on; returns the language in force.
 
     A language without a catalogue falls back to its base language ("fa" for "fa_IR"), then to English.
     """
     global _translations, _language
-    for candidate in (code, code.replace("-", "_").split("_")[0]):
-        if (CATALOGUE_DIR / f"{candidate}.po").is_file():
+    for candidate in (code.replace("-", "_"), code.replace("-", "_").split("_")[0]):
+        if candidate and (CATALOGUE_DIR / f"{candidate}.po").is_file():
             _translations, _language = _load(candidate), candidate
             return _language
     _translations, _language = gettext.NullTranslations(), SOURCE_LANGUAGE
