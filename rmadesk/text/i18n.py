@@ -37,7 +37,7 @@ def _(message: str) -> str:
     return _translations.gettext(message)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext name that extraction looks for
+def N_(message: str) -> str:
     """Mark a message for the catalogue without translating it (translate it with ``_()`` when shown)."""
     return message
 
