@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def _install_excepthook() -> None:
-    from rmadesk.ui import dialogs
+    from rmadesk.ui.common import dialogs
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         details = "".join(traceback.format_exception(kind, exc, tb))
@@ -52,7 +52,7 @@ def offer_upgrade(settings: Settings, problem: str) -> Store | None:
     from rmadesk.services.upgrade import upgrade_schema
     from rmadesk.store.engine import resolve_database_url
     from rmadesk.store.uow import Store
-    from rmadesk.ui import dialogs
+    from rmadesk.ui.common import dialogs
 
     store = Store(resolve_database_url(settings.database_url or None))
     try:
@@ -94,9 +94,9 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
     from rmadesk.services.context import open_store
     from rmadesk.services.journal import Journal, journal_path
     from rmadesk.services.people import has_users
-    from rmadesk.ui import dialogs
     from rmadesk.ui.bench_window import BenchWindow, app_icon
-    from rmadesk.ui.collector import GarbageCollector
+    from rmadesk.ui.common import dialogs
+    from rmadesk.ui.common.collector import GarbageCollector
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("RMA Desk")

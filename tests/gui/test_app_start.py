@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from rmadesk import app as app_module
 from rmadesk.settings import Settings
-from rmadesk.ui import dialogs
+from rmadesk.ui.common import dialogs
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
-from rmadesk.ui.browser import AuthorizationsModel, BrowserWidget, BrowserWindow
-from rmadesk.ui.runner import Runner
+from rmadesk.ui.browser.widget import AuthorizationsModel, BrowserWidget, BrowserWindow
+from rmadesk.ui.common.runner import Runner
 
 KETTLE = "DpHwNcVbRRMA"  # 2 units
 MUGS = "DaLpKsOiRRMA"  # 3 units

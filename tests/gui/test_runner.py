@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from rmadesk.ui.runner import Runner
+from rmadesk.ui.common.runner import Runner
 
 
 def test_jobs_run_in_order_and_results_come_back_on_the_gui_thread(qtbot: QtBot) -> None:

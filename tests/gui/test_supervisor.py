@@ -50,11 +50,11 @@ from rmadesk.services.demo import create_demo_data
 from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, Outcome, StockMovement, Unit
 from rmadesk.store.uow import Store
-from rmadesk.ui import supervisor
-from rmadesk.ui.supervisor import SupervisorWindow
-from rmadesk.ui.supervisor_models import TABS, SummaryTableModel, cell_number
-from rmadesk.ui.supervisor_widgets import seconds_text
-from rmadesk.ui.supervisor_windows import CUSTOM, PREVIOUS, SHIFT, TODAY, WEEK
+from rmadesk.ui.supervisor import window as supervisor
+from rmadesk.ui.supervisor.models import TABS, SummaryTableModel, cell_number
+from rmadesk.ui.supervisor.time_windows import CUSTOM, PREVIOUS, SHIFT, TODAY, WEEK
+from rmadesk.ui.supervisor.widgets import seconds_text
+from rmadesk.ui.supervisor.window import SupervisorWindow
 
 if TYPE_CHECKING:  # pytest-qt's model tester needs its Qt set up, which the screenshot process skips
     from pytestqt.modeltest import ModelTester
@@ -669,7 +669,7 @@ def test_ctrl_w_closes_and_stops_the_worker(qtbot: QtBot, hall: Hall) -> None:
 
 
 def test_a_shared_runner_is_left_running(qtbot: QtBot, hall: Hall) -> None:
-    from rmadesk.ui.runner import Runner
+    from rmadesk.ui.common.runner import Runner
 
     runner = Runner()
     window = SupervisorWindow(hall.store, SETTINGS, runner=runner, now=lambda: NOW)
@@ -697,7 +697,7 @@ def test_bad_settings_are_refused_with_a_message(hall: Hall) -> None:
 
 
 def test_standalone_refuses_bad_settings_in_a_dialog(hall: Hall, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rmadesk.ui import dialogs
+    from rmadesk.ui.common import dialogs
 
     shown: list[str] = []
     monkeypatch.setattr(

@@ -55,9 +55,18 @@ from rmadesk.services.browse import (
     HistoryEntry,
     UnitDetail,
 )
+from rmadesk.ui.common.runner import Runner
+from rmadesk.ui.common.style import (
+    DISPOSITION_COLOURS,
+    ERROR,
+    INFO,
+    NEUTRAL,
+    OK,
+    STYLE_SHEET,
+    WARN,
+    scaled_font,
+)
 from rmadesk.ui.panels import money_text
-from rmadesk.ui.runner import Runner
-from rmadesk.ui.style import DISPOSITION_COLOURS, ERROR, INFO, NEUTRAL, OK, STYLE_SHEET, WARN, scaled_font
 
 log = logging.getLogger(__name__)
 

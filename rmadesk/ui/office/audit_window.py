@@ -17,7 +17,7 @@ from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor
 from rmadesk.services.audit import AuditRow, audit_page, count_events
 from rmadesk.store.uow import Store
-from rmadesk.ui.runner import Runner
+from rmadesk.ui.common.runner import Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 PAGE = 200

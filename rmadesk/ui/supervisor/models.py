@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from rmadesk.services.summary import DurationStats, Summary, summary_tables
-from rmadesk.ui.style import ERROR
+from rmadesk.ui.common.style import ERROR
 
 ALERT_BACKGROUND = "#fdecea"
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?%?$")

@@ -32,12 +32,11 @@ from rmadesk.services.summary import Summary, summarize
 from rmadesk.settings import Settings
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
-from rmadesk.ui.runner import Runner
-from rmadesk.ui.style import ERROR, INFO, OK, STYLE_SHEET, WARN, scaled_font
-from rmadesk.ui.supervisor_charts import DispositionChart, HourChart, ParetoChart
-from rmadesk.ui.supervisor_models import TABS, ScreenTable, screen_tables
-from rmadesk.ui.supervisor_widgets import TILES, TablePage, Tile, count_text, delta_text, write_table_csv
-from rmadesk.ui.supervisor_windows import (
+from rmadesk.ui.common.runner import Runner
+from rmadesk.ui.common.style import ERROR, INFO, OK, STYLE_SHEET, WARN, scaled_font
+from rmadesk.ui.supervisor.charts import DispositionChart, HourChart, ParetoChart
+from rmadesk.ui.supervisor.models import TABS, ScreenTable, screen_tables
+from rmadesk.ui.supervisor.time_windows import (
     CURRENT,
     CUSTOM,
     PREVIOUS,
@@ -48,6 +47,7 @@ from rmadesk.ui.supervisor_windows import (
     WindowChoice,
     resolve_choice,
 )
+from rmadesk.ui.supervisor.widgets import TILES, TablePage, Tile, count_text, delta_text, write_table_csv
 
 log = logging.getLogger(__name__)
 
@@ -764,8 +764,8 @@ def run_supervisor(settings: Settings) -> int:
     from PySide6.QtWidgets import QApplication
 
     from rmadesk.services.context import open_store
-    from rmadesk.ui import dialogs
-    from rmadesk.ui.collector import GarbageCollector
+    from rmadesk.ui.common import dialogs
+    from rmadesk.ui.common.collector import GarbageCollector
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     collecting = gc.isenabled()

@@ -32,7 +32,7 @@ from rmadesk.domain.people import Actor
 from rmadesk.formats.reports import RowProblem
 from rmadesk.services.imports import ImportResult, import_report
 from rmadesk.store.uow import Store
-from rmadesk.ui.runner import Runner
+from rmadesk.ui.common.runner import Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 REPORT_FILTER = "Return reports (*.txt *.tsv *.csv *.tab);;All files (*)"

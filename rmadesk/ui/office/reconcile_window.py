@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.errors import UserError
 from rmadesk.services.reconcile import RECONCILE_COLUMNS, ReconcileRow, csv_fields, reconcile
 from rmadesk.store.uow import Store
-from rmadesk.ui.runner import Runner
+from rmadesk.ui.common.runner import Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_COLOURS = {"paid_differently": "#8a5a00", "unpaid_overdue": "#b3261e", "paid_unclaimed": "#1f4e8c"}
