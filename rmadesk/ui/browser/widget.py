@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import logging
 from datetime import date, datetime
 from typing import Any
 
@@ -39,7 +38,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import AuthorizationKind
 from rmadesk.services.browse import (
     AWAITING,
@@ -55,6 +53,7 @@ from rmadesk.services.browse import (
     HistoryEntry,
     UnitDetail,
 )
+from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import (
     DISPOSITION_COLOURS,
@@ -67,8 +66,6 @@ from rmadesk.ui.common.style import (
     scaled_font,
 )
 from rmadesk.ui.panels import money_text
-
-log = logging.getLogger(__name__)
 
 STATUS_COLOURS = {AWAITING: INFO, IN_INSPECTION: WARN, DONE: OK}
 KIND_LABELS = {
@@ -88,6 +85,7 @@ NUMERIC = {"quantity", "decided"}
 HISTORY_TIME_STYLE = "color:#546e7a; padding-right:10px; white-space:nowrap"
 SEARCH_DEBOUNCE_MS = 250
 DETAIL_DEBOUNCE_MS = 120
+SEARCH_FAILED = "The search failed unexpectedly ({error}). Press F5 to try again."
 BROWSER_STYLE = """
 QLineEdit#search { border: 2px solid #1f4e8c; border-radius: 6px; padding: 5px 8px; background: white; }
 QTableView { alternate-background-color: #f3f6f9; selection-background-color: #1f4e8c;
@@ -113,13 +111,6 @@ def _local_time(moment: datetime | None) -> str:
 def _bench_text(bench: str) -> str:
     """ "bench 3" for a bench named 3, but "bench-1" as it is."""
     return bench if bench.lower().startswith("bench") else f"bench {bench}"
-
-
-def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, UserError):
-        return exc.message
-    log.error("browse query failed", exc_info=(type(exc), exc, exc.__traceback__))
-    return f"The search failed unexpectedly ({type(exc).__name__}: {exc}). Press F5 to try again."
 
 
 class _Latest:
@@ -294,8 +285,11 @@ class AuthorizationsModel(QAbstractTableModel):
             return
         self._set_fetching(False)
         self._exhausted = True  # no retry loop from the view; F5 tries again
-        self.error = _error_text(exc)
-        self.load_failed.emit(self.error)
+        show_failure(exc, self._fail, unexpected=SEARCH_FAILED)
+
+    def _fail(self, message: str) -> None:
+        self.error = message
+        self.load_failed.emit(message)
 
     # ----- reading rows -------------------------------------------------------------------------------
     def row_at(self, row: int) -> BrowseRow:
@@ -848,7 +842,7 @@ class BrowserWidget(QWidget):
 
     def _on_detail_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._detail_generation:
-            self._on_load_failed(_error_text(exc))
+            show_failure(exc, self._on_load_failed, unexpected=SEARCH_FAILED)
 
     def _clear_detail(self, message: str) -> None:
         self._detail_generation += 1  # a detail still on its way is no longer wanted

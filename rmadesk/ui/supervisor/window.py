@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -32,6 +31,7 @@ from rmadesk.services.summary import Summary, summarize
 from rmadesk.settings import Settings
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import ERROR, INFO, OK, STYLE_SHEET, WARN, scaled_font
 from rmadesk.ui.supervisor.charts import DispositionChart, HourChart, ParetoChart
@@ -48,8 +48,6 @@ from rmadesk.ui.supervisor.time_windows import (
     resolve_choice,
 )
 from rmadesk.ui.supervisor.widgets import TILES, TablePage, Tile, count_text, delta_text, write_table_csv
-
-log = logging.getLogger(__name__)
 
 REFRESH_MS = 30_000  # a wall screen a few people glance at; the summary costs well under a second
 BASE_POINTS = 11.0
@@ -489,12 +487,7 @@ class SupervisorWindow(QMainWindow):
         if self._closed:
             return
         if generation == self._generation:
-            if isinstance(exc, UserError):
-                message = exc.message
-            else:
-                log.error("supervisor summary failed", exc_info=(type(exc), exc, exc.__traceback__))
-                message = f"The figures could not be read ({type(exc).__name__}: {exc})."
-            self._show_problem(message)
+            show_failure(exc, self._show_problem, unexpected="The figures could not be read ({error}).")
         else:
             self._again = True
         self._after_load()
@@ -730,15 +723,14 @@ class SupervisorWindow(QMainWindow):
             lambda written: (
                 None if self._closed else self._exported(written, f"Saved the PDF report to {written}.")
             ),
-            lambda exc: None if self._closed else self._export_failed(self._export_error(exc)),
+            lambda exc: (
+                None
+                if self._closed
+                else show_failure(
+                    exc, self._export_failed, unexpected="The PDF report could not be written ({error})."
+                )
+            ),
         )
-
-    @staticmethod
-    def _export_error(exc: BaseException) -> str:
-        if isinstance(exc, UserError):
-            return exc.message
-        log.error("PDF report failed", exc_info=(type(exc), exc, exc.__traceback__))
-        return f"The PDF report could not be written ({type(exc).__name__}: {exc})."
 
     # ----- closing ---------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
