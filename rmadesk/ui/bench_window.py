@@ -991,7 +991,7 @@ class BenchWindow(QMainWindow):
     def open_browser(self) -> None:
         """Every authorization, searchable and sortable, with each unit's outcome and history."""
         from rmadesk.services.browse import BrowseService
-        from rmadesk.ui.browser.widget import BrowserWindow
+        from rmadesk.ui.browser.window import BrowserWindow
 
         if self._browser_window is None:
             self._browser_window = BrowserWindow(BrowseService(self.service.store))

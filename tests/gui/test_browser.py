@@ -24,7 +24,9 @@ from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
-from rmadesk.ui.browser.widget import AuthorizationsModel, BrowserWidget, BrowserWindow
+from rmadesk.ui.browser.model import AuthorizationsModel
+from rmadesk.ui.browser.widget import BrowserWidget
+from rmadesk.ui.browser.window import BrowserWindow
 from rmadesk.ui.common.runner import Runner
 
 KETTLE = "DpHwNcVbRRMA"  # 2 units
