@@ -21,6 +21,7 @@ def run_supervisor(settings: Settings) -> int:
     from rmadesk.services.context import open_store
     from rmadesk.ui.common import dialogs
     from rmadesk.ui.common.collector import GarbageCollector
+    from rmadesk.ui.common.failures import install_excepthook
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     collecting = gc.isenabled()
@@ -37,6 +38,7 @@ def run_supervisor(settings: Settings) -> int:
             gc.enable()
         dialogs.show_error(None, "RMA Desk: supervisor view", exc.message)
         return 2
+    install_excepthook()  # as on the bench: a bug is logged and shown with details to copy
     collector = GarbageCollector(window)  # collects on the GUI thread while the window lives
     window.resize(1600, 1000)
     window.show()

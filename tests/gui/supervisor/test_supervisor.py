@@ -782,14 +782,14 @@ def render_screenshots(out: Path) -> dict[str, list[str]]:
 
 
 def test_screenshots_normal_and_wall_screen_show_everything(tmp_path: Path) -> None:
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     out = repo / "artifacts" / "supervisor"
     screen = {"name": "wall", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96}
     config = tmp_path / "screen.json"
     config.write_text(json.dumps({"screens": [{**screen, "logicalBaseDpi": 96, "dpr": 1}]}))
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
     result = subprocess.run(
-        [sys.executable, "-m", "tests.gui.test_supervisor", str(out)],
+        [sys.executable, "-m", "tests.gui.supervisor.test_supervisor", str(out)],
         cwd=repo,
         env=env,
         capture_output=True,
