@@ -110,6 +110,9 @@ def browser(qtbot: QtBot, store: Store, runner: Runner) -> Iterator[BrowserWidge
     qtbot.waitExposed(widget)
     widget.activateWindow()
     qtbot.waitUntil(lambda: widget.model.rowCount() == 200 and widget.model.total is not None, timeout=5000)
+    # The first row's detail follows a pause: settled first, it cannot arrive in the middle of a test.
+    qtbot.waitUntil(lambda: widget.detail is not None, timeout=5000)
+    settle(qtbot, runner)
     yield widget
     widget.close()  # results still on their way are dropped, not shown on a deleted widget
     settle(qtbot, runner)
