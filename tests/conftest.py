@@ -41,12 +41,16 @@ def _admin_execute(sql: str) -> None:
         admin.dispose()
 
 
+def _url_of(name: str) -> str:
+    return make_url(pg_base_url()).set(database=name).render_as_string(hide_password=False)
+
+
 def _migrated_template() -> str:
     """Migrates one database to the head schema once per test run; every test's database copies it."""
     if not _template:
         name = f"rmadesk_tpl_{uuid.uuid4().hex[:12]}"
         _admin_execute(f'CREATE DATABASE "{name}"')
-        open_store(make_url(pg_base_url()).set(database=name).render_as_string(hide_password=False)).dispose()
+        open_store(_url_of(name)).dispose()
         _template.append(name)
     return _template[0]
 
@@ -56,7 +60,7 @@ def fresh_pg_database(*, migrated: bool = True) -> str:
     name = f"rmadesk_t_{uuid.uuid4().hex[:12]}"
     template = f' TEMPLATE "{_migrated_template()}"' if migrated else ""
     _admin_execute(f'CREATE DATABASE "{name}"{template}')
-    return make_url(pg_base_url()).set(database=name).render_as_string(hide_password=False)
+    return _url_of(name)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -65,12 +69,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def drop_pg_database(url: str) -> None:
-    base = pg_base_url()
-    name = make_url(url).database
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _admin_execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 @pytest.fixture
