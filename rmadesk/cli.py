@@ -159,8 +159,8 @@ def _parser() -> argparse.ArgumentParser:
     p_db = sub.add_parser("db", parents=[common], help="database schema commands")
     p_db.add_argument(
         "action",
-        choices=["upgrade", "status", "tallies"],
-        help="upgrade the schema, show its revision, or rebuild the day tallies summaries read",
+        choices=["upgrade", "status"],
+        help="upgrade the schema, or show its revision",
     )
 
     p_desktop = sub.add_parser(
@@ -271,7 +271,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
     from rmadesk.domain.people import Permission
     from rmadesk.domain.shifts import local_zone, parse_shifts
-    from rmadesk.summary_cli import run_summary_command
+    from rmadesk.summary.cli import run_summary_command
 
     settings = _settings(args)
     store = _open_store(settings)
@@ -364,13 +364,6 @@ def _cmd_db(args: argparse.Namespace) -> int:
     from rmadesk.store.uow import Store
 
     settings = _settings(args)
-    if args.action == "tallies":
-        from rmadesk.services.upgrade import rebuild_tallies
-
-        current_store = _open_store(settings)
-        units = rebuild_tallies(current_store, _cli_actor(args, current_store, settings))
-        print(f"{current_store.name}: day tallies rebuilt from {units} current outcomes.")
-        return 0
     store = Store(resolve_database_url(settings.database_url or None))
     if args.action == "status":
         current = current_revision(store.engine) or "(empty)"

@@ -25,7 +25,7 @@ from rmadesk.domain.rma_ids import looks_like_seller_id
 from rmadesk.domain.rma_ids import validate as validate_seller_id
 from rmadesk.services.views import authorization_view, current_outcome, outcome_view
 from rmadesk.settings import Settings
-from rmadesk.store import tally
+from rmadesk.store import first_decision
 from rmadesk.store.models import (
     AuditEvent,
     Authorization,
@@ -369,10 +369,6 @@ class BenchService:
                 return written
             unit_stmt = select(Unit).where(Unit.id == decision.unit_id)
             if session.get_bind().dialect.name == "postgresql":
-                # The authorization first, then the unit, as a reversal does: decisions on units of
-                # one return take turns, so its first decision is counted once (rmadesk.store.tally).
-                of_unit = select(Unit.authorization_id).where(Unit.id == decision.unit_id).scalar_subquery()
-                session.execute(select(Authorization.id).where(Authorization.id == of_unit).with_for_update())
                 unit_stmt = unit_stmt.with_for_update()
             unit = session.scalar(unit_stmt)
             if unit is None:
@@ -451,7 +447,7 @@ class BenchService:
                 )
             )
             session.flush()
-            tally.count_decision(session, outcome.id, auth.id)
+            first_decision.mark(session, outcome.id, auth.id)
             fresh = _load_authorization(session, auth.id)
             next_unit_id, next_claim_message = None, None
             if claim_next:

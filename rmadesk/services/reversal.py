@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor, Permission
-from rmadesk.store import tally
+from rmadesk.store import first_decision
 from rmadesk.store.models import (
     AuditEvent,
     Authorization,
@@ -53,15 +53,14 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
             outcome = session.scalar(select(Outcome).where(Outcome.outcome_uid == outcome_uid))
             if outcome is None:
                 raise UserError(f"There is no outcome {outcome_uid}.")
-            # The authorization first, then the unit, as the bench does (rmadesk.store.tally).
-            auth = session.scalar(
-                select(Authorization)
-                .join(Unit, Unit.authorization_id == Authorization.id)
-                .where(Unit.id == outcome.unit_id)
-                .with_for_update(of=Authorization)
-            )
+            # The unit first, then its authorization, in the bench's order: a decision on another
+            # unit of the return either waits for this reversal or is seen by it (first_decision).
             unit = session.scalar(select(Unit).where(Unit.id == outcome.unit_id).with_for_update())
-            assert unit is not None and auth is not None
+            assert unit is not None
+            auth = session.scalar(
+                select(Authorization).where(Authorization.id == unit.authorization_id).with_for_update()
+            )
+            assert auth is not None
             display = auth.label
             if outcome.attempt != unit.attempt:
                 raise UserError(f"This outcome of {display} unit {unit.seq} was reversed already.")
@@ -124,7 +123,7 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
                 )
             )
             session.flush()
-            tally.uncount_decision(session, outcome.id, auth.id)
+            first_decision.unmark(session, auth.id)
             return Reversed(reversal_uid, outcome_uid, unit.seq, display)
     except IntegrityError:
         raise UserError("This outcome was reversed already (by another supervisor, just now).") from None

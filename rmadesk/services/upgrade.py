@@ -1,16 +1,12 @@
-"""Upgrading an older database schema, and rebuilding the day tallies: only an admin may, and it is
-written to the audit trail."""
+"""Upgrading an older database schema: only an admin may, and it is written to the audit trail."""
 
 from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
-
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor, Permission
-from rmadesk.store import tally
-from rmadesk.store.models import AuditEvent, TallyGroup
+from rmadesk.store.models import AuditEvent
 from rmadesk.store.schema import current_revision, head_revision, upgrade
 from rmadesk.store.uow import Store
 
@@ -37,26 +33,3 @@ def upgrade_schema(store: Store, actor: Actor) -> str:
             )
         )
     return after
-
-
-def rebuild_tallies(store: Store, actor: Actor) -> int:
-    """Compute the day tallies afresh from the outcomes (admins); returns the outcomes they hold.
-
-    The bench keeps the tallies with each decision; this is for a database whose rows were changed
-    past the application (restored in part, edited by hand)."""
-    actor.require(Permission.UPGRADE_SCHEMA)
-    with store.unit_of_work() as session:
-        tally.rebuild(session)
-        units = session.scalar(select(func.coalesce(func.sum(TallyGroup.units), 0))) or 0
-        session.add(
-            AuditEvent(
-                actor=actor.name,
-                bench=actor.bench,
-                action="tallies_rebuilt",
-                entity="database",
-                entity_key=store.name,
-                before=None,
-                after=json.dumps({"outcomes": int(units)}),
-            )
-        )
-    return int(units)

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -78,7 +77,7 @@ class Authorization(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the first of its units was decided (cleared when no decision stands any more): the
-    # moment the return is counted in the reasons of a summary (rmadesk.store.tally).
+    # moment the return is counted in the reasons of a summary (rmadesk.store.first_decision).
     first_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source_hash: Mapped[str | None] = mapped_column(String(64))
     fnsku: Mapped[str | None] = mapped_column(String(20))
@@ -327,103 +326,3 @@ class OutcomeReversal(Base):
     user_id: Mapped[int | None] = mapped_column(Integer)
     bench: Mapped[str] = mapped_column(String(64))
     reversed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-# ----------------------------------------------------------------------------------------------
-# Day tallies (migration 0008): per UTC day, what the summaries add up, kept by rmadesk.store.tally
-# in the transaction that records or reverses a decision. Days are counted from 1970-01-01 (UTC).
-
-
-class TallyGroup(Base):
-    """Current outcomes of one UTC day per inspector, bench, currency and disposition."""
-
-    __tablename__ = "tally_group"
-
-    day: Mapped[int] = mapped_column(Integer, primary_key=True)
-    inspector: Mapped[str] = mapped_column(String(80), primary_key=True)
-    bench: Mapped[str] = mapped_column(String(64), primary_key=True)
-    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
-    disposition: Mapped[str] = mapped_column(String(20), primary_key=True)
-    units: Mapped[int] = mapped_column(Integer)
-    overrides: Mapped[int] = mapped_column(Integer)
-    restocked: Mapped[int] = mapped_column(Integer)
-    reimbursement: Mapped[Decimal] = mapped_column(Money)
-    timed: Mapped[int] = mapped_column(Integer)  # units with a scan time
-    scan_ms: Mapped[int] = mapped_column(BigInteger)  # their decided - scanned, summed
-    arrived: Mapped[int] = mapped_column(Integer)  # units with an arrival time
-    arrival_ms: Mapped[int] = mapped_column(BigInteger)
-    first_at: Mapped[datetime] = mapped_column(UTCDateTime)  # earliest scan (or decision)
-    last_at: Mapped[datetime] = mapped_column(UTCDateTime)  # latest decision
-
-
-class TallyComponent(Base):
-    """Expected reimbursement of current outcomes of one UTC day per component and currency."""
-
-    __tablename__ = "tally_component"
-
-    day: Mapped[int] = mapped_column(Integer, primary_key=True)
-    component: Mapped[str] = mapped_column(String(40), primary_key=True)
-    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
-    amount: Mapped[Decimal] = mapped_column(Money)
-    lines: Mapped[int] = mapped_column(Integer)  # how many lines (a component may add up to 0.00)
-
-
-class TallyRestock(Base):
-    """Units of current outcomes of one UTC day put back into sellable stock, per SKU and location."""
-
-    __tablename__ = "tally_restock"
-
-    day: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
-    location: Mapped[str] = mapped_column(String(40), primary_key=True)
-    units: Mapped[int] = mapped_column(Integer)
-
-
-class TallyReason(Base):
-    """Authorizations first decided on one UTC day, per SKU and reason ('' when none was given)."""
-
-    __tablename__ = "tally_reason"
-
-    day: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
-    reason: Mapped[str] = mapped_column(String(80), primary_key=True)
-    returns: Mapped[int] = mapped_column(Integer)
-
-
-class TallyDuration(Base):
-    """How many current outcomes of one UTC day took a duration within one bin.
-
-    kind "scan": decided - scanned in whole seconds, per inspector and (inspector '') for everyone;
-    kind "arrival": decided - arrival in whole minutes, for everyone (inspector '').
-    """
-
-    __tablename__ = "tally_duration"
-
-    day: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
-    inspector: Mapped[str] = mapped_column(String(80), primary_key=True)
-    bin: Mapped[int] = mapped_column(Integer, primary_key=True)
-    units: Mapped[int] = mapped_column(Integer)
-
-
-class TallyReasonWeek(Base):
-    """tally_reason summed per week (Monday to Sunday, UTC): ``week`` is its Monday's day number."""
-
-    __tablename__ = "tally_reason_week"
-
-    week: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
-    reason: Mapped[str] = mapped_column(String(80), primary_key=True)
-    returns: Mapped[int] = mapped_column(Integer)
-
-
-class TallyDurationWeek(Base):
-    """tally_duration summed per week (Monday to Sunday, UTC): ``week`` is its Monday's day number."""
-
-    __tablename__ = "tally_duration_week"
-
-    week: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
-    inspector: Mapped[str] = mapped_column(String(80), primary_key=True)
-    bin: Mapped[int] = mapped_column(Integer, primary_key=True)
-    units: Mapped[int] = mapped_column(Integer)

@@ -28,16 +28,13 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.shifts import local_zone, parse_moment, parse_shifts, zone_name
-from rmadesk.services.summary import Summary, summarize
 from rmadesk.settings import Settings
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
-from rmadesk.ui.runner import Runner
-from rmadesk.ui.style import ERROR, INFO, OK, STYLE_SHEET, WARN, scaled_font
-from rmadesk.ui.supervisor_charts import DispositionChart, HourChart, ParetoChart
-from rmadesk.ui.supervisor_models import TABS, ScreenTable, screen_tables
-from rmadesk.ui.supervisor_widgets import TILES, TablePage, Tile, count_text, delta_text, write_table_csv
-from rmadesk.ui.supervisor_windows import (
+from rmadesk.summary import render
+from rmadesk.summary.figures import Summary
+from rmadesk.summary.service import summarize
+from rmadesk.summary.windows import (
     CURRENT,
     CUSTOM,
     PREVIOUS,
@@ -48,6 +45,11 @@ from rmadesk.ui.supervisor_windows import (
     WindowChoice,
     resolve_choice,
 )
+from rmadesk.ui.runner import Runner
+from rmadesk.ui.style import ERROR, INFO, OK, STYLE_SHEET, WARN, scaled_font
+from rmadesk.ui.supervisor_charts import DispositionChart, HourChart, ParetoChart
+from rmadesk.ui.supervisor_models import TABS, ScreenTable, screen_tables
+from rmadesk.ui.supervisor_widgets import TILES, TablePage, Tile, count_text, delta_text, write_table_csv
 
 log = logging.getLogger(__name__)
 
@@ -721,12 +723,10 @@ class SupervisorWindow(QMainWindow):
             return
         path = path if path.suffix else path.with_suffix(".pdf")
         self.export_folder = path.parent
-        from rmadesk.services.summary_report import write_summary_pdf  # ReportLab: only when asked
-
-        summary, site = self.summary, self.site
+        summary, options = self.summary, render.Options(site=self.site)
         self._note(f"Writing the PDF report to {path}…", INFO)
         self.runner.run(
-            lambda: write_summary_pdf(summary, path, site=site),
+            lambda: render.write(summary, "pdf", path, options),
             lambda written: (
                 None if self._closed else self._exported(written, f"Saved the PDF report to {written}.")
             ),

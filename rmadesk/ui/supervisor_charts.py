@@ -21,8 +21,8 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from rmadesk.domain.model import Disposition
-from rmadesk.services.summary import HourCount, SkuReasons, Summary
 from rmadesk.store.models import DISPOSITIONS
+from rmadesk.summary.figures import HourCount, SkuReasons, Summary
 from rmadesk.ui.style import ERROR, INFO, scaled_font
 
 INK = "#1c2430"

@@ -17,7 +17,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from rmadesk.services.summary import DurationStats, Summary, summary_tables
+from rmadesk.summary.figures import DurationStats, Summary
+from rmadesk.summary.render.tables import summary_tables
 from rmadesk.ui.style import ERROR
 
 ALERT_BACKGROUND = "#fdecea"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmadesk.domain.errors import UserError
-from rmadesk.services.summary import Delta
+from rmadesk.summary.figures import Delta
 from rmadesk.ui.style import DISPOSITION_COLOURS, ERROR, NEUTRAL, OK, scaled_font
 from rmadesk.ui.supervisor_models import EMPTY_TEXT, ScreenTable, SummaryTableModel, sorting_proxy
 

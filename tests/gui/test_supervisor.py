@@ -50,11 +50,11 @@ from rmadesk.services.demo import create_demo_data
 from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, Outcome, StockMovement, Unit
 from rmadesk.store.uow import Store
+from rmadesk.summary.windows import CUSTOM, PREVIOUS, SHIFT, TODAY, WEEK
 from rmadesk.ui import supervisor
 from rmadesk.ui.supervisor import SupervisorWindow
 from rmadesk.ui.supervisor_models import TABS, SummaryTableModel, cell_number
 from rmadesk.ui.supervisor_widgets import seconds_text
-from rmadesk.ui.supervisor_windows import CUSTOM, PREVIOUS, SHIFT, TODAY, WEEK
 
 if TYPE_CHECKING:  # pytest-qt's model tester needs its Qt set up, which the screenshot process skips
     from pytestqt.modeltest import ModelTester

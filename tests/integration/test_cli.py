@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from rmadesk.cli import main
 from rmadesk.domain.model import Decision, Disposition
@@ -23,7 +23,7 @@ from rmadesk.services.bench import BenchService, new_outcome_uid
 from rmadesk.services.context import open_store
 from rmadesk.services.demo import DEMO_RETURNS, create_demo_data
 from rmadesk.settings import Settings
-from rmadesk.store.models import Authorization, ImportBatch, Outcome, TallyGroup, Unit
+from rmadesk.store.models import Authorization, ImportBatch, Outcome, Unit
 from rmadesk.store.schema import head_revision
 from rmadesk.store.uow import Store
 from tests.integration.test_import import ALL, HEADSET, KETTLE, TEE, write_report
@@ -433,28 +433,12 @@ def test_outcome_rows_in_database_match_export(capsys, sqlite_store: Store, tmp_
     assert sum(Decimal(r["reimbursement"]) for r in rows) == total == Decimal("46.77")
 
 
-def test_db_tallies_rebuilds_what_summaries_read(capsys, sqlite_store: Store) -> None:
-    create_demo_data(sqlite_store)
-    service = BenchService(sqlite_store, load_policy(), Settings(bench="b1"))
-    for rma in ("DkQxRtLmRRMA", "DsGtYuJkRRMA"):
-        unit = service.lookup(rma).units[0]
-        service.record(Decision(new_outcome_uid(), unit.unit_id, Disposition.SELLABLE, "Ana", "b1"))
-    with sqlite_store.unit_of_work() as session:
-        session.execute(update(TallyGroup).values(units=99))  # changed past the application
-    code, out, err = run(capsys, "db", "tallies", "--db", sqlite_store.url)
-    assert code == 0, err
-    assert "day tallies rebuilt from 2 current outcomes" in out
-    with sqlite_store.read() as session:
-        assert session.scalar(select(func.sum(TallyGroup.units))) == 2
-
-
 def test_db_upgrade_from_an_older_release_keeps_the_data(capsys, tmp_path: Path) -> None:
     """An install of a newer RMA Desk over an older one: the older schema is upgraded, nothing lost."""
     from alembic import command
     from sqlalchemy import create_engine, text
 
     from rmadesk.services.context import open_store
-    from rmadesk.services.demo import create_demo_data
     from rmadesk.store.schema import alembic_config
 
     url = f"sqlite:///{tmp_path}/older.sqlite3"

@@ -21,19 +21,6 @@ from sqlalchemy.orm import Session
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.shifts import DEFAULT_SHIFTS, Shift, shift_window
-from rmadesk.services import summary as summary_module
-from rmadesk.services.summary import (
-    NO_REASON,
-    DurationStats,
-    Summary,
-    summarize,
-    summary_tables,
-    summary_to_json,
-    summary_to_text,
-    waiting_cutoff,
-    write_csv,
-)
-from rmadesk.store import tally
 from rmadesk.store.models import (
     Authorization,
     Outcome,
@@ -42,7 +29,15 @@ from rmadesk.store.models import (
     Unit,
 )
 from rmadesk.store.uow import Store
-from rmadesk.summary_cli import resolve_window, run_summary_command
+from rmadesk.summary.cli import run_summary_command
+from rmadesk.summary.figures import DurationStats, Summary
+from rmadesk.summary.render.csv import write_csv
+from rmadesk.summary.render.json import summary_to_json
+from rmadesk.summary.render.tables import summary_tables
+from rmadesk.summary.render.text import summary_to_text
+from rmadesk.summary.returns import NO_REASON, waiting_cutoff
+from rmadesk.summary.service import summarize
+from rmadesk.summary.windows import resolve_window
 
 BERLIN = ZoneInfo("Europe/Berlin")
 D = Decimal
@@ -202,10 +197,6 @@ class Returns:
             .values(first_decided_at=None)
         )
 
-    def tally(self) -> None:
-        """The day tallies, as the bench would have kept them (the rebuild the migration runs)."""
-        tally.rebuild(self.session)
-
 
 def build_shift(store: Store) -> None:
     """The early shift of 2026-11-26 and the night before it; every figure below is worked out from this.
@@ -295,7 +286,6 @@ def build_shift(store: Store) -> None:
         # Decided on the 23rd and taken back, not decided again: waiting once more.
         d(reversed_old[0], "2026-11-23 10:00:00", "sellable", "Ana", "B1", sku="LAMP")
         r.reverse(reversed_old[0])
-        r.tally()
 
 
 @pytest.fixture
@@ -367,29 +357,11 @@ def test_throughput_and_time_per_unit(summary: Summary) -> None:
     assert (cleo.active_hours, cleo.units_per_active_hour) == (D("0.33"), D("6.00"))
 
 
-@pytest.mark.parametrize("band_misses", [False, True])
-def test_sqlite_medians_of_a_big_window_from_a_sampled_band(
-    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch, band_misses: bool
-) -> None:
-    """Past BAND_ALL units SQLite places a band around the median from a sample and sorts only the
-    band; a band that misses the median is read again whole. Either way the medians are exact.
-    (PostgreSQL sorts with percentile_cont.)"""
+def test_sqlite_medians_are_taken_over_the_window_rows(sqlite_store: Store) -> None:
+    """SQLite has no percentile: the window's durations come back in whole milliseconds and their
+    medians are taken in Python, exactly. (PostgreSQL sorts with percentile_cont.)"""
     build_shift(sqlite_store)
-    monkeypatch.setattr(summary_module, "BAND_ALL", 4)  # the 13-unit shift counts as big
-    monkeypatch.setattr(summary_module, "BAND_SAMPLE", 5)
-    sampled: list[list[tuple[int, int]]] = []
-    real = summary_module._sample_bands
-
-    def sample(*args: object) -> list[tuple[int, int]]:
-        bands = real(*args)  # type: ignore[arg-type]
-        if band_misses:  # a band holding no value near the median: the pass is repeated whole
-            bands = [(10**9, 10**9 + 1), (10**12, 10**12 + 1)]
-        sampled.append(bands)
-        return bands
-
-    monkeypatch.setattr(summary_module, "_sample_bands", sample)
     big = summarize(sqlite_store, START, END, tz=BERLIN, now=NOW)
-    assert sampled, "the sampled band was not used"
     assert big.current.seconds_per_unit == DurationStats(12, 95.0, 218.25)  # as worked out below
     assert big.current.arrival_to_decision_hours == DurationStats(13, 1.0, 9.585)
 
@@ -861,77 +833,10 @@ def test_the_command_writes_a_pdf_report(shift_store: Store, tmp_path: Path) -> 
     assert "APPAREL_TOO_LARGE" in text
 
 
-def _without_medians(data: dict) -> tuple[dict, list[tuple[str, float | None]]]:
-    """The summary's JSON with every median taken out, and the medians by where they were."""
-    medians: list[tuple[str, float | None]] = []
-
-    def walk(value: object, path: str) -> object:
-        if isinstance(value, dict):
-            kept = {}
-            delta_of_median = path.endswith(("median seconds per unit", "median hours arrival to decision"))
-            for key, item in value.items():
-                if key in ("median", "median_seconds") or delta_of_median and key in ("current", "previous"):
-                    medians.append((f"{path}/{key}", item))  # type: ignore[arg-type]
-                elif not delta_of_median:  # a change of medians is as near as the medians, no nearer
-                    kept[key] = walk(item, f"{path}/{key}")
-            return kept
-        if isinstance(value, list):
-            return [walk(item, f"{path}[{n}]") for n, item in enumerate(value)]
-        return value
-
-    return walk(data, ""), medians  # type: ignore[return-value]
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "units"),
-    [
-        # Four local days: the UTC days 23-26 from the tallies, the hour before added and the last
-        # hour of the 26th subtracted (read from outcomes).
-        (datetime(2026, 11, 23, tzinfo=BERLIN), datetime(2026, 11, 27, tzinfo=BERLIN), 19),
-        # Two whole UTC days and nothing else.
-        (datetime(2026, 11, 25, tzinfo=UTC), datetime(2026, 11, 27, tzinfo=UTC), 18),
-        # The 24th taken whole less its first hour; the 26th until noon added.
-        (datetime(2026, 11, 24, 1, tzinfo=UTC), datetime(2026, 11, 26, 12, tzinfo=UTC), 14),
-        # The week of Monday the 23rd from the weekly sums, the days around it from the daily rows.
-        (datetime(2026, 11, 17, 12, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC), 20),
-    ],
-)
-def test_whole_days_from_the_tallies_give_the_figures_of_the_outcomes(
-    shift_store: Store, start: datetime, end: datetime, units: int
-) -> None:
-    with shift_store.unit_of_work() as session:
-        r = Returns(session, itertools.count(100))
-        # Decisions in the parts of days a window leaves out: subtracted from the day's tallies.
-        (late,) = r.auth("LATE", "DEFECTIVE")
-        r.decide(late, "2026-11-26 23:30:00", "seller_fault", "Ana", "B1", scanned="2026-11-26 23:20:00",
-                 lines=[("referral_fee", D("2.00"))], sku="LATE")  # fmt: skip
-        (early,) = r.auth("EARLY", "DEFECTIVE")
-        r.decide(early, "2026-11-24 00:30:00", "sellable", "Ana", "B1", scanned="2026-11-24 00:10:00",
-                 sku="EARLY")  # fmt: skip
-        (later,) = r.auth("EARLY", "DEFECTIVE")
-        r.decide(later, "2026-11-24 05:00:00", "sellable", "Ana", "B1", scanned="2026-11-24 04:59:00",
-                 sku="EARLY")  # fmt: skip
-        r.tally()
-    tallied = summarize(shift_store, start, end, tz=BERLIN, now=NOW, alert_min_count=2)
-    counted = summarize(shift_store, start, end, tz=BERLIN, now=NOW, alert_min_count=2, use_tallies=False)
-    assert tallied.units == units and tallied.returns > 0
-    left, left_medians = _without_medians(summary_to_json(tallied))
-    right, right_medians = _without_medians(summary_to_json(counted))
-    assert left == right
-    # Medians to the bin: seconds per unit to the second, arrival to decision to the minute.
-    assert [path for path, _ in left_medians] == [path for path, _ in right_medians]
-    for (path, a), (_, b) in zip(left_medians, right_medians, strict=True):
-        if a is None or b is None:
-            assert a == b, path
-        else:
-            assert abs(a - b) <= (1 / 60 if "arrival" in path else 1.0), (path, a, b)
-    assert tallied.current.seconds_per_unit.median != counted.current.seconds_per_unit.median
-
-
 def test_the_report_sizes_big_headline_numbers_to_fit_their_tiles(summary: Summary) -> None:
     from reportlab.pdfbase import pdfmetrics
 
-    from rmadesk.services import summary_report
+    from rmadesk.summary.render import pdf as summary_report
 
     month = replace(summary.current, units=1_234_567, restocked_units=987_654, units_per_hour=D("1484.30"))
     styles = summary_report._Styles()

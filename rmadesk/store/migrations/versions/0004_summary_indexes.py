@@ -17,7 +17,7 @@ depends_on: str | Sequence[str] | None = None
 
 # A summary decides which outcomes are current without joining each one to its unit: only the units
 # whose attempt moved on (a decision taken back) need looking at, and this index holds just those.
-# rmadesk.services.summary writes the same condition with a literal 0, as a planner needs to use it.
+# rmadesk.summary.sql writes the same condition with a literal 0, as a planner needs to use it.
 MOVED_ON = "attempt != 0"
 
 

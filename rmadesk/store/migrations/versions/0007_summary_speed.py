@@ -9,7 +9,7 @@ scanned_at, unit_id, attempt): a decision still writes as many index entries as 
 
 SQLite has no hash aggregation: a GROUP BY sorts every row of the window. Its index is ordered by the
 summary's groups (inspector, bench, currency, disposition), then by time, and holds every column the
-group figures read: rmadesk.services.summary lists the groups with a few seeks and reads each group's
+group figures read: the summaries of this release list the groups with a few seeks and read each group's
 rows of a window as one range of this index, so nothing is sorted and no table row is read.
 
 PostgreSQL aggregates in hash tables; what it spends is the visit of each row. Its index is a time
@@ -26,7 +26,7 @@ down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-GROUPS = ["inspector", "bench", "currency", "disposition"]  # rmadesk.services.summary.GROUP_KEYS
+GROUPS = ["inspector", "bench", "currency", "disposition"]  # the groups index
 # What the figures read of an outcome besides its groups and time; "current" needs unit_id and attempt.
 FIGURE_COLUMNS = ["scanned_at", "recommended", "restocked", "reimbursement_total", "unit_id", "attempt"]
 SQLITE_INDEX = "ix_outcome_summary_groups"

@@ -6,14 +6,14 @@ Create Date: 2026-11-26 23:00:00
 
 A summary of a week read a quarter of a million outcomes, and as many again for the week compared
 with. The tally tables hold the same sums per UTC day, kept by the bench and reversals in the
-transaction that writes the decision (rmadesk.store.tally); a summary reads them for the whole days of
+transaction that writes the decision; a summary reads them for the whole days of
 its window and the outcomes only for the part-days at its ends.
 
 return_authorization.first_decided_at dates the first decision of a return still standing: a
 return is counted in the reasons of the window it was first decided in, once.
 
-The tables are filled here from what is recorded (rmadesk.store.tally.rebuild_days, the same SELECTs
-the bench adds with).
+The tables are filled here from what is recorded (rmadesk.store.migrations.tallies); migration 0010
+drops them again.
 """
 
 from collections.abc import Sequence
@@ -100,11 +100,12 @@ def upgrade() -> None:
     else:
         op.create_index(REASON_INDEX, "return_authorization", ["first_decided_at", "sku", "reason"])
 
-    from rmadesk.store.tally import fill_first_decided, rebuild_days
+    from rmadesk.store import first_decision
+    from rmadesk.store.migrations.tallies import fill_daily
 
     session = Session(bind=op.get_bind())
-    fill_first_decided(session)
-    rebuild_days(session)
+    first_decision.fill(session)
+    fill_daily(session)
     session.flush()
 
 

@@ -6,7 +6,7 @@ Create Date: 2026-11-27 00:00:00
 
 tally_reason and tally_duration hold thousands of rows a day (every SKU and reason returned, every
 inspector's bins). A window of weeks reads their weekly sums for its whole weeks (Monday to Sunday,
-UTC) and the daily rows only for the days before and after them (rmadesk.services.summary).
+UTC) and the daily rows only for the days before and after them (until migration 0010 drops them).
 """
 
 from collections.abc import Sequence
@@ -39,10 +39,10 @@ def upgrade() -> None:
         sa.Column("units", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("week", "kind", "inspector", "bin", name="pk_tally_duration_week"),
     )
-    from rmadesk.store.tally import fill_weeks
+    from rmadesk.store.migrations.tallies import fill_weekly
 
     session = Session(bind=op.get_bind())
-    fill_weeks(session)
+    fill_weekly(session)
     session.flush()
 
 

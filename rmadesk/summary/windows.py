@@ -1,4 +1,5 @@
-"""Which window of time the supervisor view shows, and the window it is compared with (no Qt)."""
+"""Which window of time a summary covers, and the window it is compared with: for the command line and
+the supervisor view alike."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from rmadesk.domain.shifts import (
     find_shift,
     last_window_of_any,
     latest_shift_window,
+    parse_moment,
     previous_shift_window,
     week_window,
 )
-from rmadesk.services.summary import range_label
 
 CURRENT = "current"
 PREVIOUS = "previous"
@@ -58,6 +59,19 @@ class PickedWindow:
     versus: str
 
 
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_iso(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).isoformat(timespec="seconds")
+
+
+def range_label(start: datetime, end: datetime, tz: tzinfo) -> str:
+    a, b = start.astimezone(tz), end.astimezone(tz)
+    return f"{a:%Y-%m-%d %H:%M} to {b:%Y-%m-%d %H:%M}"
+
+
 def _hours_text(length: timedelta) -> str:
     hours = length.total_seconds() / 3600
     if hours >= 48 and hours % 24 == 0:
@@ -87,10 +101,12 @@ def _shift_pick(window: ShiftWindow, shifts: Sequence[Shift], tz: tzinfo, prefix
     )
 
 
-def _last_shift(shifts: Sequence[Shift], now: datetime, tz: tzinfo) -> ShiftWindow:
+def _last_shift(
+    shifts: Sequence[Shift], now: datetime, tz: tzinfo, instead: str = ", or pick a day or a range"
+) -> ShiftWindow:
     window = last_window_of_any(shifts, now, tz)
     if window is None:
-        raise UserError("No shifts are set: name them in the settings (shifts), or pick a day or a range.")
+        raise UserError(f"No shifts are set: name them in the settings (shifts){instead}.")
     return window
 
 
@@ -164,3 +180,29 @@ def resolve_choice(choice: WindowChoice, shifts: Sequence[Shift], tz: tzinfo, no
             f"the {_hours_text(end - start)} before",
         )
     raise ValueError(f"unknown window kind {choice.kind!r}")
+
+
+def resolve_window(
+    *,
+    shift: str | None,
+    start: str | None,
+    end: str | None,
+    tz: tzinfo,
+    shifts: Sequence[Shift],
+    now: datetime,
+) -> PickedWindow:
+    """The window of the command line's options. ``--shift NAME``: that shift's latest started window;
+    ``--from/--to``: that range; neither: the running shift (or, between shifts, the one that ended
+    last). A shift is compared with the shift before it; a range with as long right before it."""
+    if shift and (start or end):
+        raise UserError("Give either --shift or --from/--to, not both.")
+    if start or end:
+        if not (start and end):
+            raise UserError("Give both --from and --to (ISO 8601, e.g. 2026-11-26T06:00:00Z).")
+        a, b = parse_moment(start, tz), parse_moment(end, tz)
+        if b <= a:
+            raise UserError(f"--to ({end}) is not after --from ({start}).")
+        return resolve_choice(WindowChoice(CUSTOM, start=a, end=b), shifts, tz, now)
+    if shift:
+        return resolve_choice(WindowChoice(SHIFT, shift=shift), shifts, tz, now)
+    return _shift_pick(_last_shift(shifts, now.astimezone(UTC), tz, " or give --from/--to"), shifts, tz)

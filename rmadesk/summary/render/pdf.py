@@ -1,8 +1,8 @@
-"""The shift report as a PDF: headline figures, charts and the summary's tables, drawn with ReportLab."""
+"""The summary as a PDF report: headline figures, charts and the summary's tables, drawn with ReportLab."""
 
 from __future__ import annotations
 
-import re
+import io
 from collections.abc import Sequence
 from datetime import UTC
 from decimal import Decimal
@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -28,10 +27,20 @@ from reportlab.platypus import (
 )
 
 from rmadesk import __version__
-from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
-from rmadesk.services.summary import TABLE_TITLES, Summary, money_text, summary_tables, waiting_span
 from rmadesk.store.models import DISPOSITIONS
+from rmadesk.summary.figures import Summary
+from rmadesk.summary.render.pdf_charts import (
+    ALERT,
+    INK,
+    MUTED,
+    RULE,
+    bar_chart,
+    breakable,
+    hour_chart,
+    pareto_chart,
+)
+from rmadesk.summary.render.tables import TABLE_TITLES, money_text, summary_tables, waiting_span
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
@@ -40,12 +49,7 @@ BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN - 2 * FRAME_PADDING
 TILE_POINTS = 15  # the headline numbers, at most
 TILE_PADDING = 4
 CELL_PADDING = 5
-INK = colors.HexColor("#1d2430")
-MUTED = colors.HexColor("#5b6575")
-RULE = colors.HexColor("#c9ced6")
 STRIPE = colors.HexColor("#f2f4f7")
-ACCENT = colors.HexColor("#1f5fa8")
-ALERT = colors.HexColor("#b3261e")
 ALERT_BG = colors.HexColor("#fdecea")
 DISPOSITION_COLOURS = {
     "sellable": colors.HexColor("#2e7d32"),
@@ -53,7 +57,6 @@ DISPOSITION_COLOURS = {
     "seller_fault": colors.HexColor("#c62828"),
 }
 MAX_PDF_ROWS = 40  # a longer table is cut; its CSV has every row
-MAX_HOUR_BARS = 48  # past two days, the hourly chart shows the hours of the day instead
 # Tables of the report after page 1, in reading order; the rest is on page 1 already.
 LATER_TABLES = ("inspectors", "benches", "reimbursement", "restocked", "reasons", "waiting")
 _FONT_DIRS = (
@@ -166,187 +169,10 @@ def _tiles(summary: Summary, st: _Styles) -> Table:
     return table
 
 
-def _nice_step(peak: float, ticks: int = 4) -> float:
-    """A round gridline step (1, 2, 5 x 10^n) so that ``ticks`` steps cover ``peak``."""
-    raw = max(peak, 1) / ticks
-    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1
-    for factor in (1, 2, 5, 10):
-        if factor * magnitude >= raw:
-            return max(1.0, factor * magnitude)
-    return raw
-
-
-def _text(
-    d: Drawing, x: float, y: float, text: str, font: str, size: float, colour: Any, anchor: str = "start"
-) -> None:
-    d.add(String(x, y, text, fontName=font, fontSize=size, fillColor=colour, textAnchor=anchor))
-
-
-def _fit(text: str, width: float, font: str, size: float) -> str:
-    """The text, cut with an ellipsis where it would be wider than ``width``."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while len(text) > 1 and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
-
-
-def _label(d: Drawing, x: float, y: float, label: str, width: float, font: str, size: float = 6.5) -> None:
-    """A label centred under a bar, on two lines (broken between words) when one is too wide."""
-    if pdfmetrics.stringWidth(label, font, size) <= width:
-        _text(d, x, y, label, font, size, MUTED, "middle")
-        return
-    # Reason codes are words joined by underscores: a line may break after one.
-    parts = _breakable(label.replace("_", "_ "))
-    first = ""
-    while parts and pdfmetrics.stringWidth((first + parts[0]).replace("_ ", "_"), font, size) <= width:
-        first += parts.pop(0)
-    if not first:
-        first = parts.pop(0)
-    lines = [first, "".join(parts)]
-    for n, line in enumerate(lines):
-        text = _fit(line.replace("_ ", "_").strip(), width, font, size)
-        if text:
-            _text(d, x, y - n * (size + 1.5), text, font, size, MUTED, "middle")
-
-
-def _grid(
-    d: Drawing, left: float, bottom: float, plot_w: float, plot_h: float, peak: int, font: str
-) -> float:
-    """Horizontal gridlines at round steps with their values; returns the value at the top of the plot."""
-    step = _nice_step(peak)
-    scale_top = step * max(1, -(-peak // step)) if peak else step * 4
-    tick = 0.0
-    while tick <= scale_top + 1e-9:
-        y = bottom + plot_h * tick / scale_top
-        d.add(Line(left, y, left + plot_w, y, strokeColor=RULE, strokeWidth=0.4))
-        _text(d, left - 3, y - 2.5, f"{tick:g}", font, 6.5, MUTED, "end")
-        tick += step
-    return scale_top
-
-
-def _bars(
-    d: Drawing,
-    left: float,
-    bottom: float,
-    plot_w: float,
-    plot_h: float,
-    scale_top: float,
-    labels: Sequence[str],
-    values: Sequence[int],
-    bar_colours: Sequence[Any],
-    font: str,
-) -> list[float]:
-    """Bars with their value (inside the top of a tall bar, above a short one) and thinned labels;
-    returns the x of each bar's centre."""
-    slot = plot_w / max(len(values), 1)
-    every = max(1, -(-len(values) // 16))  # at most 16 labels fit under the bars
-    centres = []
-    for i, value in enumerate(values):
-        bar_h = plot_h * value / scale_top
-        x = left + i * slot + slot * 0.15
-        centre = x + slot * 0.35
-        centres.append(centre)
-        d.add(Rect(x, bottom, slot * 0.7, bar_h, fillColor=bar_colours[i], strokeColor=None))
-        if value and pdfmetrics.stringWidth(str(value), font, 6.5) <= slot * 0.7:
-            inside = bar_h >= 14
-            y = bottom + bar_h - 9 if inside else bottom + bar_h + 2
-            _text(d, centre, y, str(value), font, 6.5, colors.white if inside else INK, "middle")
-        if i % every == 0:
-            _label(d, centre, bottom - 9, labels[i], slot * every * 0.88, font)
-    d.add(Line(left, bottom, left + plot_w, bottom, strokeColor=MUTED, strokeWidth=0.6))
-    return centres
-
-
-def _bar_chart(
-    title: str,
-    labels: Sequence[str],
-    values: Sequence[int],
-    width: float,
-    height: float,
-    font: str,
-    bold: str,
-    *,
-    bar_colours: Sequence[Any] | None = None,
-) -> Drawing:
-    """Vertical bars on a light grid, with a title."""
-    d = Drawing(width, height)
-    _text(d, 0, height - 10, title, bold, 9, INK)
-    left, bottom, top = 26.0, 28.0, height - 20
-    plot_w, plot_h = width - left - 4, top - bottom
-    scale_top = _grid(d, left, bottom, plot_w, plot_h, max(values, default=0), font)
-    _bars(
-        d,
-        left,
-        bottom,
-        plot_w,
-        plot_h,
-        scale_top,
-        labels,
-        values,
-        bar_colours or [ACCENT] * len(values),
-        font,
-    )
-    return d
-
-
-def _pareto_chart(summary: Summary, index: int, width: float, height: float, font: str, bold: str) -> Drawing:
-    """One SKU's reasons as bars, most frequent first, with the cumulative share as a line (right axis);
-    a reason over the alert thresholds is drawn in red."""
-    sku = summary.top_reasons_by_sku[index]
-    d = Drawing(width, height)
-    _text(d, 0, height - 10, f"Return reasons: {sku.sku} ({sku.returns} returns)", bold, 9, INK)
-    left, right, bottom, top = 24.0, 26.0, 30.0, height - 20
-    plot_w, plot_h = width - left - right, top - bottom
-    labels = [r.reason for r in sku.reasons] + (["other"] if sku.other else [])
-    counts = [r.count for r in sku.reasons] + ([sku.other] if sku.other else [])
-    scale_top = _grid(d, left, bottom, plot_w, plot_h, max(counts, default=1), font)
-    for pct in (0, 50, 100):
-        _text(d, left + plot_w + 3, bottom + plot_h * pct / 100 - 2.5, f"{pct}%", font, 6.5, MUTED)
-    alerting = {a.reason for a in summary.alerts if a.sku == sku.sku}
-    palette = [ALERT if label in alerting else ACCENT for label in labels]
-    centres = _bars(d, left, bottom, plot_w, plot_h, scale_top, labels, counts, palette, font)
-    points: list[float] = []
-    running = 0
-    for centre, count in zip(centres, counts, strict=True):
-        running += count
-        points += [centre, bottom + plot_h * running / max(sku.returns, 1)]
-    if len(points) >= 4:
-        d.add(PolyLine(points, strokeColor=INK, strokeWidth=1.2))
-    for i in range(0, len(points), 2):
-        d.add(Rect(points[i] - 1.8, points[i + 1] - 1.8, 3.6, 3.6, fillColor=INK, strokeColor=colors.white))
-    return d
-
-
-def _hour_chart(summary: Summary, width: float, height: float, font: str, bold: str) -> Drawing:
-    if 0 < len(summary.units_by_hour) <= MAX_HOUR_BARS:
-        hours = summary.units_by_hour
-        days = {h.local_start.date() for h in hours}
-        labels = [f"{h.local_start:%H}" if len(days) == 1 else f"{h.local_start:%d %H}h" for h in hours]
-        return _bar_chart(
-            "Units by hour (local time)", labels, [h.units for h in hours], width, height, font, bold
-        )
-    labels = [f"{h:02d}" for h in range(24)]
-    return _bar_chart(
-        "Units by hour of the day (local time, all days)",
-        labels,
-        list(summary.units_by_hour_of_day),
-        width,
-        height,
-        font,
-        bold,
-    )
-
-
-def _breakable(text: str) -> list[str]:
-    """A header cut where a line may break: after spaces, hyphens and slashes."""
-    return [part for part in re.split(r"(?<=[ \-/])", text) if part]
-
-
 def _header_lines(text: str, width: float, font: str, size: float) -> str:
     """The header with line breaks so that it fits ``width``, breaking only between words."""
     lines, line = [], ""
-    for part in _breakable(text):
+    for part in breakable(text):
         if line and pdfmetrics.stringWidth(line + part, font, size) > width:
             lines.append(line.rstrip())
             line = part
@@ -366,7 +192,7 @@ def _column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], st: _St
 
     cells = [max((width(r[c], st.regular) for r in rows), default=0) for c in range(len(header))]
     full = [max(cells[c], width(h, st.bold)) for c, h in enumerate(header)]
-    least = [max(cells[c], *(width(w, st.bold) for w in _breakable(h))) for c, h in enumerate(header)]
+    least = [max(cells[c], *(width(w, st.bold) for w in breakable(h))) for c, h in enumerate(header)]
     widths = list(full)
     excess = sum(widths) - BODY_WIDTH
     if excess > 0:
@@ -479,7 +305,7 @@ def _story(summary: Summary, site: str, st: _Styles) -> list[Any]:
         if len(lines) > 8:
             story.append(_p(f"and {len(lines) - 8} more: see the table of alerts.", st.small))
     disposition_labels = [Disposition(d).label for d in DISPOSITIONS]
-    disposition_chart = _bar_chart(
+    disposition_chart = bar_chart(
         "Units by disposition",
         disposition_labels,
         [current.by_disposition[d] for d in DISPOSITIONS],
@@ -489,12 +315,12 @@ def _story(summary: Summary, site: str, st: _Styles) -> list[Any]:
         st.bold,
         bar_colours=[DISPOSITION_COLOURS[d] for d in DISPOSITIONS],
     )
-    hour_chart = _hour_chart(summary, BODY_WIDTH * 0.66, 62 * mm, st.regular, st.bold)
-    charts = Table([[disposition_chart, hour_chart]], colWidths=[BODY_WIDTH * 0.34, BODY_WIDTH * 0.66])
+    hours = hour_chart(summary, BODY_WIDTH * 0.66, 62 * mm, st.regular, st.bold)
+    charts = Table([[disposition_chart, hours]], colWidths=[BODY_WIDTH * 0.34, BODY_WIDTH * 0.66])
     charts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [Spacer(1, 5 * mm), charts]
     paretos = [
-        _pareto_chart(summary, i, BODY_WIDTH * 0.49, 62 * mm, st.regular, st.bold)
+        pareto_chart(summary, i, BODY_WIDTH * 0.49, 62 * mm, st.regular, st.bold)
         for i in range(min(2, len(summary.top_reasons_by_sku)))
     ]
     if paretos:
@@ -527,11 +353,11 @@ def _story(summary: Summary, site: str, st: _Styles) -> list[Any]:
     return story
 
 
-def write_summary_pdf(summary: Summary, path: Path, *, site: str) -> Path:
-    """Write the report (A4) to ``path``; returns the path. A file that cannot be written is a UserError."""
+def pdf_bytes(summary: Summary, *, site: str) -> bytes:
+    """The report (A4) as the bytes of a PDF file."""
     st = _Styles()
     site = site.strip() or "RMA Desk"
-    path = Path(path)
+    out = io.BytesIO()
     footer = f"{site} · {summary.label} · {_local_range(summary)}"
 
     def on_page(canvas: Any, doc: Any) -> None:
@@ -545,7 +371,7 @@ def write_summary_pdf(summary: Summary, path: Path, *, site: str) -> Path:
         canvas.restoreState()
 
     doc = SimpleDocTemplate(
-        str(path),
+        out,
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
@@ -556,8 +382,5 @@ def write_summary_pdf(summary: Summary, path: Path, *, site: str) -> Path:
         subject=_local_range(summary),
         creator=f"RMA Desk {__version__}",
     )
-    try:
-        doc.build(_story(summary, site, st), onFirstPage=on_page, onLaterPages=on_page)
-    except OSError as exc:
-        raise UserError(f"The report cannot be written to {path}: {exc.strerror or exc}.") from exc
-    return path
+    doc.build(_story(summary, site, st), onFirstPage=on_page, onLaterPages=on_page)
+    return out.getvalue()

@@ -1,0 +1,67 @@
+"""The summary in each output format: one renderer per format name, for the command line and the views."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rmadesk.domain.errors import UserError
+from rmadesk.summary.figures import Summary
+from rmadesk.summary.render import csv, json, text
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a renderer may be told: the site named on a report, the one table a CSV holds."""
+
+    site: str = ""
+    table: str | None = None
+
+
+def _text(summary: Summary, options: Options) -> bytes:
+    return text.summary_to_text(summary).encode("utf-8")
+
+
+def _csv(summary: Summary, options: Options) -> bytes:
+    out = io.StringIO()
+    csv.write_csv(summary, out, options.table)
+    return out.getvalue().encode("utf-8")
+
+
+def _json(summary: Summary, options: Options) -> bytes:
+    return json.summary_json_text(summary).encode("utf-8")
+
+
+def _pdf(summary: Summary, options: Options) -> bytes:
+    from rmadesk.summary.render import pdf  # ReportLab: only when a report is asked for
+
+    return pdf.pdf_bytes(summary, site=options.site)
+
+
+Renderer = Callable[[Summary, Options], bytes]
+
+RENDERERS: dict[str, Renderer] = {"text": _text, "csv": _csv, "json": _json, "pdf": _pdf}
+FORMATS = tuple(RENDERERS)
+SUFFIXES = {"text": ".txt", "csv": ".csv", "json": ".json", "pdf": ".pdf"}
+
+
+def render(summary: Summary, fmt: str, options: Options = Options()) -> bytes:
+    """The summary in format ``fmt``, as the bytes of a file."""
+    renderer = RENDERERS.get(fmt)
+    if renderer is None:
+        raise UserError(f"Unknown format '{fmt}': use one of {', '.join(FORMATS)}.")
+    return renderer(summary, options)
+
+
+def write(summary: Summary, fmt: str, path: Path, options: Options = Options()) -> Path:
+    """Write the summary in format ``fmt`` to ``path``; returns the path. A file that cannot be
+    written is a UserError."""
+    data = render(summary, fmt, options)
+    what = "report" if fmt == "pdf" else "summary"
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"The {what} cannot be written to {path}: {exc.strerror or exc}.") from exc
+    return Path(path)

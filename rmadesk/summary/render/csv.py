@@ -1,0 +1,27 @@
+"""The summary as CSV: one table, or every table under a ``# name`` line."""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from rmadesk.domain.errors import UserError
+from rmadesk.summary.figures import Summary
+from rmadesk.summary.render.tables import summary_tables
+
+
+def write_csv(summary: Summary, out: TextIO, table: str | None = None) -> None:
+    """One table as CSV, or (table None) every table, each under a ``# name`` line and a blank line apart."""
+    tables = summary_tables(summary)
+    if table is not None and table not in tables:
+        raise UserError(f"There is no table '{table}'. Tables: {', '.join(tables)}.")
+    writer = csv.writer(out, lineterminator="\n")
+    names = [table] if table else list(tables)
+    for index, name in enumerate(names):
+        header, rows = tables[name]
+        if table is None:
+            if index:
+                out.write("\n")
+            out.write(f"# {name}\n")
+        writer.writerow(header)
+        writer.writerows(rows)

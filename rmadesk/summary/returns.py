@@ -1,0 +1,218 @@
+"""What a summary says about returns: the authorizations waiting, and the reasons given per SKU."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Subquery, func, literal_column, select, union_all
+from sqlalchemy.orm import Session
+
+from rmadesk.store.models import Authorization, Unit
+from rmadesk.summary.figures import ReasonAlert, ReasonShare, SkuReasons, Waiting, WaitingAuthorization, ratio
+from rmadesk.summary.sql import Window, bytewise
+
+OLDEST_WAITING = 10
+TOP_SKUS = 20
+TOP_REASONS = 5
+NO_REASON = "(no reason given)"
+
+
+def waiting_cutoff(now: datetime, tz: tzinfo, waiting_hours: int) -> date:
+    """The last request date whose local midnight lies more than ``waiting_hours`` before ``now``."""
+    threshold = now - timedelta(hours=waiting_hours)
+    day = threshold.astimezone(tz).date()
+    if datetime.combine(day, time(0), tzinfo=tz) >= threshold:
+        day -= timedelta(days=1)
+    return day
+
+
+def waiting(
+    session: Session, dialect: str, now: datetime, tz: tzinfo, waiting_hours: int, within_days: int | None
+) -> Waiting:
+    """Authorizations requested on or before the cutoff (and, given ``within_days``, not before that
+    many days ago) with units undecided.
+
+    A unit is undecided while unit.decided_at is NULL (migration 0006: the bench dates a unit's
+    decision and a reversal clears it). The partial index ix_unit_undecided holds just those units,
+    by authorization: they are counted from it without reading any other unit, grouped in its order,
+    and only their authorizations are read. Its WHERE must read as written here.
+    """
+    cutoff = waiting_cutoff(now, tz, waiting_hours)
+    since = (now.astimezone(tz) - timedelta(days=within_days)).date() if within_days is not None else None
+    open_units = (
+        select(Unit.authorization_id.label("auth_id"), func.count().label("undecided"))
+        .where(Unit.decided_at.is_(None))
+        .group_by(Unit.authorization_id)
+        .subquery("undecided")
+    )
+    table = Authorization.__table__
+    requested = [table.c.request_date <= cutoff]
+    if since is not None:
+        requested.append(table.c.request_date >= since)
+    names = ("id", "rma_id", "merchant_rma_id", "order_id", "sku", "request_date", "quantity")
+    auth: Any = table
+    source = open_units.join(table, table.c.id == open_units.c.auth_id)
+    if dialect == "postgresql":
+        # Each authorization read by its key (LATERAL ... LIMIT 1 keeps it so): PostgreSQL would
+        # rather scan and hash the whole table, at many times the cost of a few thousand look-ups.
+        auth = (
+            select(*(table.c[name] for name in names))
+            .where(table.c.id == open_units.c.auth_id, *requested)
+            .limit(1)
+            .lateral("waiting_auth")
+        )
+        source, requested = open_units.join(auth, literal_column("true")), []
+    stmt = (
+        select(
+            *(auth.c[name] for name in names),
+            open_units.c.undecided,
+            func.count().over().label("auths"),
+            func.sum(open_units.c.undecided).over().label("units"),
+        )
+        .select_from(source)
+        .where(*requested)
+        .order_by(auth.c.request_date, auth.c.id)
+        .limit(OLDEST_WAITING)
+    )
+    rows = session.execute(stmt).all()
+    oldest = tuple(
+        WaitingAuthorization(
+            auth_id=r[0],
+            display_id=r[1] or r[2] or f"{r[3]} / {r[4]}",
+            sku=r[4],
+            request_date=r[5],
+            units=r[6],
+            undecided=int(r[7]),
+            waiting_hours=round((now - datetime.combine(r[5], time(0), tzinfo=tz)).total_seconds() / 3600, 1),
+        )
+        for r in rows
+    )
+    count = int(rows[0].auths) if rows else 0
+    units = int(rows[0].units) if rows else 0
+    return Waiting(count, units, cutoff, since, now, oldest)
+
+
+def _reason_counts(window: Window) -> Subquery:
+    """Returns per (sku, reason) over the authorizations first decided in the window (their
+    first-decision index of migration 0008); '' stands for no reason."""
+    auth = Authorization.__table__
+    reason = func.coalesce(auth.c.reason, literal_column("''"))
+    return (
+        select(auth.c.sku, reason.label("reason"), func.count().label("n"))
+        .where(auth.c.first_decided_at >= window[0], auth.c.first_decided_at < window[1])
+        .group_by(auth.c.sku, reason)
+        .subquery("reason_counts")
+    )
+
+
+def reasons(
+    session: Session,
+    dialect: str,
+    window: Window,
+    alert_share: Decimal,
+    alert_min_count: int,
+    top_skus: int,
+    top_reasons: int,
+) -> tuple[int, int, tuple[SkuReasons, ...], tuple[ReasonAlert, ...]]:
+    """Pareto lists and alerts from one statement over the (sku, reason) counts of the returns first
+    decided in the window, counted once (a materialized CTE): the SKU totals, the top SKUs with the
+    running total of their top reasons, every (sku, reason) at or over the alert thresholds, and the
+    number of SKUs and returns.
+
+    A return is counted once, in the window of its first decision still standing
+    (return_authorization.first_decided_at)."""
+    counts = select(_reason_counts(window)).cte("counts").prefix_with("MATERIALIZED")
+    totals = (
+        select(counts.c.sku, func.sum(counts.c.n).label("total"))
+        .group_by(counts.c.sku)
+        .cte("sku_totals")
+        .prefix_with("MATERIALIZED")
+    )
+    by_total = [totals.c.total.desc(), bytewise(dialect, totals.c.sku)]
+    top = (
+        select(totals.c.sku, totals.c.total, func.row_number().over(order_by=by_total).label("sku_rank"))
+        .order_by(*by_total)
+        .limit(top_skus)
+        .subquery("top_skus")
+    )
+    ordered = [counts.c.n.desc(), bytewise(dialect, counts.c.reason)]
+    ranked = (
+        select(
+            counts.c.sku,
+            counts.c.reason,
+            counts.c.n,
+            top.c.total,
+            func.sum(counts.c.n)
+            .over(partition_by=counts.c.sku, order_by=ordered, rows=(None, 0))
+            .label("cum"),
+            func.row_number().over(partition_by=counts.c.sku, order_by=ordered).label("rn"),
+            top.c.sku_rank,
+        )
+        .select_from(counts.join(top, top.c.sku == counts.c.sku))
+        .subquery("ranked")
+    )
+    numerator, denominator = alert_share.as_integer_ratio()
+    nothing = literal_column("NULL")
+    listed = select(
+        literal_column("'listed'").label("part"),
+        ranked.c.sku,
+        ranked.c.reason,
+        ranked.c.n,
+        ranked.c.total,
+        ranked.c.cum,
+        ranked.c.rn,
+        ranked.c.sku_rank,
+    ).where(ranked.c.rn <= top_reasons)
+    alerting = (
+        select(
+            literal_column("'alert'"),
+            counts.c.sku,
+            counts.c.reason,
+            counts.c.n,
+            totals.c.total,
+            nothing,
+            nothing,
+            nothing,
+        )
+        .select_from(counts.join(totals, totals.c.sku == counts.c.sku))
+        .where(counts.c.n >= alert_min_count, counts.c.n * denominator >= totals.c.total * numerator)
+    )
+    overall = select(
+        literal_column("'overall'"),
+        nothing,
+        nothing,
+        func.count(),
+        func.sum(totals.c.total),
+        nothing,
+        nothing,
+        nothing,
+    ).select_from(totals)
+    skus: dict[str, list[tuple[int, int, ReasonShare]]] = {}
+    totals_of: dict[str, int] = {}
+    ranks: dict[str, int] = {}
+    alerts: list[ReasonAlert] = []
+    skus_returned = returns = 0
+    for part, sku, reason, n, total, cum, rn, sku_rank in session.execute(
+        union_all(listed, alerting, overall)
+    ):
+        if part == "overall":
+            skus_returned, returns = int(n), int(total or 0)
+            continue
+        count, total = int(n), int(total)
+        label = reason or NO_REASON
+        if part == "listed":
+            share = ReasonShare(
+                label, count, ratio(count, total) or Decimal(0), ratio(int(cum), total) or Decimal(0)
+            )
+            skus.setdefault(sku, []).append((int(rn), count, share))
+            totals_of[sku], ranks[sku] = total, int(sku_rank)
+        else:
+            alerts.append(ReasonAlert(sku, label, count, total, ratio(count, total) or Decimal(0)))
+    alerts.sort(key=lambda a: (-a.share, -a.count, a.sku))
+    pareto = tuple(
+        SkuReasons(sku, totals_of[sku], tuple(line for _, _, line in sorted(skus[sku], key=lambda r: r[0])))
+        for sku in sorted(skus, key=ranks.__getitem__)
+    )
+    return skus_returned, returns, pareto, tuple(alerts)
