@@ -1,1 +1,1 @@
-"""Readers for Amazon's return reports: decoding, tab-separated tables and report recognition."""
+"""Reading report files: decoding and tab-separated tables, cell values, report specs; reports in amazon/."""

@@ -22,7 +22,7 @@ from rmadesk.domain.model import (
     Disposition,
     OutcomeView,
 )
-from rmadesk.formats.reports import ReportKind
+from rmadesk.formats.amazon.registry import ReportKind
 from rmadesk.services.views import authorization_view, current_outcome, outcome_view
 from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
 from rmadesk.store.uow import Store

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor
-from rmadesk.formats.reports import RowProblem
+from rmadesk.formats.spec import RowProblem
 from rmadesk.services.imports import ImportResult, import_report
 from rmadesk.store.uow import Store
 from rmadesk.ui.runner import Runner

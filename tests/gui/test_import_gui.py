@@ -10,7 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from rmadesk.formats.reports import RowProblem
+from rmadesk.formats.spec import RowProblem
 from rmadesk.services.imports import ImportResult
 from rmadesk.ui import import_report as import_dialogs
 from rmadesk.ui.import_report import ImportResultDialog, ProblemsModel

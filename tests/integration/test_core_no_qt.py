@@ -67,7 +67,7 @@ def test_core_imports_without_pyside6() -> None:
         "rmadesk.services.bench",
         "rmadesk.services.imports",
         "rmadesk.services.demo",
-        "rmadesk.formats.reports",
+        "rmadesk.formats.amazon.registry",
         "rmadesk.labels.sheet",
         "rmadesk.cli",
         "rmadesk.settings",

@@ -16,9 +16,8 @@ from rmadesk.domain.errors import NotAReport
 from rmadesk.domain.model import AuthorizationKind, Decision, Disposition
 from rmadesk.domain.people import open_actor
 from rmadesk.domain.policy import load_policy
-from rmadesk.services import imports
 from rmadesk.services.bench import BenchService, new_outcome_uid
-from rmadesk.services.imports import import_report
+from rmadesk.services.imports import base, import_report
 from rmadesk.services.issue import IssueRequest, issue_rma
 from rmadesk.settings import Settings
 from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
@@ -575,7 +574,7 @@ def test_import_more_rows_than_one_chunk(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """1,201 returns: more than two chunks of 500, every one added once, then all unchanged."""
-    monkeypatch.setattr(imports, "CHUNK", 500)
+    monkeypatch.setattr(base, "CHUNK", 500)
     rows = [
         row(
             Order_ID=f"114-{n:07d}-8772232",

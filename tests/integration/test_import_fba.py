@@ -11,9 +11,8 @@ from sqlalchemy import func, select
 
 from rmadesk.domain.model import Decision, Disposition
 from rmadesk.domain.policy import load_policy
-from rmadesk.services import imports
 from rmadesk.services.bench import BenchService, new_outcome_uid
-from rmadesk.services.imports import ImportResult, import_report
+from rmadesk.services.imports import ImportResult, base, import_report
 from rmadesk.settings import Settings
 from rmadesk.store.models import (
     AuditEvent,
@@ -466,7 +465,7 @@ def test_fba_import_over_several_chunks(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """1,201 units in 601 order lines, in chunks of about 500 rows; a line is never split between chunks."""
-    monkeypatch.setattr(imports, "CHUNK", 500)
+    monkeypatch.setattr(base, "CHUNK", 500)
     rows = [
         fba(order_id=f"114-{n // 2:07d}-0000001", license_plate_number=f"LPN{n:09d}", reason=f"R{n % 5}")
         for n in range(1201)
@@ -489,7 +488,7 @@ def test_a_failing_import_writes_nothing(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One transaction: when the second chunk fails, the first chunk is not kept either."""
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    monkeypatch.setattr(base, "CHUNK", 2)
     rows = [fba(license_plate_number=f"LPN{n:09d}", order_id=f"114-{n:07d}-0000001") for n in range(5)]
 
     def stop(done: int, total: int) -> None:
@@ -649,7 +648,7 @@ def test_mfn_reimport_with_changes_over_several_chunks(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """1,201 returns in chunks of 500; then statuses and quantities change across every chunk."""
-    monkeypatch.setattr(imports, "CHUNK", 500)
+    monkeypatch.setattr(base, "CHUNK", 500)
 
     def report(closed: set[int], more: set[int]) -> list[dict[str, str]]:
         return [

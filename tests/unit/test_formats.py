@@ -10,24 +10,13 @@ from pathlib import Path
 import pytest
 
 from rmadesk.domain.errors import NotAReport, UserError
-from rmadesk.formats.reports import (
-    FbaReimbursement,
-    FbaReturn,
-    MfnReturn,
-    ParsedReport,
-    ReportKind,
-    RowProblem,
-    read_report,
-)
-from rmadesk.formats.text import (
-    decode_report,
-    normalize_header,
-    parse_date,
-    parse_money,
-    parse_whole_number,
-    parse_yes_no,
-    read_table,
-)
+from rmadesk.formats.amazon.fba_reimbursements import FbaReimbursement
+from rmadesk.formats.amazon.fba_returns import FbaReturn
+from rmadesk.formats.amazon.mfn_returns import MfnReturn
+from rmadesk.formats.amazon.registry import ParsedReport, ReportKind, read_report
+from rmadesk.formats.cells import parse_date, parse_money, parse_whole_number, parse_yes_no
+from rmadesk.formats.spec import RowProblem
+from rmadesk.formats.tsv import decode_report, normalize_header, read_table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
 

@@ -1,0 +1,1 @@
+"""Amazon's return reports, one module per report; registry.py names them and tells them apart."""

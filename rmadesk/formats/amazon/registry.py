@@ -1,0 +1,189 @@
+"""The registry of Amazon's reports: which reports RMA Desk reads, and which one a file holds."""
+
+from __future__ import annotations
+
+import csv
+import enum
+from dataclasses import dataclass
+
+from rmadesk.domain.errors import NotAReport
+from rmadesk.formats.amazon import fba_reimbursements, fba_returns, mfn_returns
+from rmadesk.formats.spec import ReportRow, ReportSpec, RowProblem, read_rows
+from rmadesk.formats.tsv import Table, decode_report, read_table
+
+
+class ReportKind(enum.StrEnum):
+    """The reports RMA Desk reads, each with its spec; the value is the kind stored with an import.
+
+    Adding a report is its module in this package and one line here. When a file fits several reports,
+    the one with more known columns wins, then the one listed first.
+    """
+
+    MFN_RETURNS = mfn_returns.SPEC
+    FBA_RETURNS = fba_returns.SPEC
+    FBA_REIMBURSEMENTS = fba_reimbursements.SPEC
+
+    spec: ReportSpec
+
+    def __new__(cls, spec: ReportSpec) -> ReportKind:
+        member = str.__new__(cls, spec.kind)
+        member._value_ = spec.kind
+        member.spec = spec
+        return member
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+
+def _listed(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+WHAT_WE_READ = f"RMA Desk reads {_listed([f'the {kind.label}' for kind in ReportKind])}."
+
+
+@dataclass(frozen=True)
+class ParsedReport:
+    """A report read from a file: its usable rows, and the rows that could not be used."""
+
+    kind: ReportKind
+    encoding: str
+    rows: tuple[ReportRow, ...]
+    problems: tuple[RowProblem, ...]
+    duplicates: int
+    total_lines: int
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+
+def detect_report(data: bytes) -> ReportKind:
+    """Which report data holds, told by its headers; raises NotAReport saying why it is none of them."""
+    _encoding, table = _open(data)
+    return _recognize(table)
+
+
+def read_report(data: bytes) -> ParsedReport:
+    """Recognize which of Amazon's return reports data holds and read it; raises NotAReport otherwise."""
+    encoding, table = _open(data)
+    kind = _recognize(table)
+    read = read_rows(kind.spec, table)
+    return ParsedReport(
+        kind=kind,
+        encoding=encoding,
+        rows=read.rows,
+        problems=read.problems,
+        duplicates=read.duplicates,
+        total_lines=len(table.rows),
+    )
+
+
+def _open(data: bytes) -> tuple[str, Table]:
+    """Decode data and read its table; returns (encoding, table), or raises NotAReport for no table."""
+    _refuse_known_non_text(data)
+    text, encoding = decode_report(data)
+    if not text.strip():
+        raise NotAReport(f"this file is empty, so there is nothing to import. {WHAT_WE_READ}")
+    _refuse_binary_or_web_page(text)
+    table = read_table(text)
+    if table is None:  # only whitespace, already refused above; kept so the type is narrowed
+        raise NotAReport(f"this file is empty, so there is nothing to import. {WHAT_WE_READ}")
+    return encoding, table
+
+
+def _refuse_known_non_text(data: bytes) -> None:
+    """Name the usual wrong downloads by their first bytes, so the person knows what to fetch instead."""
+    if data.startswith(b"PK\x03\x04"):
+        raise NotAReport(
+            "this file is an Excel workbook (.xlsx) or a zip archive, not a report text file. "
+            "Download the report from Seller Central as a tab-separated text file (.txt), or in Excel "
+            f"use Save As and choose 'Text (Tab delimited)'. {WHAT_WE_READ}"
+        )
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise NotAReport(
+            "this file is an old-style Excel workbook (.xls), not a report text file. In Excel use "
+            f"Save As and choose 'Text (Tab delimited)'. {WHAT_WE_READ}"
+        )
+    if data.startswith(b"%PDF"):
+        raise NotAReport(f"this file is a PDF document, not a report text file. {WHAT_WE_READ}")
+
+
+# Text reports have almost no control characters; more than this share of them means binary data.
+_MAX_CONTROL_SHARE = 0.01
+_BINARY_SAMPLE_CHARS = 65536
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def _refuse_binary_or_web_page(text: str) -> None:
+    sample = text[:_BINARY_SAMPLE_CHARS]
+    controls = sum(1 for char in sample if char < " " and char not in _ALLOWED_CONTROLS)
+    if controls > _MAX_CONTROL_SHARE * len(sample):
+        raise NotAReport(
+            "this file is not a text report: it holds binary data (it may be a picture, a program, "
+            f"a spreadsheet or a damaged download). {WHAT_WE_READ}"
+        )
+    start = sample.lstrip().casefold()
+    if start.startswith(("<!doctype html", "<html", "<?xml")):
+        raise NotAReport(
+            "this file is a web page, not a report: it may have been saved from the browser instead of "
+            f"downloaded with the report's Download button. {WHAT_WE_READ}"
+        )
+
+
+def _recognize(table: Table) -> ReportKind:
+    """The report whose required headers all appear; otherwise raise NotAReport explaining what is off."""
+    _refuse_comma_separated(table)
+    complete = [kind for kind in ReportKind if not kind.spec.missing(table)]
+    if complete:
+        return max(complete, key=lambda kind: kind.spec.known_columns(table))
+    suspected = [kind for kind in ReportKind if kind.spec.suspected_in(table)]
+    if suspected:
+        kind = max(suspected, key=lambda kind: kind.spec.known_columns(table))
+        missing = " and no ".join(_quote_alternatives(group) for group in kind.spec.missing(table))
+        raise NotAReport(
+            f"this file looks like the {kind.label}, but it has no {missing} column, so it cannot be "
+            "imported. Download the report again from Seller Central; if it was opened in a spreadsheet, "
+            "check that no column was deleted or renamed."
+        )
+    raise NotAReport(
+        "this file is not an Amazon returns report: it has no 'Order ID', 'Return quantity' or "
+        f"'Merchant SKU' column (its first line reads {_first_headers(table)}). {WHAT_WE_READ}"
+    )
+
+
+def _refuse_comma_separated(table: Table) -> None:
+    """Amazon's reports are tab-separated; a one-column header full of commas is a CSV re-save."""
+    if len(table.header) > 1:
+        return
+    for separator, name in ((",", "commas"), (";", "semicolons")):
+        if separator not in table.header_text:
+            continue
+        headers = next(csv.reader([table.header_text], delimiter=separator))
+        as_table = Table(tuple(header.strip() for header in headers), table.header_text, 1, [])
+        recognized = [kind for kind in ReportKind if not kind.spec.missing(as_table)]
+        what = f"the {recognized[0].label}" if recognized else "a table"
+        raise NotAReport(
+            f"this file looks like {what} saved with {name} between the columns (a CSV file), but "
+            "Amazon's reports are tab-separated text. Download the report again from Seller Central and "
+            "import that file as it is, or in Excel use Save As and choose 'Text (Tab delimited)'. "
+            f"{WHAT_WE_READ}"
+        )
+
+
+def _quote_alternatives(group: tuple[str, ...]) -> str:
+    return " or ".join(f"'{name}'" for name in group)
+
+
+# Enough of the first line to recognise it, short enough to read in a message box.
+_HEADERS_SHOWN = 5
+_HEADER_CHARS_SHOWN = 40
+
+
+def _first_headers(table: Table) -> str:
+    shown = [
+        f"'{header[:_HEADER_CHARS_SHOWN]}'" for header in table.header[:_HEADERS_SHOWN] if header.strip()
+    ]
+    more = ", ..." if len(table.header) > _HEADERS_SHOWN else ""
+    return ", ".join(shown) + more if shown else "nothing but separators"

@@ -1,0 +1,269 @@
+"""A report format's spec (its columns, required headers and row checks) and reading a table by it."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from rmadesk.formats.cells import (
+    DATE_FORMATS_HINT,
+    parse_date,
+    parse_money,
+    parse_whole_number,
+    parse_yes_no,
+)
+from rmadesk.formats.tsv import Table, fits_width
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A data row that could not be used, with its physical line in the file and why."""
+
+    line: int
+    reason: str
+
+
+class ReportRow(Protocol):
+    """One usable row of a report: its physical line, and the key that tells it apart from others."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def key(self) -> str: ...
+
+
+class CellType(enum.StrEnum):
+    """How a column's cells are read."""
+
+    TEXT = "text"
+    DATE = "date"
+    MONEY = "money"
+    COUNT = "count"
+    FLAG = "flag"
+    UPPER = "upper"
+
+
+_PARSERS: dict[CellType, Callable[[str], Any] | None] = {
+    CellType.TEXT: None,
+    CellType.DATE: parse_date,
+    CellType.MONEY: parse_money,
+    CellType.COUNT: parse_whole_number,
+    CellType.FLAG: parse_yes_no,
+    CellType.UPPER: str.upper,
+}
+_UNREADABLE = {
+    CellType.DATE: f"is not a date ({DATE_FORMATS_HINT})",
+    CellType.MONEY: "is not an amount of money (expected e.g. 19.99 or 1,234.50)",
+    CellType.COUNT: "is not a whole number",
+    CellType.FLAG: "is not Y or N",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a report may have: the row field it fills, the header names it goes by, how to read it."""
+
+    field: str
+    headers: tuple[str, ...]
+    reads_as: CellType = CellType.TEXT
+
+    @property
+    def label(self) -> str:
+        return self.headers[0]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What makes a report of one kind, and how its rows are read and validated.
+
+    Attributes:
+        kind: the name stored with an import of this report (ImportBatch.report_kind).
+        label: what people call the report, as in 'the FBA customer returns report'.
+        row_type: the frozen dataclass of one row; its fields after ``line`` are the columns' fields.
+        columns: the columns RMA Desk reads; a column's first header names it in messages.
+        required: groups of alternative headers; at least one header of every group must be present.
+        telltales: headers no other report has: seeing one means the person meant this kind.
+        must_have: fields a row cannot do without: a row with one of them empty is refused.
+        unit_count: the field that counts a row's units, refused when empty or below 1.
+        key: fields of which a row needs at least one to be told apart from other rows.
+        defaults: (field, value) for fields that an empty cell leaves at value rather than None.
+        unread: headers of the report that RMA Desk does not read, still counted to recognise it.
+    """
+
+    kind: str
+    label: str
+    row_type: type[Any]
+    columns: tuple[Column, ...]
+    required: tuple[tuple[str, ...], ...]
+    telltales: tuple[str, ...]
+    must_have: tuple[str, ...] = ()
+    unit_count: str | None = None
+    key: tuple[str, ...] = ()
+    defaults: tuple[tuple[str, Any], ...] = ()
+    unread: tuple[str, ...] = ()
+
+    def column(self, field: str) -> Column:
+        return next(column for column in self.columns if column.field == field)
+
+    def missing(self, table: Table) -> list[tuple[str, ...]]:
+        """The required header groups of which table has no header."""
+        return [group for group in self.required if not any(table.has_column(name) for name in group)]
+
+    def known_columns(self, table: Table) -> int:
+        """How many of this report's headers table has: the better fit is the report with more."""
+        names = [name for column in self.columns for name in column.headers] + list(self.unread)
+        return sum(1 for name in names if table.has_column(name))
+
+    def suspected_in(self, table: Table) -> bool:
+        return any(table.has_column(name) for name in self.telltales)
+
+    def validate(self, cells: _Cells) -> None:
+        """Refuse the rows that lack what a row of this report cannot do without; fill the defaults."""
+        for field in self.must_have:
+            cells.require(field, self.column(field).label)
+        if self.unit_count is not None:
+            cells.require_unit_count(self.unit_count, self.column(self.unit_count).label)
+        if self.key:
+            labels = [self.column(field).label for field in self.key]
+            missing = f"{', no '.join(labels[:-1])} and no {labels[-1]}" if len(labels) > 1 else labels[0]
+            cells.refuse_unkeyed(
+                self.key, f"it has no {missing}, so this return cannot be told apart from others"
+            )
+        for field, value in self.defaults:
+            cells.default(field, value)
+
+
+class _Cells:
+    """The cells of all well-formed rows, column by column, and what is wrong with each row so far.
+
+    Working a column at a time lets each distinct value be parsed once: a 100,000-row report holds
+    only a few hundred distinct dates, amounts and counts.
+    """
+
+    def __init__(self, spec: ReportSpec, table: Table, rows: list[tuple[str, ...]]) -> None:
+        self.count = len(rows)
+        self.columns: dict[str, list[Any] | None] = {}
+        self.unreadable: dict[str, set[int]] = {}
+        self.reasons: dict[int, list[str]] = {}
+        present: list[tuple[int, Column]] = []
+        for column in spec.columns:
+            position = table.column(*column.headers)
+            if position is None:
+                self.columns[column.field] = None
+                self.unreadable[column.field] = set()
+            else:
+                present.append((position, column))
+        # In the file's own column order, so a row's reasons read left to right like the row itself.
+        for position, column in sorted(present, key=lambda pair: pair[0]):
+            self._read_column(column, list(map(str.strip, map(operator.itemgetter(position), rows))))
+
+    def _read_column(self, column: Column, raw: list[str]) -> None:
+        parse = _PARSERS[column.reads_as]
+        unreadable: set[int] = set()
+        self.unreadable[column.field] = unreadable
+        if parse is None:
+            self.columns[column.field] = [value or None for value in raw]
+            return
+        parsed: dict[str, Any] = {"": None}
+        refused: dict[str, str] = {}
+        for value in set(raw):
+            if value:
+                try:
+                    parsed[value] = parse(value)
+                except ValueError:
+                    refused[value] = f"{column.label} '{value}' {_UNREADABLE[column.reads_as]}"
+        if refused:
+            for index, value in enumerate(raw):
+                if value in refused:
+                    unreadable.add(index)
+                    self.refuse(index, refused[value])
+        self.columns[column.field] = list(map(parsed.get, raw))
+
+    def refuse(self, index: int, reason: str) -> None:
+        self.reasons.setdefault(index, []).append(reason)
+
+    def values(self, field: str) -> list[Any]:
+        values = self.columns[field]
+        return values if values is not None else [None] * self.count
+
+    def empty_rows(self, field: str) -> set[int]:
+        """Rows whose cell is empty; an unreadable cell already has its own reason, so it is not empty."""
+        unreadable = self.unreadable[field]
+        return {
+            index
+            for index, value in enumerate(self.values(field))
+            if value is None and index not in unreadable
+        }
+
+    def require(self, field: str, label: str) -> None:
+        for index in sorted(self.empty_rows(field)):
+            self.refuse(index, f"{label} is empty")
+
+    def require_unit_count(self, field: str, label: str) -> None:
+        self.require(field, label)
+        for index, quantity in enumerate(self.values(field)):
+            if quantity is not None and quantity < 1:
+                self.refuse(index, f"{label} '{quantity}' is less than 1")
+
+    def refuse_unkeyed(self, fields: tuple[str, ...], reason: str) -> None:
+        """Refuse rows where every one of fields is empty: such a row has no key."""
+        for index in sorted(set.intersection(*(self.empty_rows(field) for field in fields))):
+            self.refuse(index, reason)
+
+    def default(self, field: str, value: Any) -> None:
+        self.columns[field] = [cell if cell is not None else value for cell in self.values(field)]
+
+
+@dataclass(frozen=True)
+class RowsRead:
+    """A table's rows read by a spec: the usable rows, the refused ones, and how many keys repeated."""
+
+    rows: tuple[ReportRow, ...]
+    problems: tuple[RowProblem, ...]
+    duplicates: int
+
+
+def read_rows(spec: ReportSpec, table: Table) -> RowsRead:
+    """Each data row as the spec's row type or a RowProblem; a repeated key collapses, the last wins."""
+    width = len(table.header)
+    problems: list[RowProblem] = []
+    lines: list[int] = []
+    rows: list[tuple[str, ...]] = []
+    for line, fields in table.rows:
+        if len(fields) == width or fits_width(fields, width):
+            lines.append(line)
+            rows.append(fields)
+        else:
+            problems.append(
+                RowProblem(
+                    line,
+                    f"this line has {len(fields)} columns but the header has {width}, so its values "
+                    "cannot be matched to the columns (a tab is missing or extra)",
+                )
+            )
+    cells = _Cells(spec, table, rows)
+    spec.validate(cells)
+    row_type = spec.row_type
+    names = [field.name for field in dataclasses.fields(row_type) if field.name != "line"]
+    by_key: dict[str, ReportRow] = {}
+    duplicates = 0
+    columns = [cells.values(name) for name in names]
+    for index, (line, values) in enumerate(zip(lines, zip(*columns, strict=True), strict=True)):
+        reasons = cells.reasons.get(index)
+        if reasons:
+            problems.append(RowProblem(line, "; ".join(reasons)))
+            continue
+        row = row_type(line, *values)
+        key = row.key
+        if key in by_key:
+            duplicates += 1
+            # Deleting first moves the key to the end, so the survivor sits where its last copy was.
+            del by_key[key]
+        by_key[key] = row
+    problems.sort(key=lambda problem: problem.line)
+    return RowsRead(rows=tuple(by_key.values()), problems=tuple(problems), duplicates=duplicates)

@@ -1,0 +1,128 @@
+"""Importing the marketplace's reports: valid rows in one transaction, every rejected row explained."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from rmadesk.domain.errors import UserError
+from rmadesk.domain.people import Actor, Permission, open_actor
+from rmadesk.formats.amazon.registry import ParsedReport, ReportKind, read_report
+from rmadesk.services.imports.base import Progress, ReportImporter
+from rmadesk.services.imports.fba_reimbursements import ReimbursementsImporter
+from rmadesk.services.imports.fba_returns import FbaReturnsImporter
+from rmadesk.services.imports.mfn_returns import MfnImporter
+from rmadesk.services.imports.result import ImportResult
+from rmadesk.store.models import AuditEvent, ImportBatch
+from rmadesk.store.uow import Store
+
+__all__ = ["IMPORTERS", "ImportResult", "Progress", "import_report", "read_report_file"]
+
+# The importer of each report in the registry (rmadesk.formats.amazon.registry), one module each:
+# mfn_returns upserts one authorization per row by its key; fba_returns makes one unit per license
+# plate, grouped into one authorization per order and SKU; fba_reimbursements upserts what the
+# marketplace paid, for rmadesk.services.reconcile. A new report adds its importer module and a line.
+IMPORTERS: dict[ReportKind, type[ReportImporter]] = {
+    ReportKind.MFN_RETURNS: MfnImporter,
+    ReportKind.FBA_RETURNS: FbaReturnsImporter,
+    ReportKind.FBA_REIMBURSEMENTS: ReimbursementsImporter,
+}
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise UserError(f"There is no file {path}.") from exc
+    except IsADirectoryError as exc:
+        raise UserError(f"{path} is a folder, not a report file.") from exc
+    except OSError as exc:
+        raise UserError(f"The file {path} cannot be read: {exc.strerror or exc}.") from exc
+
+
+def read_report_file(path: Path) -> ParsedReport:
+    """Read and recognize a report file; a person-readable error if it cannot be read."""
+    return read_report(_read_bytes(path))
+
+
+def import_report(
+    store: Store,
+    path: Path,
+    *,
+    actor: Actor | str,
+    bench: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a report file: seller-fulfilled returns, FBA customer returns or FBA reimbursements.
+
+    All valid rows go in as one transaction; every rejected row is in the result's problems.
+    Raises NotAReport (nothing imported) for a file that is none of the three reports.
+    progress(done, total) is called with report rows as each chunk is written.
+    A signed-in actor must be a supervisor or an admin; a bare name is a bench that runs open.
+    """
+    if isinstance(actor, str):
+        actor = open_actor(actor, bench)
+    actor.require(Permission.IMPORT)
+    actor, bench = actor.name, actor.bench
+    data = _read_bytes(path)
+    report = read_report(data)
+    digest = hashlib.sha256(data).hexdigest()
+    with store.unit_of_work() as session:
+        importer = IMPORTERS[report.kind](session, progress)
+        with importer.w.importing():
+            importer.run(report.rows)
+        result = ImportResult(
+            file_name=path.name,
+            report_label=report.label,
+            encoding=report.encoding,
+            total_lines=report.total_lines,
+            added=importer.added,
+            updated=importer.updated,
+            unchanged=importer.unchanged,
+            duplicates=report.duplicates,
+            problems=tuple(sorted((*report.problems, *importer.problems), key=lambda problem: problem.line)),
+            notes=tuple(importer.notes),
+            report_kind=report.kind.value,
+            authorizations_added=importer.authorizations_added,
+            units_added=importer.units_added,
+            units_removed=importer.units_removed,
+        )
+        session.add(
+            ImportBatch(
+                file_name=path.name,
+                report_kind=report.kind.value,
+                sha256=digest,
+                actor=actor,
+                bench=bench,
+                rows_total=report.total_lines,
+                rows_added=result.added,
+                rows_updated=result.updated,
+                rows_unchanged=result.unchanged,
+                rows_rejected=result.rejected,
+            )
+        )
+        if result.added or result.updated:
+            session.add(
+                AuditEvent(
+                    actor=actor,
+                    bench=bench,
+                    action="import",
+                    entity="report",
+                    entity_key=path.name,
+                    after=json.dumps(
+                        {
+                            "kind": report.kind.value,
+                            "added": result.added,
+                            "updated": result.updated,
+                            "rejected": result.rejected,
+                            "authorizations_added": result.authorizations_added,
+                            "units_added": result.units_added,
+                            "units_removed": result.units_removed,
+                            "sha256": digest,
+                        },
+                        sort_keys=True,
+                    ),
+                )
+            )
+    return result

@@ -1,0 +1,325 @@
+"""Importing the seller-fulfilled (MFN) returns report: one authorization per row, upserted by its key."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Row, bindparam, delete, func, select
+from sqlalchemy.orm import Session
+
+from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
+from rmadesk.formats.amazon.mfn_returns import SPEC, MfnReturn
+from rmadesk.formats.spec import RowProblem
+from rmadesk.services.imports.base import (
+    AUTH,
+    CODE,
+    CODE_COLUMNS,
+    STAMPS,
+    UNIT,
+    Progress,
+    ReportImporter,
+    code_rows,
+    content_digest,
+    store_checks,
+)
+from rmadesk.store import bulk
+from rmadesk.store.models import Authorization, Outcome, Unit
+from rmadesk.store.types import utcnow
+
+_A = Authorization
+_MFN_CHECKS = store_checks(
+    SPEC,
+    {
+        "order_id": _A.order_id,
+        "amazon_rma_id": _A.rma_id,
+        "merchant_rma_id": _A.merchant_rma_id,
+        "return_request_status": _A.request_status,
+        "tracking_id": _A.tracking_id,
+        "return_carrier": _A.carrier,
+        "sku": _A.sku,
+        "asin": _A.asin,
+        "item_name": _A.item_name,
+        "reason": _A.reason,
+        "customer_comment": _A.customer_comment,
+        "return_type": _A.return_type,
+        "resolution": _A.resolution,
+        "currency": _A.currency,
+        "quantity": _A.quantity,
+        "order_quantity": _A.order_quantity,
+        "order_amount": _A.order_amount,
+    },
+)
+
+
+# The authorization columns of an MFN row, in the order of _mfn_values; the digest covers them all.
+_MFN_COLUMNS = (
+    "auth_key",
+    "kind",
+    "source",
+    "rma_id",
+    "merchant_rma_id",
+    "order_id",
+    "order_date",
+    "request_date",
+    "request_status",
+    "tracking_id",
+    "carrier",
+    "sku",
+    "asin",
+    "item_name",
+    "quantity",
+    "reason",
+    "customer_comment",
+    "in_policy",
+    "return_type",
+    "resolution",
+    "currency",
+    "order_amount",
+    "order_quantity",
+)
+_KEY, _MERCHANT, _QUANTITY, _STATUS = (
+    _MFN_COLUMNS.index(name) for name in ("auth_key", "merchant_rma_id", "quantity", "request_status")
+)
+# How an authorization came to be (kind, source) stays when a report updates it: a seller-issued
+# RGA keeps being one when the report later lists its Merchant RMA ID.
+_MFN_UPDATABLE = tuple(
+    index for index, name in enumerate(_MFN_COLUMNS) if name not in ("auth_key", "kind", "source")
+)
+_CODE_SOURCES = frozenset({"rma_id", "merchant_rma_id", "order_id", "tracking_id"})
+_MFN_CODES = tuple(
+    (kind, _MFN_COLUMNS.index(name))
+    for kind, name in (
+        ("rma", "rma_id"),
+        ("merchant_rma", "merchant_rma_id"),
+        ("order", "order_id"),
+        ("tracking", "tracking_id"),
+    )
+)
+_RMA = AuthorizationKind.RMA.value
+_RETURNLESS = AuthorizationKind.RETURNLESS.value
+_MFN_SOURCE = AuthorizationSource.MFN_REPORT.value
+
+
+def _mfn_values(row: MfnReturn) -> tuple[Any, ...]:
+    return (
+        row.key,
+        _RMA if row.amazon_rma_id or row.merchant_rma_id else _RETURNLESS,
+        _MFN_SOURCE,
+        row.amazon_rma_id,
+        row.merchant_rma_id,
+        row.order_id,
+        row.order_date,
+        row.return_request_date,
+        row.return_request_status,
+        row.tracking_id,
+        row.return_carrier,
+        row.sku,
+        row.asin,
+        row.item_name or "",
+        row.quantity,
+        row.reason,
+        row.customer_comment,
+        row.in_policy,
+        row.return_type,
+        row.resolution,
+        row.currency or "USD",
+        row.order_amount,
+        row.order_quantity,
+    )
+
+
+def _mfn_codes(values: tuple[Any, ...]) -> list[tuple[str, str | None]]:
+    return [(kind, values[index]) for kind, index in _MFN_CODES]
+
+
+@dataclass
+class _MfnChange:
+    row: MfnReturn
+    values: tuple[Any, ...]
+    digest: str
+    old: Row[Any]
+
+
+class MfnImporter(ReportImporter):
+    """Upserts seller-fulfilled return rows by their key: one authorization per row."""
+
+    checks = _MFN_CHECKS
+
+    def __init__(self, session: Session, progress: Progress | None) -> None:
+        super().__init__(session, progress)
+        self.merchant_ids: dict[str, str] = {}  # Merchant RMA IDs this import gave out, to their keys
+
+    def write(self, rows: Sequence[MfnReturn]) -> None:
+        values = [_mfn_values(row) for row in rows]
+        refused = self._merchant_id_taken(rows, values)
+        if refused:
+            rows = [row for index, row in enumerate(rows) if index not in refused]
+            values = [vals for index, vals in enumerate(values) if index not in refused]
+        digests = [content_digest(vals) for vals in values]
+        existing = {
+            old.auth_key: old
+            for old in self.w.select_in(
+                select(
+                    AUTH.c.auth_key,
+                    AUTH.c.id,
+                    AUTH.c.source_hash,
+                    AUTH.c.quantity,
+                    AUTH.c.request_status,
+                ),
+                AUTH.c.auth_key,
+                [vals[_KEY] for vals in values],
+            )
+        }
+        new: list[tuple[tuple[Any, ...], str]] = []
+        changed: list[_MfnChange] = []
+        for row, vals, digest in zip(rows, values, digests, strict=True):
+            old = existing.get(vals[_KEY])
+            if old is None:
+                new.append((vals, digest))
+            elif old.source_hash == digest:
+                self.unchanged += 1
+            else:
+                changed.append(_MfnChange(row, vals, digest, old))
+        now = utcnow()
+        self._insert(new, now)
+        self._update(changed, now)
+
+    def _merchant_id_taken(self, rows: Sequence[MfnReturn], values: list[tuple[Any, ...]]) -> set[int]:
+        """Rows whose Merchant RMA ID already belongs to another authorization (it is unique), refused.
+
+        Typically the seller issued that RMA itself and the report now lists it under an Amazon RMA ID.
+        """
+        asked = [vals[_MERCHANT] for vals in values if vals[_MERCHANT]]
+        if not asked:
+            return set()
+        owners = dict(
+            self.w.select_in(  # type: ignore[arg-type]
+                select(AUTH.c.merchant_rma_id, AUTH.c.auth_key), AUTH.c.merchant_rma_id, asked
+            )
+        )
+        refused: set[int] = set()
+        for index, (row, vals) in enumerate(zip(rows, values, strict=True)):
+            merchant_id, key = vals[_MERCHANT], vals[_KEY]
+            if not merchant_id:
+                continue
+            owner = owners.get(merchant_id) or self.merchant_ids.get(merchant_id)
+            if owner is not None and owner != key:
+                refused.add(index)
+                self.problems.append(
+                    RowProblem(
+                        row.line,
+                        f"Merchant RMA ID {merchant_id} already belongs to the return {owner}, so it cannot "
+                        f"also be given to {key}",
+                    )
+                )
+            else:
+                self.merchant_ids[merchant_id] = key
+        return refused
+
+    def _insert(self, new: list[tuple[tuple[Any, ...], str]], now: datetime) -> None:
+        if not new:
+            return
+        new.sort(key=lambda pair: pair[0][_KEY])  # in key order, the unique indexes fill page by page
+        ids = self.w.allocate_ids(AUTH, len(new))
+        auths: list[tuple[Any, ...]] = []
+        units: list[tuple[Any, ...]] = []
+        codes: list[tuple[Any, ...]] = []
+        for auth_id, (vals, digest) in zip(ids, new, strict=True):
+            auths.append((auth_id, *vals, digest, now, now))
+            units.extend((auth_id, seq, 0) for seq in range(1, vals[_QUANTITY] + 1))
+            codes.extend(code_rows(_mfn_codes(vals), auth_id))
+        codes.sort(key=itemgetter(0))
+        self.w.insert(AUTH, ("id", *_MFN_COLUMNS, "source_hash", *STAMPS), auths)
+        self.w.insert(UNIT, ("authorization_id", "seq", "attempt"), units)
+        self.w.insert(CODE, CODE_COLUMNS, codes)
+        self.added += len(new)
+        self.authorizations_added += len(new)
+        self.units_added += len(units)
+
+    def _update(self, changed: list[_MfnChange], now: datetime) -> None:
+        """Rewrite what changed in each authorization; add or drop units, never one with an outcome.
+
+        Only the columns that differ are set, grouped by which they are: SQLite rewrites the entries of
+        every index on a column named in SET, and a status change touches few indexes.
+        """
+        if not changed:
+            return
+        ids = [change.old.id for change in changed]
+        before = {
+            old.id: tuple(old)[1:]
+            for old in self.w.select_in(
+                select(AUTH.c.id, *(AUTH.c[name] for name in _MFN_COLUMNS)), AUTH.c.id, ids
+            )
+        }
+        # The highest unit of each authorization that has an outcome, even a reversed one: it must stay.
+        last_decided: dict[int, int] = dict(
+            self.w.select_in(  # type: ignore[arg-type]
+                select(Unit.authorization_id, func.max(Unit.seq))
+                .join(Outcome, Outcome.unit_id == Unit.id)
+                .group_by(Unit.authorization_id),
+                Unit.authorization_id,
+                ids,
+            )
+        )
+        updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        more_units: list[tuple[Any, ...]] = []
+        fewer_units: list[dict[str, int]] = []
+        recoded: list[int] = []
+        codes: list[tuple[Any, ...]] = []
+        for change in changed:
+            vals, old = change.values, change.old
+            wanted = vals[_QUANTITY]
+            decided = last_decided.get(old.id, 0)
+            if wanted < decided:
+                self.notes.append(
+                    f"line {change.row.line}: {vals[_KEY]} return quantity lowered to {wanted}, but "
+                    f"{decided} units were already decided; the quantity stays {decided}."
+                )
+                wanted = decided
+                vals = (*vals[:_QUANTITY], wanted, *vals[_QUANTITY + 1 :])
+            old_values = before[old.id]
+            differ = [index for index in _MFN_UPDATABLE if old_values[index] != vals[index]]
+            if not differ:
+                # Same values under another digest (an older importer's): only the digest is rewritten.
+                updates[("source_hash",)].append((old.id, change.digest))
+                self.unchanged += 1
+                continue
+            if wanted > old.quantity:
+                more_units.extend((old.id, seq, 0) for seq in range(old.quantity + 1, wanted + 1))
+            elif wanted < old.quantity:
+                fewer_units.append({"auth": old.id, "keep": wanted})
+                self.units_removed += old.quantity - wanted
+            columns = tuple(_MFN_COLUMNS[index] for index in differ)
+            updates[(*columns, "source_hash", "updated_at")].append(
+                (old.id, *(vals[index] for index in differ), change.digest, now)
+            )
+            if not _CODE_SOURCES.isdisjoint(columns):  # a tracking ID added, say: rewrite the codes
+                recoded.append(old.id)
+                codes.extend(code_rows(_mfn_codes(vals), old.id))
+            if old.request_status != vals[_STATUS]:
+                self.notes.append(
+                    f"line {change.row.line}: {vals[_KEY]} status changed from "
+                    f"{old.request_status or '(none)'} to {vals[_STATUS] or '(none)'}."
+                )
+            self.updated += 1
+        if fewer_units:
+            self.w.connection.execute(
+                delete(UNIT).where(
+                    UNIT.c.authorization_id == bindparam("auth"), UNIT.c.seq > bindparam("keep")
+                ),
+                fewer_units,
+            )
+        self.w.insert(UNIT, ("authorization_id", "seq", "attempt"), more_units)
+        self.units_added += len(more_units)
+        for columns, rows in updates.items():
+            self.w.update_by_id(AUTH, columns, rows)
+        for part in bulk.chunks(recoded, bulk.MAX_IN):
+            self.w.connection.execute(
+                delete(CODE).where(self.w.is_in(CODE.c.authorization_id, part), CODE.c.unit_id.is_(None))
+            )
+        self.w.insert(CODE, CODE_COLUMNS, sorted(codes, key=itemgetter(0)))
