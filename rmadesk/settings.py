@@ -12,6 +12,7 @@ import platformdirs
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
+from rmadesk.text.i18n import _
 
 
 def settings_path() -> Path:
@@ -82,11 +83,8 @@ class Settings:
     )
 
     def location_for(self, disposition: Disposition) -> str:
-        return {
-            Disposition.SELLABLE: self.restock_location,
-            Disposition.CARRIER_DAMAGED: self.carrier_damaged_location,
-            Disposition.SELLER_FAULT: self.seller_fault_location,
-        }[disposition]
+        location: str = getattr(self, disposition.location_setting)
+        return location
 
 
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
@@ -97,11 +95,13 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise UserError(f"The settings file {path} cannot be read: {exc}") from exc
+            message = _("The settings file {path} cannot be read: {reason}").format(path=path, reason=exc)
+            raise UserError(message) from exc
         known = {f.name: f for f in fields(Settings)}
         for key, value in data.items():
             if key not in known:
-                raise UserError(f"The settings file {path} has an unknown setting '{key}'.")
+                message = _("The settings file {path} has an unknown setting '{key}'.")
+                raise UserError(message.format(path=path, key=key))
             values[key] = tuple(value) if isinstance(value, list) else value
     settings = Settings(**values)
     clean = {k: v for k, v in overrides.items() if v is not None}

@@ -7,24 +7,97 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from rmadesk.text.formatting import money
+from rmadesk.text.i18n import N_, _
+
+
+@dataclass(frozen=True)
+class _DispositionTraits:
+    label: str
+    meaning: str
+    command: str
+    key: str
+    location_setting: str
+    colour_role: str
+
 
 class Disposition(enum.StrEnum):
-    """What the inspector decided for one returned unit."""
+    """What the inspector decided for one returned unit, and everything a disposition is known by.
 
-    SELLABLE = "sellable"
-    CARRIER_DAMAGED = "carrier_damaged"
-    SELLER_FAULT = "seller_fault"
+    Attributes:
+        label: its name on screen and on paper, in the language in force.
+        meaning: one line saying what it means for the unit (the bench sheet's subtitle).
+        command: the code on the bench's command sheet that chooses it.
+        key: the bench's keyboard shortcut.
+        location_setting: the name of the ``Settings`` field that says where such units go.
+        colour_role: a name ("ok", "claim", "fault") that the screen and PDF styles map to a colour.
+    """
+
+    SELLABLE = (
+        "sellable",
+        _DispositionTraits(
+            label=N_("Sellable"),
+            meaning=N_("Unit goes back to stock"),
+            command="CMD-SELLABLE",
+            key="F5",
+            location_setting="restock_location",
+            colour_role="ok",
+        ),
+    )
+    CARRIER_DAMAGED = (
+        "carrier_damaged",
+        _DispositionTraits(
+            label=N_("Carrier-damaged"),
+            meaning=N_("Damaged in transit: claim from the carrier"),
+            command="CMD-CARRIER-DAMAGED",
+            key="F6",
+            location_setting="carrier_damaged_location",
+            colour_role="claim",
+        ),
+    )
+    SELLER_FAULT = (
+        "seller_fault",
+        _DispositionTraits(
+            label=N_("Seller-fault"),
+            meaning=N_("Wrong or faulty item sent by us"),
+            command="CMD-SELLER-FAULT",
+            key="F7",
+            location_setting="seller_fault_location",
+            colour_role="fault",
+        ),
+    )
+
+    def __new__(cls, value: str, traits: _DispositionTraits) -> Disposition:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._traits = traits
+        return member
+
+    _traits: _DispositionTraits
 
     @property
     def label(self) -> str:
-        return _DISPOSITION_LABELS[self]
+        return _(self._traits.label)
 
+    @property
+    def meaning(self) -> str:
+        return _(self._traits.meaning)
 
-_DISPOSITION_LABELS = {
-    Disposition.SELLABLE: "Sellable",
-    Disposition.CARRIER_DAMAGED: "Carrier-damaged",
-    Disposition.SELLER_FAULT: "Seller-fault",
-}
+    @property
+    def command(self) -> str:
+        return self._traits.command
+
+    @property
+    def key(self) -> str:
+        return self._traits.key
+
+    @property
+    def location_setting(self) -> str:
+        return self._traits.location_setting
+
+    @property
+    def colour_role(self) -> str:
+        return self._traits.colour_role
 
 
 class AuthorizationKind(enum.StrEnum):
@@ -53,7 +126,7 @@ class Money:
     currency: str
 
     def __str__(self) -> str:
-        return f"{self.amount:,.2f} {self.currency}"
+        return money(self.amount, self.currency)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from rmadesk.domain.errors import UserError
+from rmadesk.text.i18n import N_, _
 
 
 class Role(enum.StrEnum):
@@ -50,15 +51,24 @@ LEAST_ROLE = {
 }
 
 _WHAT = {
-    Permission.INSPECT: "inspect returns",
-    Permission.IMPORT: "import reports",
-    Permission.ISSUE: "issue seller RMAs",
-    Permission.REVERSE: "reverse an outcome",
-    Permission.VIEW_SUMMARY: "see the summaries",
-    Permission.VIEW_AUDIT: "see the audit trail",
-    Permission.MANAGE_USERS: "manage users",
-    Permission.MANAGE_POLICY: "change the policy or settings",
-    Permission.UPGRADE_SCHEMA: "upgrade the database",
+    Permission.INSPECT: N_("inspect returns"),
+    Permission.IMPORT: N_("import reports"),
+    Permission.ISSUE: N_("issue seller RMAs"),
+    Permission.REVERSE: N_("reverse an outcome"),
+    Permission.VIEW_SUMMARY: N_("see the summaries"),
+    Permission.VIEW_AUDIT: N_("see the audit trail"),
+    Permission.MANAGE_USERS: N_("manage users"),
+    Permission.MANAGE_POLICY: N_("change the policy or settings"),
+    Permission.UPGRADE_SCHEMA: N_("upgrade the database"),
+}
+
+
+# Whole phrases, since the article goes with the word in English and is no rule in other languages.
+_ROLE_NAMES = {Role.INSPECTOR: N_("inspector"), Role.SUPERVISOR: N_("supervisor"), Role.ADMIN: N_("admin")}
+_ONE_ROLE = {
+    Role.INSPECTOR: N_("an inspector"),
+    Role.SUPERVISOR: N_("a supervisor"),
+    Role.ADMIN: N_("an admin"),
 }
 
 
@@ -87,11 +97,13 @@ class Actor:
     def require(self, permission: Permission) -> None:
         """Raise PermissionDenied unless the role allows the action."""
         if not self.may(permission):
-            least = LEAST_ROLE[permission].value
-            article = "an" if least[0] in "aeiou" else "a"
             raise PermissionDenied(
-                f"{self.name} is signed in as {self.role.value}; "
-                f"only {article} {least} or above may {_WHAT[permission]}."
+                _("{name} is signed in as {role}; only {least} or above may {action}.").format(
+                    name=self.name,
+                    role=_(_ROLE_NAMES[self.role]),
+                    least=_(_ONE_ROLE[LEAST_ROLE[permission]]),
+                    action=_(_WHAT[permission]),
+                )
             )
 
 

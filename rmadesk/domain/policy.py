@@ -15,16 +15,17 @@ from typing import Any
 
 from rmadesk.domain.errors import PolicyError
 from rmadesk.domain.model import Disposition, Reimbursement, ReimbursementLine
+from rmadesk.text.i18n import N_, _
 
 # Component names are part of the API (policy files and stored outcomes use them); labels are for the screen.
 COMPONENT_LABELS: Mapping[str, str] = MappingProxyType(
     {
-        "sale_price": "Sale price",
-        "tax": "Tax",
-        "referral_fee": "Referral fee",
-        "referral_fee_part": "Referral fee less refund administration fee",
-        "variable_closing_fee": "Variable closing fee",
-        "variable_closing_fee_part": "Part of the variable closing fee",
+        "sale_price": N_("Sale price"),
+        "tax": N_("Tax"),
+        "referral_fee": N_("Referral fee"),
+        "referral_fee_part": N_("Referral fee less refund administration fee"),
+        "variable_closing_fee": N_("Variable closing fee"),
+        "variable_closing_fee_part": N_("Part of the variable closing fee"),
     }
 )
 
@@ -108,12 +109,15 @@ def load_policy(source: str | Path | None = None) -> Policy:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise PolicyError(
-            "file", f"not found (packaged policies: {', '.join(packaged)})", source=str(path)
+            "file",
+            _("not found (packaged policies: {names})").format(names=", ".join(packaged)),
+            source=str(path),
         ) from None
     except OSError as exc:
-        raise PolicyError("file", f"cannot be read: {exc.strerror or exc}", source=str(path)) from None
+        problem = _("cannot be read: {reason}").format(reason=exc.strerror or exc)
+        raise PolicyError("file", problem, source=str(path)) from None
     except UnicodeDecodeError:
-        raise PolicyError("file", "is not UTF-8 text; save it as UTF-8", source=str(path)) from None
+        raise PolicyError("file", _("is not UTF-8 text; save it as UTF-8"), source=str(path)) from None
     return parse_policy(text, source=str(path))
 
 
@@ -126,17 +130,17 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
 
     for key in data:
         if key not in _TOP_LEVEL_KEYS:
-            raise PolicyError(key, _unknown("setting", key, _TOP_LEVEL_KEYS), source)
+            raise PolicyError(key, _unknown(_("unknown setting {key}"), key, _TOP_LEVEL_KEYS), source)
     for key in _TOP_LEVEL_KEYS:
         if key not in data:
-            raise PolicyError(key, "missing", source)
+            raise PolicyError(key, _("missing"), source)
 
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
-        raise PolicyError("name", "must be a non-empty quoted text", source)
+        raise PolicyError("name", _("must be a non-empty quoted text"), source)
     description = data["description"]
     if not isinstance(description, str):
-        raise PolicyError("description", "must be a quoted text", source)
+        raise PolicyError("description", _("must be a quoted text"), source)
 
     return Policy(
         name=name.strip(),
@@ -152,58 +156,73 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, source: str) -> Polic
     position = _TOML_POSITION.search(message)
     if position:
         line, column = position.groups()
-        return PolicyError(f"line {line}", f"{message[: position.start()]} (column {column})", source)
+        return PolicyError(
+            _("line {number}").format(number=line),
+            _("{problem} (column {number})").format(problem=message[: position.start()], number=column),
+            source,
+        )
     at_end = _TOML_AT_END.search(message)
     if at_end:
         # tomllib reports some errors only once it reaches the end; the last line is the best pointer.
-        return PolicyError(f"line {max(1, len(text.splitlines()))}", message[: at_end.start()], source)
+        last_line = _("line {number}").format(number=max(1, len(text.splitlines())))
+        return PolicyError(last_line, message[: at_end.start()], source)
     return PolicyError("syntax", message, source)
 
 
-def _unknown(what: str, key: str, known: tuple[str, ...] | list[str]) -> str:
+def _unknown(problem: str, key: str, known: tuple[str, ...] | list[str]) -> str:
+    """``problem`` names the unknown key as {key}; a close match or the known keys follow."""
     close = difflib.get_close_matches(key, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
-    return f"unknown {what} {key!r}{hint}"
+    if close:
+        hint = _("; did you mean {name}?").format(name=repr(close[0]))
+    else:
+        hint = _("; known: {names}").format(names=", ".join(known))
+    return problem.format(key=repr(key)) + hint
 
 
 def _parse_components(raw: Any, source: str) -> Mapping[Disposition, tuple[str, ...]]:
     if not isinstance(raw, dict):
-        raise PolicyError("components", "must be a table, one list of components per disposition", source)
+        raise PolicyError("components", _("must be a table, one list of components per disposition"), source)
     dispositions = [d.value for d in Disposition]
     components = list(COMPONENT_LABELS)
     for key in raw:
         if key not in dispositions:
-            raise PolicyError(f"components.{key}", _unknown("disposition", key, dispositions), source)
+            raise PolicyError(
+                f"components.{key}", _unknown(_("unknown disposition {key}"), key, dispositions), source
+            )
     result: dict[Disposition, tuple[str, ...]] = {}
     for disposition in Disposition:
         field = f"components.{disposition.value}"
         if disposition.value not in raw:
             # Silence would be ambiguous, so "nothing reimbursed" must be written out as [].
-            raise PolicyError(field, "missing; write [] if nothing is reimbursed", source)
+            raise PolicyError(field, _("missing; write [] if nothing is reimbursed"), source)
         names = raw[disposition.value]
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise PolicyError(field, "must be a list of quoted component names", source)
+            raise PolicyError(field, _("must be a list of quoted component names"), source)
         for component in names:
             if component not in COMPONENT_LABELS:
-                raise PolicyError(field, _unknown("component", component, components), source)
+                raise PolicyError(
+                    field, _unknown(_("unknown component {key}"), component, components), source
+                )
         if len(set(names)) != len(names):
-            raise PolicyError(field, "names a component twice; it would be paid twice", source)
+            raise PolicyError(field, _("names a component twice; it would be paid twice"), source)
         result[disposition] = tuple(names)
     return MappingProxyType(result)
 
 
 def _parse_markets(raw: Any, source: str) -> Mapping[str, MarketTerms]:
     if not isinstance(raw, dict):
-        raise PolicyError("markets", "must be a table of [markets.XXX] sections, one per currency", source)
+        problem = _("must be a table of [markets.XXX] sections, one per currency")
+        raise PolicyError("markets", problem, source)
     if not raw:
-        raise PolicyError("markets", "no markets; add a [markets.USD] section (or one per currency)", source)
+        problem = _("no markets; add a [markets.USD] section (or one per currency)")
+        raise PolicyError("markets", problem, source)
     result: dict[str, MarketTerms] = {}
     for currency, terms in raw.items():
         field = f"markets.{currency}"
         if not _CURRENCY.match(currency):
-            raise PolicyError(field, "the currency code must be 3 upper-case letters, e.g. USD", source)
+            raise PolicyError(field, _("the currency code must be 3 upper-case letters, e.g. USD"), source)
         if not isinstance(terms, dict):
-            raise PolicyError(field, "must be a table of terms", source)
+            raise PolicyError(field, _("must be a table of terms"), source)
         result[currency] = _parse_terms(currency, terms, source)
     return MappingProxyType(result)
 
@@ -212,36 +231,38 @@ def _parse_terms(currency: str, terms: dict[str, Any], source: str) -> MarketTer
     prefix = f"markets.{currency}"
     for key in terms:
         if key not in _MARKET_KEYS:
-            raise PolicyError(f"{prefix}.{key}", _unknown("term", key, _MARKET_KEYS), source)
+            raise PolicyError(f"{prefix}.{key}", _unknown(_("unknown term {key}"), key, _MARKET_KEYS), source)
     for key in _MARKET_KEYS:
         # Every term is required: a silent default is a number the supervisor never saw in the file.
         if key not in terms:
-            raise PolicyError(f"{prefix}.{key}", "missing", source)
+            raise PolicyError(f"{prefix}.{key}", _("missing"), source)
 
     values: dict[str, Decimal] = {}
     for key in _RATE_KEYS:
         value = _decimal(terms[key], f"{prefix}.{key}", source)
         if not Decimal(0) <= value <= Decimal(1):
-            raise PolicyError(
-                f"{prefix}.{key}", f'rate {value} is outside 0..1 (write 15 % as "0.15")', source
-            )
+            problem = _('rate {value} is outside 0..1 (write 15 % as "0.15")').format(value=value)
+            raise PolicyError(f"{prefix}.{key}", problem, source)
         values[key] = value
     for key in _FEE_KEYS:
         value = _decimal(terms[key], f"{prefix}.{key}", source)
         if value < 0:
-            raise PolicyError(f"{prefix}.{key}", f"fee {value} is negative", source)
+            raise PolicyError(f"{prefix}.{key}", _("fee {value} is negative").format(value=value), source)
         values[key] = value
 
     minor_unit = terms["minor_unit"]
     # bool is an int in Python; `minor_unit = true` is a mistake, not 1.
     if isinstance(minor_unit, bool) or not isinstance(minor_unit, int):
-        raise PolicyError(f"{prefix}.minor_unit", "must be a whole number of decimal places, e.g. 2", source)
+        problem = _("must be a whole number of decimal places, e.g. 2")
+        raise PolicyError(f"{prefix}.minor_unit", problem, source)
     if not 0 <= minor_unit <= _MAX_MINOR_UNIT:
-        raise PolicyError(f"{prefix}.minor_unit", f"must be 0 to {_MAX_MINOR_UNIT} decimal places", source)
+        problem = _("must be 0 to {most} decimal places").format(most=_MAX_MINOR_UNIT)
+        raise PolicyError(f"{prefix}.minor_unit", problem, source)
 
     categories = terms["media_categories"]
     if not isinstance(categories, list) or not all(isinstance(c, str) and c.strip() for c in categories):
-        raise PolicyError(f"{prefix}.media_categories", "must be a list of quoted category names", source)
+        problem = _("must be a list of quoted category names")
+        raise PolicyError(f"{prefix}.media_categories", problem, source)
 
     return MarketTerms(
         currency=currency,
@@ -254,16 +275,20 @@ def _parse_terms(currency: str, terms: dict[str, Any], source: str) -> MarketTer
 def _decimal(raw: Any, field: str, source: str) -> Decimal:
     # TOML numbers are binary floats (0.15 is not 0.15); money must be exact, so only quoted text is accepted.
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        raise PolicyError(field, f'write it as a quoted decimal string: "{raw}", not {raw}', source)
+        raise PolicyError(
+            field, _('write it as a quoted decimal string: "{value}", not {value}').format(value=raw), source
+        )
     if not isinstance(raw, str):
-        raise PolicyError(field, 'must be a quoted decimal string, e.g. "0.15"', source)
+        raise PolicyError(field, _('must be a quoted decimal string, e.g. "0.15"'), source)
     text = raw.strip()
     if not _DECIMAL_TEXT.match(text):
-        raise PolicyError(field, f'{raw!r} is not a decimal number (use a point: "0.15")', source)
+        problem = _('{value} is not a decimal number (use a point: "0.15")').format(value=repr(raw))
+        raise PolicyError(field, problem, source)
     try:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
-        raise PolicyError(field, f"{raw!r} is not a decimal number", source) from None
+        problem = _("{value} is not a decimal number").format(value=repr(raw))
+        raise PolicyError(field, problem, source) from None
 
 
 def unit_amount(
@@ -302,7 +327,9 @@ def compute_reimbursement(
     if terms is None:
         raise PolicyError(
             f"markets.{code}",
-            f"this policy has no terms for {code} (it has {', '.join(sorted(policy.markets))})",
+            _("this policy has no terms for {currency} (it has {known})").format(
+                currency=code, known=", ".join(sorted(policy.markets))
+            ),
             policy.source,
         )
     if isinstance(unit_price, float) or isinstance(unit_tax, float):
@@ -340,5 +367,5 @@ def compute_reimbursement(
         # Round each line, not the total, so the lines on screen add up to the total shown.
         amount = formulas[component]().quantize(step, rounding=ROUND_HALF_UP)
         if amount:
-            lines.append(ReimbursementLine(component, COMPONENT_LABELS[component], amount))
+            lines.append(ReimbursementLine(component, _(COMPONENT_LABELS[component]), amount))
     return Reimbursement(currency=code, lines=tuple(lines), policy_name=policy.name)

@@ -7,6 +7,7 @@ import re
 import secrets
 
 from rmadesk.domain.errors import MalformedCode
+from rmadesk.text.i18n import _
 
 # Why MOD 37-2 and not the hybrid MOD 37,36: the hybrid system misses one pair of neighbouring characters
 # for each of its 36 internal states (from the start state, "IJ" and "JI" give the same check character),
@@ -82,7 +83,7 @@ def new_rma_id(kind: str = "RMA", rng: random.Random | None = None) -> str:
         raise ValueError(f"kind must be one of {', '.join(PREFIX_BY_KIND)}, not {kind!r}")
     choose = secrets.choice if rng is None else rng.choice
     while True:
-        body = prefix + "".join(choose(BODY_ALPHABET) for _ in range(BODY_LENGTH))
+        body = prefix + "".join(choose(BODY_ALPHABET) for _position in range(BODY_LENGTH))
         value = _check_value(body)
         # Redraw rather than print "*" or an easily misread 0/O/1/I in the check place.
         if value < len(FULL_ALPHABET) and FULL_ALPHABET[value] in BODY_ALPHABET:
@@ -115,23 +116,35 @@ def validate(code: str) -> None:
     shown = code.strip()
     normal = normalize_seller_id(code)
     if not normal:
-        raise MalformedCode("No RMA Desk number was given. Scan the barcode on the slip or type the number.")
-    lead = f"{shown} is not a valid RMA Desk number:"
+        raise MalformedCode(
+            _("No RMA Desk number was given. Scan the barcode on the slip or type the number.")
+        )
     unsafe = _UNSAFE_CHAR.search(normal)
     if unsafe:
         raise MalformedCode(
-            f"{lead} it contains “{unsafe.group()}”, but RMA Desk numbers use only the letters A–Z "
-            "and the digits 0–9."
+            _(
+                "{code} is not a valid RMA Desk number: it contains “{character}”, but RMA Desk numbers "
+                "use only the letters A–Z and the digits 0–9."
+            ).format(code=shown, character=unsafe.group())
         )
     if normal[0] not in KIND_BY_PREFIX:
-        raise MalformedCode(f"{lead} RMA Desk numbers start with R (RMA), A (RA) or G (RGA).")
+        raise MalformedCode(
+            _(
+                "{code} is not a valid RMA Desk number: "
+                "RMA Desk numbers start with R (RMA), A (RA) or G (RGA)."
+            ).format(code=shown)
+        )
     if len(normal) != ID_LENGTH:
         raise MalformedCode(
-            f"{lead} it has {len(normal)} characters, but RMA Desk numbers have {ID_LENGTH}. "
-            "Scan it again or type it carefully."
+            _(
+                "{code} is not a valid RMA Desk number: it has {length} characters, but RMA Desk numbers "
+                "have {expected}. Scan it again or type it carefully."
+            ).format(code=shown, length=len(normal), expected=ID_LENGTH)
         )
     if not is_valid(normal):
         raise BadCheckCharacter(
-            f"{lead} its check character does not match, so one character was probably misread or "
-            "mistyped. Scan it again or type it carefully."
+            _(
+                "{code} is not a valid RMA Desk number: its check character does not match, so one "
+                "character was probably misread or mistyped. Scan it again or type it carefully."
+            ).format(code=shown)
         )

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 from rmadesk.domain.errors import MalformedCode
+from rmadesk.domain.model import Disposition
+from rmadesk.text.i18n import _
 
 # AIM symbology identifier: "]" then a letter then a digit, e.g. "]C0" for Code 128.
 _AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
@@ -16,16 +18,22 @@ MAX_CODE_LENGTH = 64
 
 
 class Command(enum.StrEnum):
-    """Command codes printed on the bench sheet."""
+    """Command codes printed on the bench sheet: each disposition's own code, then confirm and cancel."""
 
-    SELLABLE = "CMD-SELLABLE"
-    CARRIER_DAMAGED = "CMD-CARRIER-DAMAGED"
-    SELLER_FAULT = "CMD-SELLER-FAULT"
+    SELLABLE = Disposition.SELLABLE.command
+    CARRIER_DAMAGED = Disposition.CARRIER_DAMAGED.command
+    SELLER_FAULT = Disposition.SELLER_FAULT.command
     CONFIRM = "CMD-CONFIRM"
     CANCEL = "CMD-CANCEL"
 
+    @property
+    def disposition(self) -> Disposition | None:
+        """The disposition this command chooses, if it chooses one."""
+        return _CHOSEN.get(self)
+
 
 _COMMANDS = {c.value: c for c in Command}
+_CHOSEN = {Command(d.command): d for d in Disposition}
 
 
 @dataclass(frozen=True)
@@ -53,18 +61,22 @@ def parse_scan(raw: str) -> Scan:
     """
     text = normalize(raw)
     if not text:
-        raise MalformedCode("The scan was empty. Scan the RMA barcode again.")
+        raise MalformedCode(_("The scan was empty. Scan the RMA barcode again."))
     command = _COMMANDS.get(text.upper())
     if command is not None:
         return Scan(raw=raw, text=command.value, command=command)
     if len(text) > MAX_CODE_LENGTH:
         raise MalformedCode(
-            f"The scan is {len(text)} characters long; no RMA, order or tracking ID is that long."
+            _("The scan is {length} characters long; no RMA, order or tracking ID is that long.").format(
+                length=len(text)
+            )
         )
     if not _ALLOWED.match(text):
         shown = text if len(text) <= 30 else text[:27] + "..."
         raise MalformedCode(
-            f"“{shown}” is not a code RMA Desk can read: it holds characters no ID contains. "
-            "Check the scanner's keyboard layout and scan again."
+            _(
+                "“{code}” is not a code RMA Desk can read: it holds characters no ID contains. "
+                "Check the scanner's keyboard layout and scan again."
+            ).format(code=shown)
         )
     return Scan(raw=raw, text=text)

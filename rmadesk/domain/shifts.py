@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rmadesk.domain.errors import UserError
+from rmadesk.text.i18n import N_, _
 
 
 class ShiftSpecError(UserError):
@@ -54,7 +55,7 @@ class ShiftWindow:
 
     @property
     def label(self) -> str:
-        return f"{self.shift.name} shift of {self.day.isoformat()}"
+        return _("{shift} shift of {day}").format(shift=self.shift.name, day=self.day.isoformat())
 
 
 DEFAULT_SHIFTS: tuple[Shift, ...] = (
@@ -71,11 +72,19 @@ _CLOCK = re.compile(r"^([01]?[0-9]|2[0-4]):([0-5][0-9])$")
 def _parse_clock(text: str, entry: str) -> time:
     match = _CLOCK.match(text)
     if not match:
-        raise ShiftSpecError(f"Shift '{entry}': '{text}' is not a time of day (HH:MM, 00:00 to 24:00).")
+        raise ShiftSpecError(
+            _("Shift '{entry}': '{text}' is not a time of day (HH:MM, 00:00 to 24:00).").format(
+                entry=entry, text=text
+            )
+        )
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour == 24:
         if minute:
-            raise ShiftSpecError(f"Shift '{entry}': '{text}' is past midnight; use 00:00 to 24:00.")
+            raise ShiftSpecError(
+                _("Shift '{entry}': '{text}' is past midnight; use 00:00 to 24:00.").format(
+                    entry=entry, text=text
+                )
+            )
         return time(0, 0)
     return time(hour, minute)
 
@@ -85,13 +94,17 @@ def parse_shift(entry: str) -> Shift:
     match = _ENTRY.match(entry)
     if not match:
         raise ShiftSpecError(
-            f"Shift '{entry.strip()}' is not of the form name=HH:MM-HH:MM (e.g. early=06:00-14:00)."
+            _("Shift '{entry}' is not of the form name=HH:MM-HH:MM (e.g. early=06:00-14:00).").format(
+                entry=entry.strip()
+            )
         )
     name, start, end = match.groups()
     name = name.strip("\"'")
     if not _NAME.fullmatch(name):
         raise ShiftSpecError(
-            f"Shift '{entry.strip()}': the name '{name}' may hold only letters, digits, '-' and '_'."
+            _("Shift '{entry}': the name '{name}' may hold only letters, digits, '-' and '_'.").format(
+                entry=entry.strip(), name=name
+            )
         )
     return Shift(name, _parse_clock(start, entry.strip()), _parse_clock(end, entry.strip()))
 
@@ -116,11 +129,11 @@ def parse_shifts(spec: str | Iterable[str] | Mapping[str, str]) -> tuple[Shift, 
         entries = [str(item) for item in spec]
     shifts = tuple(parse_shift(entry) for entry in entries)
     if not shifts:
-        raise ShiftSpecError("No shifts given: name at least one, e.g. early=06:00-14:00.")
+        raise ShiftSpecError(_("No shifts given: name at least one, e.g. early=06:00-14:00."))
     seen: set[str] = set()
     for shift in shifts:
         if shift.name.lower() in seen:
-            raise ShiftSpecError(f"Shift '{shift.name}' is named twice.")
+            raise ShiftSpecError(_("Shift '{name}' is named twice.").format(name=shift.name))
         seen.add(shift.name.lower())
     return shifts
 
@@ -130,8 +143,10 @@ def find_shift(shifts: Sequence[Shift], name: str) -> Shift:
     for shift in shifts:
         if shift.name.lower() == name.strip().lower():
             return shift
-    known = ", ".join(s.name for s in shifts) or "none"
-    raise ShiftSpecError(f"There is no shift named '{name}'. Shifts: {known}.")
+    known = ", ".join(s.name for s in shifts) or _("none")
+    raise ShiftSpecError(
+        _("There is no shift named '{name}'. Shifts: {known}.").format(name=name, known=known)
+    )
 
 
 def _local_instant(day: date, clock: time, tz: tzinfo) -> datetime:
@@ -198,7 +213,7 @@ def week_window(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     return _local_instant(monday, time(0), tz), _local_instant(monday + timedelta(days=7), time(0), tz)
 
 
-_MOMENT_HINT = (
+_MOMENT_HINT = N_(
     "use ISO 8601, e.g. 2026-11-26T06:00:00Z, 2026-11-26T07:00+01:00 or 2026-11-26 07:00 (local time)"
 )
 
@@ -210,7 +225,7 @@ def parse_moment(text: str, tz: tzinfo) -> datetime:
     """
     raw = text.strip()
     if not raw:
-        raise MomentError(f"An empty time was given: {_MOMENT_HINT}.")
+        raise MomentError(_("An empty time was given: {hint}.").format(hint=_(_MOMENT_HINT)))
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
             parsed = datetime.combine(date.fromisoformat(raw), time(0))
@@ -218,15 +233,19 @@ def parse_moment(text: str, tz: tzinfo) -> datetime:
             # Python 3.11 reads 'Z', offsets, 'T' or a space, and fractions of a second.
             parsed = datetime.fromisoformat(raw)
     except ValueError:
-        raise MomentError(f"'{raw}' is not a time: {_MOMENT_HINT}.") from None
+        raise MomentError(
+            _("'{text}' is not a time: {hint}.").format(text=raw, hint=_(_MOMENT_HINT))
+        ) from None
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)
     local = parsed.replace(tzinfo=tz)
     back = local.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     if back != parsed:
         raise MomentError(
-            f"'{raw}' does not exist in {zone_name(tz)}: the clocks skip that hour. "
-            "Give the time with its UTC offset instead."
+            _(
+                "'{text}' does not exist in {zone}: the clocks skip that hour. "
+                "Give the time with its UTC offset instead."
+            ).format(text=raw, zone=zone_name(tz))
         )
     return local.astimezone(UTC)
 
@@ -234,7 +253,7 @@ def parse_moment(text: str, tz: tzinfo) -> datetime:
 def zone_name(tz: tzinfo) -> str:
     """The IANA name of a zone when it has one, else what it calls itself now."""
     key = getattr(tz, "key", None)
-    return key if isinstance(key, str) else (datetime.now(tz).tzname() or "local time")
+    return key if isinstance(key, str) else (datetime.now(tz).tzname() or _("local time"))
 
 
 def local_zone(name: str = "") -> tzinfo:
@@ -247,7 +266,9 @@ def local_zone(name: str = "") -> tzinfo:
         try:
             return ZoneInfo(name.strip())
         except (ZoneInfoNotFoundError, ValueError):
-            raise UserError(f"'{name}' is not a time zone name known here (e.g. Europe/Berlin).") from None
+            raise UserError(
+                _("'{name}' is not a time zone name known here (e.g. Europe/Berlin).").format(name=name)
+            ) from None
     env = os.environ.get("TZ", "").strip().lstrip(":")
     candidates = [env] if env else []
     localtime = Path("/etc/localtime")

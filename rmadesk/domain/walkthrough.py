@@ -5,35 +5,48 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rmadesk.domain.model import Disposition
+from rmadesk.text.i18n import N_, _
 
 
 @dataclass(frozen=True)
 class Question:
-    """One yes/no question of the walk-through."""
+    """One yes/no question of the walk-through; its wording is read in the language in force."""
 
     key: str
-    text: str
-    hint: str
-    short: str
+    text_message: str
+    hint_message: str
+    short_message: str
+
+    @property
+    def text(self) -> str:
+        return _(self.text_message)
+
+    @property
+    def hint(self) -> str:
+        return _(self.hint_message)
+
+    @property
+    def short(self) -> str:
+        return _(self.short_message)
 
 
 MATCHES = Question(
     "matches",
-    "Does the item match the authorization?",
-    "Same product, SKU/ASIN and quantity as on the card.",
-    "Item matches",
+    N_("Does the item match the authorization?"),
+    N_("Same product, SKU/ASIN and quantity as on the card."),
+    N_("Item matches"),
 )
 LIKE_NEW = Question(
     "like_new",
-    "Is it new and unused, with all parts and packaging?",
-    "Seals intact, no wear, accessories and manuals present.",
-    "New and complete",
+    N_("Is it new and unused, with all parts and packaging?"),
+    N_("Seals intact, no wear, accessories and manuals present."),
+    N_("New and complete"),
 )
 TRANSIT_DAMAGE = Question(
     "transit_damage",
-    "Does the outer box show signs of transit damage?",
-    "Crushed, torn, punctured or wet shipping box.",
-    "Transit damage",
+    N_("Does the outer box show signs of transit damage?"),
+    N_("Crushed, torn, punctured or wet shipping box."),
+    N_("Transit damage"),
 )
 
 QUESTIONS = (MATCHES, LIKE_NEW, TRANSIT_DAMAGE)
@@ -78,9 +91,9 @@ def explain(answers: dict[str, bool]) -> str:
     if rec is None:
         return ""
     if not answers[MATCHES.key]:
-        return "The item does not match the authorization: hold it for review."
+        return _("The item does not match the authorization: hold it for review.")
     if rec is Disposition.SELLABLE:
-        return "New, unused and complete: it can be sold again."
+        return _("New, unused and complete: it can be sold again.")
     if rec is Disposition.CARRIER_DAMAGED:
-        return "Damaged, and the outer box shows transit damage: claim it from the carrier."
-    return "Used, damaged or incomplete without transit damage: the seller bears it."
+        return _("Damaged, and the outer box shows transit damage: claim it from the carrier.")
+    return _("Used, damaged or incomplete without transit damage: the seller bears it.")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from rmadesk.domain.model import Disposition
+from rmadesk.domain.scan import Command
 from rmadesk.labels.barcodes import (
     INK,
     MIN_MODULE_PX,
@@ -18,6 +20,7 @@ from rmadesk.labels.barcodes import (
     load_font,
     text_line_height,
 )
+from rmadesk.text.i18n import _
 
 
 @dataclass(frozen=True)
@@ -29,13 +32,19 @@ class SheetEntry:
     subtitle: str = ""
 
 
-COMMAND_ENTRIES: tuple[SheetEntry, ...] = (
-    SheetEntry("CMD-SELLABLE", "Sellable", "Unit goes back to stock"),
-    SheetEntry("CMD-CARRIER-DAMAGED", "Carrier-damaged", "Damaged in transit: claim from the carrier"),
-    SheetEntry("CMD-SELLER-FAULT", "Seller-fault", "Wrong or faulty item sent by us"),
-    SheetEntry("CMD-CONFIRM", "Confirm / write outcome", "Record the decision for this unit"),
-    SheetEntry("CMD-CANCEL", "Cancel this unit", "Discard the pending decision"),
-)
+def command_entries() -> tuple[SheetEntry, ...]:
+    """The bench's command codes (each disposition's, then confirm and cancel) in the language in force."""
+    return (
+        *(SheetEntry(d.command, d.label, d.meaning) for d in Disposition),
+        SheetEntry(
+            Command.CONFIRM.value, _("Confirm / write outcome"), _("Record the decision for this unit")
+        ),
+        SheetEntry(Command.CANCEL.value, _("Cancel this unit"), _("Discard the pending decision")),
+    )
+
+
+# Built at import, so in the source language: command_entries() follows the language chosen later.
+COMMAND_ENTRIES: tuple[SheetEntry, ...] = command_entries()
 
 Section = tuple[str, Sequence[SheetEntry]]
 
@@ -278,7 +287,11 @@ def _paginate(grids: Sequence[_SectionGrid]) -> list[list[_Placement]]:
                 pages.append([])
                 cursor = content_top
             if row_number == 0 or cursor == content_top:
-                text = grid.heading if row_number == 0 else f"{grid.heading} (continued)"
+                text = (
+                    grid.heading
+                    if row_number == 0
+                    else _("{heading} (continued)").format(heading=grid.heading)
+                )
                 pages[-1].append(_PlacedHeading(text, cursor))
                 cursor += heading_height
             pages[-1].append(_PlacedRow(grid, tuple(row), cursor))
@@ -365,7 +378,7 @@ def _draw_page_frame(
         [(PAGE_MARGIN_PX, footer_rule_top), (right_edge - 1, footer_rule_top + HAIRLINE_PX - 1)],
         fill=CARD_BORDER_INK,
     )
-    page_label = f"Page {page_number} of {page_count}"
+    page_label = _("Page {number} of {count}").format(number=page_number, count=page_count)
     page_label_width = footer_font.getlength(page_label)
     draw.text((right_edge - page_label_width, footer_text_top), page_label, font=footer_font, fill=MUTED_INK)
     if footer:

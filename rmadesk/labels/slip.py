@@ -29,28 +29,15 @@ from rmadesk.labels.sheet import (
     _fit_with_ellipsis,
     _wrap,
 )
+from rmadesk.text.formatting import long_day
+from rmadesk.text.i18n import N_, _
 
 KIND_NAMES: dict[str, str] = {
-    "RMA": "Return merchandise authorization",
-    "RA": "Return authorization",
-    "RGA": "Returned goods authorization",
+    "RMA": N_("Return merchandise authorization"),
+    "RA": N_("Return authorization"),
+    "RGA": N_("Returned goods authorization"),
 }
 RETURN_WINDOW_DAYS = 30
-# Month names are spelled out here because strftime("%B") follows the process locale, which Qt changes.
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)
@@ -127,11 +114,6 @@ class _Block:
     space_after: int = 0
     keep_with_next: bool = False
     table_row: bool = False
-
-
-def format_date(day: date) -> str:
-    """A date no reader can take the wrong way round, e.g. "4 March 2025"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _checked(data: SlipData) -> str:
@@ -233,9 +215,9 @@ def _paint_header(draw: ImageDraw.ImageDraw, data: SlipData, kind: str, continue
     draw.text((badge_left + badge_pad_x, max(text_top, top + badge_pad_y)), kind, font=badge_font, fill=PAPER)
 
     room = badge_left - PAGE_MARGIN_PX - _mm(6)
-    title = "Return authorization" + (", continued" if continued else "")
+    title = _("Return authorization, continued") if continued else _("Return authorization")
     draw.text((PAGE_MARGIN_PX, top), _fit_with_ellipsis(title, title_font, room), font=title_font, fill=INK)
-    subtitle_parts = [part for part in (data.seller_name.strip(), f"{KIND_NAMES[kind]} ({kind})") if part]
+    subtitle_parts = [part for part in (data.seller_name.strip(), f"{_(KIND_NAMES[kind])} ({kind})") if part]
     subtitle_top = top + text_line_height(title_font) + TEXT_GAP_PX
     draw.text(
         (PAGE_MARGIN_PX, subtitle_top),
@@ -260,10 +242,12 @@ def _paint_footer(
     draw.rectangle(
         [(PAGE_MARGIN_PX, rule_top), (RIGHT_EDGE_PX - 1, rule_top + HAIRLINE_PX - 1)], fill=CARD_BORDER_INK
     )
-    page_label = f"{kind} {data.rma_id} · Page {page_number} of {page_count}"
+    page_label = _("{kind} {rma_id} · Page {number} of {count}").format(
+        kind=kind, rma_id=data.rma_id, number=page_number, count=page_count
+    )
     page_label_width = font.getlength(page_label)
     draw.text((RIGHT_EDGE_PX - page_label_width, text_top), page_label, font=font, fill=MUTED_INK)
-    left_text = " · ".join(part for part in (data.seller_name.strip(), "Keep a copy of this slip") if part)
+    left_text = " · ".join(part for part in (data.seller_name.strip(), _("Keep a copy of this slip")) if part)
     room = int(CONTENT_WIDTH_PX - page_label_width - _mm(6))
     draw.text(
         (PAGE_MARGIN_PX, text_top), _fit_with_ellipsis(left_text, font, room), font=font, fill=MUTED_INK
@@ -274,7 +258,7 @@ def _barcode_panel(data: SlipData) -> _Block:
     barcode = _barcode_for(data.rma_id)
     id_font = load_font(ID_FONT_PX, "mono")
     note_font = load_font(BODY_FONT_PX, "regular")
-    note = "Write this number on the outside of the box."
+    note = _("Write this number on the outside of the box.")
     rma_id = _fit_with_ellipsis(data.rma_id, id_font, CONTENT_WIDTH_PX - 2 * PANEL_PADDING_PX)
     height = (
         PANEL_PADDING_PX
@@ -297,7 +281,7 @@ def _barcode_panel(data: SlipData) -> _Block:
         )
         center_x = PAGE_MARGIN_PX + CONTENT_WIDTH_PX // 2
         caption_font = load_font(CAPTION_FONT_PX, "bold")
-        caption = "YOUR RETURN NUMBER"
+        caption = _("YOUR RETURN NUMBER")
         draw.text(
             (center_x - caption_font.getlength(caption) / 2, top + PANEL_PADDING_PX),
             caption,
@@ -326,9 +310,9 @@ def _facts_block(data: SlipData) -> _Block:
     value_font = load_font(VALUE_FONT_PX, "bold")
     units = sum(item.quantity for item in data.items)
     facts = (
-        ("Order ID", data.order_id),
-        ("Date issued", format_date(data.issued_on)),
-        ("Units to return", str(units)),
+        (_("Order ID"), data.order_id),
+        (_("Date issued"), long_day(data.issued_on)),
+        (_("Units to return"), str(units)),
     )
     column_width = (CONTENT_WIDTH_PX - 2 * COLUMN_GAP_PX) // 3
     height = _caption_height() + text_line_height(value_font)
@@ -353,7 +337,7 @@ def _reason_block(data: SlipData) -> _Block:
     height = _caption_height() + _lines_height(lines, font)
 
     def paint(page: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
-        value_top = _caption(draw, "Reason for the return", PAGE_MARGIN_PX, top)
+        value_top = _caption(draw, _("Reason for the return"), PAGE_MARGIN_PX, top)
         _draw_lines(draw, lines, font, PAGE_MARGIN_PX, value_top, INK)
 
     return _Block(height, paint, space_after=SECTION_SPACE_PX)
@@ -376,10 +360,11 @@ def _table_header_block() -> _Block:
     height = text_line_height(font) + CELL_PADDING_PX + HAIRLINE_PX
 
     def paint(page: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
-        sku_left, item_left, _, qty_right = _item_columns()
-        draw.text((sku_left, top), "SKU", font=font, fill=MUTED_INK)
-        draw.text((item_left, top), "ITEM", font=font, fill=MUTED_INK)
-        draw.text((qty_right - font.getlength("QTY"), top), "QTY", font=font, fill=MUTED_INK)
+        sku_left, item_left, _item_width, qty_right = _item_columns()
+        quantity = _("QTY")
+        draw.text((sku_left, top), _("SKU"), font=font, fill=MUTED_INK)
+        draw.text((item_left, top), _("ITEM"), font=font, fill=MUTED_INK)
+        draw.text((qty_right - font.getlength(quantity), top), quantity, font=font, fill=MUTED_INK)
         _hairline(draw, top + height - HAIRLINE_PX)
 
     return _Block(height, paint, keep_with_next=True)
@@ -389,7 +374,7 @@ def _item_row_block(item: SlipItem, last: bool) -> _Block:
     sku_font = load_font(BODY_FONT_PX, "mono")
     name_font = load_font(BODY_FONT_PX, "regular")
     qty_font = load_font(VALUE_FONT_PX, "bold")
-    _, _, item_width, _ = _item_columns()
+    item_width = _item_columns()[2]
     sku_lines = _wrap(item.sku, sku_font, SKU_COLUMN_PX, MAX_SKU_LINES) or ("—",)
     name_lines = _wrap(item.item_name, name_font, item_width, MAX_ITEM_LINES) or ("—",)
     quantity = str(item.quantity)
@@ -399,7 +384,7 @@ def _item_row_block(item: SlipItem, last: bool) -> _Block:
     height = 2 * CELL_PADDING_PX + content_height + HAIRLINE_PX
 
     def paint(page: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
-        sku_left, item_left, _, qty_right = _item_columns()
+        sku_left, item_left, _item_width, qty_right = _item_columns()
         text_top = top + CELL_PADDING_PX
         _draw_lines(draw, sku_lines, sku_font, sku_left, text_top, INK)
         _draw_lines(draw, name_lines, name_font, item_left, text_top, INK)
@@ -411,18 +396,20 @@ def _item_row_block(item: SlipItem, last: bool) -> _Block:
 
 
 def _default_steps(data: SlipData) -> list[str]:
-    deadline = format_date(data.issued_on + timedelta(days=RETURN_WINDOW_DAYS))
-    where = (
-        "to the return address on this slip"
+    deadline = long_day(data.issued_on + timedelta(days=RETURN_WINDOW_DAYS))
+    send = (
+        _("Send the parcel within {days} days, by {deadline}, to the return address on this slip.")
         if data.return_address.strip()
-        else "to the return address you were given"
+        else _("Send the parcel within {days} days, by {deadline}, to the return address you were given.")
     )
     return [
-        "Pack the item with all its parts, accessories and manuals, in its original packaging if you "
-        "still have it.",
-        "Put this slip in the parcel.",
-        f"Write {data.rma_id} clearly on the outside of the box.",
-        f"Send the parcel within {RETURN_WINDOW_DAYS} days, by {deadline}, {where}.",
+        _(
+            "Pack the item with all its parts, accessories and manuals, in its original packaging if you "
+            "still have it."
+        ),
+        _("Put this slip in the parcel."),
+        _("Write {rma_id} clearly on the outside of the box.").format(rma_id=data.rma_id),
+        send.format(days=RETURN_WINDOW_DAYS, deadline=deadline),
     ]
 
 
@@ -447,7 +434,7 @@ def _instructions_block(data: SlipData) -> _Block:
             (f"{number}.", _wrap(step, font, steps_width - STEP_INDENT_PX, MAX_INSTRUCTION_LINES))
             for number, step in enumerate(_default_steps(data), start=1)
         ]
-    steps_height = sum(len(lines) * line_height for _, lines in paragraphs) + STEP_GAP_PX * (
+    steps_height = sum(len(lines) * line_height for _step, lines in paragraphs) + STEP_GAP_PX * (
         len(paragraphs) - 1
     )
 
@@ -478,7 +465,9 @@ def _instructions_block(data: SlipData) -> _Block:
                 outline=INK,
                 width=CARD_BORDER_PX,
             )
-            value_top = _caption(draw, "Return address", box_left + PANEL_PADDING_PX, top + PANEL_PADDING_PX)
+            value_top = _caption(
+                draw, _("Return address"), box_left + PANEL_PADDING_PX, top + PANEL_PADDING_PX
+            )
             _draw_lines(draw, address_lines, address_font, box_left + PANEL_PADDING_PX, value_top, INK)
 
     return _Block(height, paint)
@@ -492,10 +481,10 @@ def _blocks(data: SlipData) -> list[_Block]:
         _barcode_panel(data),
         _facts_block(data),
         _reason_block(data),
-        _section_heading_block("Items to return"),
+        _section_heading_block(_("Items to return")),
         _table_header_block(),
         *items,
-        _section_heading_block("What to do"),
+        _section_heading_block(_("What to do")),
         _instructions_block(data),
     ]
 
@@ -516,7 +505,7 @@ def _paginate(blocks: Sequence[_Block]) -> list[list[tuple[_Block, int]]]:
     """Flow the blocks down the pages; a table cut by a page break repeats its heading and column titles."""
     content_top = PAGE_MARGIN_PX + _header_height() + SECTION_SPACE_PX
     content_bottom = PAGE_BOTTOM_PX - _footer_height() - _mm(2)
-    continued_heading = _section_heading_block("Items to return (continued)")
+    continued_heading = _section_heading_block(_("Items to return (continued)"))
     table_header = _table_header_block()
     pages: list[list[tuple[_Block, int]]] = [[]]
     cursor = content_top

@@ -9,6 +9,7 @@ from typing import Literal
 
 from PIL import Image, ImageDraw
 
+from rmadesk.domain.model import Disposition
 from rmadesk.labels.barcodes import (
     INK,
     MIN_MODULE_PX,
@@ -21,18 +22,14 @@ from rmadesk.labels.barcodes import (
     text_line_height,
 )
 from rmadesk.labels.sheet import SUPPORTED_SUFFIXES, _fit_with_ellipsis
+from rmadesk.text.i18n import N_, _
 
 LABEL_SIZES: dict[str, tuple[int, int]] = {"4x2": (1200, 600), "2.25x1.25": (675, 375)}
 LABEL_SIZES_INCHES: dict[str, tuple[float, float]] = {"4x2": (4.0, 2.0), "2.25x1.25": (2.25, 1.25)}
 
-DISPOSITION_TITLES: dict[str, str] = {
-    "sellable": "Sellable",
-    "carrier_damaged": "Carrier-damaged",
-    "seller_fault": "Seller-fault",
-}
-NOT_SELLABLE_BANNER = "DO NOT SELL"
+NOT_SELLABLE_BANNER = N_("DO NOT SELL")
 # Sellable returns are still kept apart from new stock, so their label says so too, in an outlined bar.
-SELLABLE_BANNER = "RETURNED UNIT · NOT NEW STOCK"
+SELLABLE_BANNER = N_("RETURNED UNIT · NOT NEW STOCK")
 
 Align = Literal["left", "center", "right"]
 
@@ -43,7 +40,7 @@ class UnitLabel:
 
     code: str
     sku: str
-    disposition: str  # "sellable" | "carrier_damaged" | "seller_fault"
+    disposition: str  # a Disposition's value
     location: str
     decided_on: date
     rma_text: str
@@ -186,10 +183,8 @@ def _line(size: int, style: FontStyle) -> int:
 def _check(label: UnitLabel, size: str) -> None:
     if size not in LABEL_SIZES:
         raise ValueError(f"label size must be one of {', '.join(LABEL_SIZES)}, not {size!r}")
-    if label.disposition not in DISPOSITION_TITLES:
-        raise ValueError(
-            f"disposition must be one of {', '.join(DISPOSITION_TITLES)}, not {label.disposition!r}"
-        )
+    if label.disposition not in set(Disposition):
+        raise ValueError(f"disposition must be one of {', '.join(Disposition)}, not {label.disposition!r}")
     if not label.code:
         raise ValueError("a unit label needs a code for its barcode")
     bad = [char for char in label.code if not " " <= char <= "~"]
@@ -220,11 +215,11 @@ def plan_unit_label(label: UnitLabel, size: str = "4x2", dpi: int = PRINT_DPI) -
     gap = px(base.gap)
     content_width = width - 2 * margin
     fields: list[LabelField] = []
-    not_sellable = label.disposition != "sellable"
+    not_sellable = label.disposition != Disposition.SELLABLE
 
     # Disposition first and biggest: it is what a person reads from across the bench.
     title, title_size = _fit(
-        DISPOSITION_TITLES[label.disposition],
+        Disposition(label.disposition).label,
         "bold",
         px(base.disposition),
         px(base.disposition_min),
@@ -237,7 +232,7 @@ def plan_unit_label(label: UnitLabel, size: str = "4x2", dpi: int = PRINT_DPI) -
     banner_height = px(base.banner_height)
     border = banner_height if not_sellable else px(base.banner_border)
     fields.append(BoxField(margin, top, content_width, banner_height, border))
-    banner_text = NOT_SELLABLE_BANNER if not_sellable else SELLABLE_BANNER
+    banner_text = _(NOT_SELLABLE_BANNER if not_sellable else SELLABLE_BANNER)
     inner_width = content_width - 2 * (px(base.banner_border) + gap)
     # "DO NOT SELL" fills its bar; the sellable note stays smaller so that "Sellable" still leads.
     banner_max = px(base.banner_text) if not_sellable else px(base.banner_text) * 3 // 4
@@ -266,8 +261,8 @@ def plan_unit_label(label: UnitLabel, size: str = "4x2", dpi: int = PRINT_DPI) -
     right_width = width - margin - right_x
     caption_size = px(base.caption)
     for x, column_width, caption, value in (
-        (margin, left_width, "SKU", label.sku),
-        (right_x, right_width, "PUT AWAY AT", label.location),
+        (margin, left_width, _("SKU"), label.sku),
+        (right_x, right_width, _("PUT AWAY AT"), label.location),
     ):
         fields.append(TextField(x, top, column_width, caption_size, "regular", caption))
         text, value_size = _fit(value or "—", "bold", px(base.value), px(base.value_min), column_width)
@@ -394,7 +389,7 @@ def write_unit_label(path: Path, label: UnitLabel, size: str = "4x2") -> Path:
             format="PDF",
             resolution=PRINT_DPI,
             quality=90,
-            title=f"{label.code} {DISPOSITION_TITLES[label.disposition]}",
+            title=f"{label.code} {Disposition(label.disposition).label}",
             creator="RMA Desk",
         )
     else:

@@ -26,13 +26,15 @@ from rmadesk.formats.amazon.registry import ReportKind
 from rmadesk.services.views import authorization_view, current_outcome, outcome_view
 from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
 from rmadesk.store.uow import Store
+from rmadesk.text.formatting import money
+from rmadesk.text.i18n import N_, _
 
 AWAITING = "awaiting"
 IN_INSPECTION = "in_inspection"
 DONE = "done"
 # In the order of the work, which is also the order of the Status column when sorted.
 STATUSES: tuple[str, ...] = (AWAITING, IN_INSPECTION, DONE)
-STATUS_LABELS = {AWAITING: "Awaiting", IN_INSPECTION: "In inspection", DONE: "Done"}
+STATUS_LABELS = {AWAITING: N_("Awaiting"), IN_INSPECTION: N_("In inspection"), DONE: N_("Done")}
 KINDS: tuple[str, ...] = tuple(kind.value for kind in AuthorizationKind)
 
 PAGE_SIZE = 200
@@ -46,16 +48,16 @@ MAX_REMEMBERED_SEARCHES = 64
 ITEM_PREFIX = 400
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("rma", "RMA / Merchant RMA"),
-    ("order", "Order"),
-    ("sku", "SKU"),
-    ("item", "Item"),
-    ("quantity", "Qty"),
-    ("decided", "Decided"),
-    ("status", "Status"),
-    ("reason", "Reason"),
-    ("requested", "Requested"),
-    ("kind", "Kind"),
+    ("rma", N_("RMA / Merchant RMA")),
+    ("order", N_("Order")),
+    ("sku", N_("SKU")),
+    ("item", N_("Item")),
+    ("quantity", N_("Qty")),
+    ("decided", N_("Decided")),
+    ("status", N_("Status")),
+    ("reason", N_("Reason")),
+    ("requested", N_("Requested")),
+    ("kind", N_("Kind")),
 )
 
 
@@ -555,7 +557,7 @@ class BrowseService:
                 .options(selectinload(Authorization.units).selectinload(Unit.outcomes))
             ).scalar_one_or_none()
             if auth is None:
-                raise UserError("This authorization is no longer in the database. Search again.")
+                raise UserError(_("This authorization is no longer in the database. Search again."))
             decided = decided_expression()
             rank, decided_count = session.execute(
                 select(status_rank_expression(decided), decided).where(Authorization.id == auth_id)
@@ -592,7 +594,7 @@ class BrowseService:
     def _history(self, session: Session, auth: Authorization) -> list[HistoryEntry]:
         entries = [self._origin(session, auth)]
         if auth.arrived_at is not None:
-            entries.append(HistoryEntry(auth.arrived_at, "arrive", "First scanned at a bench."))
+            entries.append(HistoryEntry(auth.arrived_at, "arrive", _("First scanned at a bench.")))
         # Decisions are keyed "<auth_key>#<seq>": an exact list of keys is what an index can serve
         # on both databases (a LIKE prefix is not, under PostgreSQL's usual collations).
         seqs = {u.seq for u in auth.units} | set(range(1, auth.quantity + 1))
@@ -608,10 +610,14 @@ class BrowseService:
     def _origin(session: Session, auth: Authorization) -> HistoryEntry:
         source = auth.source
         if source == AuthorizationSource.SELLER_ISSUED.value:
-            who = f" by {auth.issued_by}" if auth.issued_by else ""
-            return HistoryEntry(auth.imported_at, "issue", f"Merchant RMA issued{who}.", actor=auth.issued_by)
+            text = (
+                _("Merchant RMA issued by {name}.").format(name=auth.issued_by)
+                if auth.issued_by
+                else _("Merchant RMA issued.")
+            )
+            return HistoryEntry(auth.imported_at, "issue", text, actor=auth.issued_by)
         if source == AuthorizationSource.DEMO.value:
-            return HistoryEntry(auth.imported_at, "import", "Created as demo data.")
+            return HistoryEntry(auth.imported_at, "import", _("Created as demo data."))
         if source == AuthorizationSource.MFN_REPORT.value:
             # The batch row is written at the end of the import's transaction, after its authorizations.
             batch = session.scalar(
@@ -628,16 +634,28 @@ class BrowseService:
                 return HistoryEntry(
                     auth.imported_at,
                     "import",
-                    f"Imported from the seller-fulfilled returns report {batch.file_name}.",
+                    _("Imported from the seller-fulfilled returns report {file}.").format(
+                        file=batch.file_name
+                    ),
                     actor=batch.actor,
                     bench=batch.bench,
                 )
             return HistoryEntry(
-                auth.imported_at, "import", "Imported from the seller-fulfilled returns report."
+                auth.imported_at, "import", _("Imported from the seller-fulfilled returns report.")
             )
         if source == AuthorizationSource.FBA_REPORT.value:
-            return HistoryEntry(auth.imported_at, "import", "Imported from the FBA customer returns report.")
-        return HistoryEntry(auth.imported_at, "import", f"Added ({source}).")
+            return HistoryEntry(
+                auth.imported_at, "import", _("Imported from the FBA customer returns report.")
+            )
+        return HistoryEntry(auth.imported_at, "import", _("Added ({source}).").format(source=source))
+
+
+_DONE_VERBS = {
+    "issue": N_("issued"),
+    "import": N_("imported"),
+    "reverse": N_("reversed"),
+    "claim": N_("claimed"),
+}
 
 
 def _history_entry(event: AuditEvent, auth_key: str) -> HistoryEntry:
@@ -649,30 +667,35 @@ def _history_entry(event: AuditEvent, auth_key: str) -> HistoryEntry:
     if event.action == "decide" and seq is not None:
         summary = _decision_summary(seq, after)
     else:
-        subject = f"Unit {seq}" if seq is not None else event.entity.capitalize()
-        verb = {"issue": "issued", "import": "imported", "reverse": "reversed", "claim": "claimed"}.get(
-            event.action, event.action
-        )
-        summary = f"{subject} {verb}."
+        subject = _("Unit {seq}").format(seq=seq) if seq is not None else event.entity.capitalize()
+        verb = _(_DONE_VERBS[event.action]) if event.action in _DONE_VERBS else event.action
         if after.get("reason"):
-            summary = f"{summary[:-1]}: {after['reason']}."
+            summary = _("{subject} {verb}: {reason}.").format(
+                subject=subject, verb=verb, reason=after["reason"]
+            )
+        else:
+            summary = _("{subject} {verb}.").format(subject=subject, verb=verb)
     return HistoryEntry(event.at, event.action, summary, event.actor, event.bench, seq)
 
 
 def _decision_summary(seq: int, after: dict[str, Any]) -> str:
     disposition = _disposition_label(after.get("disposition"))
-    text = f"Unit {seq} decided {disposition}"
+    text = _("Unit {seq} decided {disposition}").format(seq=seq, disposition=disposition)
     if after.get("location"):
         text += f" → {after['location']}"
     amount = after.get("reimbursement")
     if amount is not None:
         try:
-            text += f", reimbursement {Decimal(str(amount)):,.2f} {after.get('currency') or ''}".rstrip()
+            text += _(", reimbursement {amount}").format(
+                amount=money(Decimal(str(amount)), after.get("currency") or "")
+            )
         except InvalidOperation:
             pass
     recommended = after.get("recommended")
     if recommended and recommended != after.get("disposition"):
-        text += f"; overrides the recommended {_disposition_label(recommended)}"
+        text += _("; overrides the recommended {disposition}").format(
+            disposition=_disposition_label(recommended)
+        )
         if after.get("override_reason"):
             text += f" ({after['override_reason']})"
     return text + "."

@@ -6,6 +6,7 @@ from rmadesk.domain.errors import DatabaseUnavailable, UserError
 from rmadesk.store.engine import resolve_database_url
 from rmadesk.store.schema import ensure_schema
 from rmadesk.store.uow import Store, is_database_trouble
+from rmadesk.text.i18n import _
 
 
 def open_store(database_url: str | None, *, allow_upgrade: bool = True) -> Store:
@@ -21,7 +22,9 @@ def open_store(database_url: str | None, *, allow_upgrade: bool = True) -> Store
         if is_database_trouble(exc):
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
             raise DatabaseUnavailable(
-                f"The database {store.name} cannot be opened: {detail[0] if detail else type(exc).__name__}"
+                _("The database {database} cannot be opened: {reason}").format(
+                    database=store.name, reason=detail[0] if detail else type(exc).__name__
+                )
             ) from exc
         raise
     return store

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
-from rmadesk.labels.sheet import COMMAND_ENTRIES, SheetEntry, write_sheet
+from rmadesk.labels.sheet import SheetEntry, command_entries, write_sheet
 from rmadesk.store.models import Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,13 @@ def create_demo_data(store: Store) -> tuple[list[str], int]:
 def demo_sheet_entries() -> list[SheetEntry]:
     return [
         SheetEntry(
-            code=d.rma_id, title=d.item_name, subtitle=f"{d.quantity} unit(s) · {d.sku} · order {d.order_id}"
+            code=d.rma_id,
+            title=d.item_name,
+            subtitle=ngettext(
+                "{count} unit(s) · {sku} · order {order}",
+                "{count} unit(s) · {sku} · order {order}",
+                d.quantity,
+            ).format(count=d.quantity, sku=d.sku, order=d.order_id),
         )
         for d in DEMO_RETURNS
     ]
@@ -211,7 +218,12 @@ def write_demo_sheet(path: Path, bench: str) -> list[Path]:
     """The printable sheet: the demo RMA barcodes and the bench's command codes."""
     return write_sheet(
         path,
-        "RMA Desk: demo returns and bench commands",
-        [("Demo return authorizations", demo_sheet_entries()), ("Bench commands", list(COMMAND_ENTRIES))],
-        footer=f"Bench {bench}. Scan an RMA, answer the questions, then scan CMD-CONFIRM.",
+        _("RMA Desk: demo returns and bench commands"),
+        [
+            (_("Demo return authorizations"), demo_sheet_entries()),
+            (_("Bench commands"), list(command_entries())),
+        ],
+        footer=_("Bench {bench}. Scan an RMA, answer the questions, then scan CMD-CONFIRM.").format(
+            bench=bench
+        ),
     )

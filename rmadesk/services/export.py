@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import UTC
 from decimal import Decimal
 from typing import TextIO
 
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.uow import Store
+from rmadesk.text.formatting import iso_utc
 
 OUTCOME_COLUMNS = (
     "rma_id",
@@ -66,7 +66,7 @@ def outcome_rows(store: Store) -> Iterator[tuple[str, ...]]:
                 row.currency,
                 row.inspector,
                 row.bench,
-                row.decided_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                iso_utc(row.decided_at),
             )
 
 

@@ -18,6 +18,7 @@ from rmadesk.labels.slip import SlipData, SlipItem, write_slip
 from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import _
 
 ISSUABLE_KINDS = (AuthorizationKind.RMA, AuthorizationKind.RA, AuthorizationKind.RGA)
 MAX_QUANTITY = 999
@@ -50,16 +51,16 @@ class Issued:
 def _checked(request: IssueRequest) -> IssueRequest:
     order_id, sku, reason = request.order_id.strip(), request.sku.strip(), request.reason.strip()
     if not order_id:
-        raise UserError("Give the order ID of the return.")
+        raise UserError(_("Give the order ID of the return."))
     if not sku:
-        raise UserError("Give the SKU of the returned item.")
+        raise UserError(_("Give the SKU of the returned item."))
     if not reason:
-        raise UserError("Give the reason the return is approved.")
+        raise UserError(_("Give the reason the return is approved."))
     if not 1 <= request.quantity <= MAX_QUANTITY:
-        raise UserError(f"The quantity must be a whole number from 1 to {MAX_QUANTITY}.")
+        raise UserError(_("The quantity must be a whole number from 1 to {most}.").format(most=MAX_QUANTITY))
     kind = request.kind.strip().upper()
     if kind not in {k.value for k in ISSUABLE_KINDS}:
-        raise UserError(f"The kind must be RMA, RA or RGA, not “{request.kind}”.")
+        raise UserError(_("The kind must be RMA, RA or RGA, not “{kind}”.").format(kind=request.kind))
     return IssueRequest(
         order_id=order_id,
         sku=sku,
@@ -81,13 +82,13 @@ def issue_rma(
     """
     actor.require(Permission.ISSUE)
     request = _checked(request)
-    for _ in range(_TRIES):
+    for _attempt in range(_TRIES):
         rma_id = new_rma_id(request.kind, rng)
         try:
             return _insert(store, request, rma_id, actor=actor.name, bench=actor.bench)
         except IntegrityError:
             continue  # the ID was taken: draw another
-    raise UserError("No free RMA number could be drawn; try again.")
+    raise UserError(_("No free RMA number could be drawn; try again."))
 
 
 def _insert(store: Store, request: IssueRequest, rma_id: str, *, actor: str, bench: str) -> Issued:
@@ -194,6 +195,11 @@ def save_slip(path: Path, slip: SlipData) -> Path:
     try:
         return write_slip(path, slip)
     except OSError as exc:
-        raise UserError(f"The slip cannot be written to {path}: {exc.strerror or exc}.") from exc
+        message = _("The slip cannot be written to {path}: {reason}.").format(
+            path=path, reason=exc.strerror or exc
+        )
+        raise UserError(message) from exc
     except ValueError as exc:
-        raise UserError(f"The slip cannot be written to {path}: {exc}") from exc
+        raise UserError(
+            _("The slip cannot be written to {path}: {reason}").format(path=path, reason=exc)
+        ) from exc

@@ -14,6 +14,7 @@ import platformdirs
 
 from rmadesk.domain.errors import DatabaseUnavailable, NothingToDecide, UserError
 from rmadesk.domain.model import Decision, Disposition
+from rmadesk.text.i18n import _
 
 
 def journal_path(bench: str) -> Path:
@@ -80,7 +81,9 @@ class Journal:
             with self._connect() as conn:
                 conn.execute(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise UserError(f"The bench's journal {path} cannot be opened: {exc}") from exc
+            raise UserError(
+                _("The bench's journal {path} cannot be opened: {reason}").format(path=path, reason=exc)
+            ) from exc
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)

@@ -19,6 +19,8 @@ from rmadesk.domain.people import Actor, Permission, Role
 from rmadesk.store.models import AuditEvent, User
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from rmadesk.text.formatting import clock
+from rmadesk.text.i18n import _, ngettext
 
 MAX_WRONG_PINS = 5
 LOCK_MINUTES = 5
@@ -79,17 +81,19 @@ def add_user(store: Store, *, name: str, role: str, badge: str, pin: str, actor:
     """Add a person. Only an admin may, except for the very first user of a database."""
     name, badge = name.strip(), badge.strip()
     if not name:
-        raise UserError("Give the person's name.")
+        raise UserError(_("Give the person's name."))
     try:
         role_value = Role(role.strip().lower())
     except ValueError:
-        raise UserError(f"The role must be inspector, supervisor or admin, not “{role}”.") from None
+        raise UserError(
+            _("The role must be inspector, supervisor or admin, not “{role}”.").format(role=role)
+        ) from None
     if not _BADGE.match(badge):
         raise UserError(
-            "A badge code is 3 to 64 letters, digits or hyphens (what the badge's barcode holds)."
+            _("A badge code is 3 to 64 letters, digits or hyphens (what the badge's barcode holds).")
         )
     if not _PIN.match(pin):
-        raise UserError("A PIN is 4 to 8 digits.")
+        raise UserError(_("A PIN is 4 to 8 digits."))
     pin_hash = hash_pin(pin)
     try:
         with store.unit_of_work() as session:
@@ -97,7 +101,9 @@ def add_user(store: Store, *, name: str, role: str, badge: str, pin: str, actor:
             if not first:
                 actor.require(Permission.MANAGE_USERS)
             elif role_value is not Role.ADMIN:
-                raise UserError("The first user of a database must be an admin, who can then add the others.")
+                raise UserError(
+                    _("The first user of a database must be an admin, who can then add the others.")
+                )
             user = User(
                 name=name, role=role_value.value, badge=badge, pin_hash=pin_hash, failed_pins=0, active=True
             )
@@ -117,7 +123,11 @@ def add_user(store: Store, *, name: str, role: str, badge: str, pin: str, actor:
             )
             return UserView(user.id, name, role_value, badge, True, None)
     except IntegrityError:
-        raise UserError(f"A user named “{name}” or with the badge {badge} exists already.") from None
+        raise UserError(
+            _("A user named “{name}” or with the badge {badge} exists already.").format(
+                name=name, badge=badge
+            )
+        ) from None
 
 
 def sign_in(store: Store, *, badge: str, pin: str, bench: str, now: datetime | None = None) -> Actor:
@@ -126,11 +136,14 @@ def sign_in(store: Store, *, badge: str, pin: str, bench: str, now: datetime | N
     with store.unit_of_work() as session:
         user = session.scalar(select(User).where(User.badge == badge.strip(), User.active.is_(True)))
         if user is None:
-            raise SignInFailed("This badge is not known. Scan your badge again, or ask an admin to add you.")
-        if user.locked_until is not None and user.locked_until > now:
-            until = user.locked_until.astimezone().strftime("%H:%M")
             raise SignInFailed(
-                f"{user.name}'s badge is locked after {MAX_WRONG_PINS} wrong PINs until {until}."
+                _("This badge is not known. Scan your badge again, or ask an admin to add you.")
+            )
+        if user.locked_until is not None and user.locked_until > now:
+            raise SignInFailed(
+                _("{name}'s badge is locked after {count} wrong PINs until {time}.").format(
+                    name=user.name, count=MAX_WRONG_PINS, time=clock(user.locked_until)
+                )
             )
         if not pin_matches(pin, user.pin_hash):
             user.failed_pins += 1
@@ -150,10 +163,18 @@ def sign_in(store: Store, *, badge: str, pin: str, bench: str, now: datetime | N
                     )
                 )
                 raise_after = SignInFailed(
-                    f"Wrong PIN. {user.name}'s badge is now locked for {LOCK_MINUTES} minutes."
+                    _("Wrong PIN. {name}'s badge is now locked for {minutes} minutes.").format(
+                        name=user.name, minutes=LOCK_MINUTES
+                    )
                 )
             else:
-                raise_after = SignInFailed(f"Wrong PIN. {left} tries left before the badge is locked.")
+                # English has said "tries" for one try left too; other languages take their own forms.
+                tries = ngettext(
+                    "Wrong PIN. {count} tries left before the badge is locked.",
+                    "Wrong PIN. {count} tries left before the badge is locked.",
+                    left,
+                )
+                raise_after = SignInFailed(tries.format(count=left))
         else:
             user.failed_pins = 0
             user.locked_until = None

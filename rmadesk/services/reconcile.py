@@ -21,7 +21,7 @@ import csv
 import enum
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TextIO
 
@@ -37,6 +37,7 @@ from rmadesk.store.models import (
     Unit,
 )
 from rmadesk.store.uow import Store
+from rmadesk.text.formatting import iso_utc
 
 DEFAULT_DAYS = 30
 TOLERANCE_PER_UNIT = Decimal("0.01")
@@ -297,7 +298,7 @@ def csv_fields(row: ReconcileRow) -> tuple[str, ...]:
         _money(row.paid_total),
         _money(row.difference),
         row.currency or "",
-        row.decided_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if row.decided_at else "",
+        iso_utc(row.decided_at) if row.decided_at else "",
         "" if row.days_since_decision is None else str(row.days_since_decision),
         row.last_paid_on.isoformat() if row.last_paid_on else "",
         " ".join(row.reimbursement_ids),

@@ -23,6 +23,7 @@ from rmadesk.store.models import (
 )
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import _
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,14 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
     actor.require(Permission.REVERSE)
     reason = reason.strip()
     if not reason:
-        raise UserError("Say why the outcome is reversed.")
+        raise UserError(_("Say why the outcome is reversed."))
     now = utcnow()
     reversal_uid = uuid.uuid4().hex
     try:
         with store.unit_of_work() as session:
             outcome = session.scalar(select(Outcome).where(Outcome.outcome_uid == outcome_uid))
             if outcome is None:
-                raise UserError(f"There is no outcome {outcome_uid}.")
+                raise UserError(_("There is no outcome {uid}.").format(uid=outcome_uid))
             # The unit first, then its authorization, in the bench's order: a decision on another
             # unit of the return either waits for this reversal or is seen by it (first_decision).
             unit = session.scalar(select(Unit).where(Unit.id == outcome.unit_id).with_for_update())
@@ -63,7 +64,11 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
             assert auth is not None
             display = auth.label
             if outcome.attempt != unit.attempt:
-                raise UserError(f"This outcome of {display} unit {unit.seq} was reversed already.")
+                raise UserError(
+                    _("This outcome of {authorization} unit {seq} was reversed already.").format(
+                        authorization=display, seq=unit.seq
+                    )
+                )
             reversal = OutcomeReversal(
                 reversal_uid=reversal_uid,
                 outcome_id=outcome.id,
@@ -126,4 +131,4 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
             first_decision.unmark(session, auth.id)
             return Reversed(reversal_uid, outcome_uid, unit.seq, display)
     except IntegrityError:
-        raise UserError("This outcome was reversed already (by another supervisor, just now).") from None
+        raise UserError(_("This outcome was reversed already (by another supervisor, just now).")) from None

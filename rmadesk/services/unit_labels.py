@@ -12,6 +12,7 @@ from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import AuthorizationView, OutcomeView
 from rmadesk.labels.unit_label import LABEL_SIZES, UnitLabel, write_unit_label
 from rmadesk.labels.zpl import unit_label_zpl
+from rmadesk.text.i18n import _
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -42,7 +43,9 @@ def parse_destination(setting: str, folder: str = "") -> LabelDestination:
     if setting.lower().startswith("zpl:"):
         target = setting[4:].strip()
         if not target:
-            raise UserError("The label printer setting 'zpl:' needs a device or file, e.g. zpl:/dev/usb/lp0.")
+            raise UserError(
+                _("The label printer setting 'zpl:' needs a device or file, e.g. zpl:/dev/usb/lp0.")
+            )
         return LabelDestination("zpl", target)
     return LabelDestination("printer", setting)
 
@@ -57,7 +60,9 @@ def unit_label_for(auth: AuthorizationView, outcome: OutcomeView, seq: int) -> U
         disposition=outcome.disposition.value,
         location=outcome.location,
         decided_on=outcome.decided_at.astimezone().date(),
-        rma_text=f"{auth.kind.value} {auth.display_id} · unit {seq} of {auth.quantity}",
+        rma_text=_("{kind} {authorization} · unit {seq} of {count}").format(
+            kind=auth.kind.value, authorization=auth.display_id, seq=seq, count=auth.quantity
+        ),
         item_name=auth.item_name,
     )
 
@@ -72,7 +77,11 @@ def produce_unit_label(label: UnitLabel, destination: LabelDestination, size: st
     Raises UserError with a plain message when the folder or device cannot be written.
     """
     if size not in LABEL_SIZES:
-        raise UserError(f"Unknown label size '{size}': use one of {', '.join(LABEL_SIZES)}.")
+        raise UserError(
+            _("Unknown label size '{size}': use one of {sizes}.").format(
+                size=size, sizes=", ".join(LABEL_SIZES)
+            )
+        )
     try:
         if destination.kind == "zpl":
             device = Path(destination.target)
@@ -86,6 +95,8 @@ def produce_unit_label(label: UnitLabel, destination: LabelDestination, size: st
         return write_unit_label(folder / label_file_name(label), label, size)
     except OSError as exc:
         raise UserError(
-            f"The unit label cannot be written to {destination.target}: {exc.strerror or exc}. "
-            "The outcome is recorded; print the label later."
+            _(
+                "The unit label cannot be written to {target}: {reason}. "
+                "The outcome is recorded; print the label later."
+            ).format(target=destination.target, reason=exc.strerror or exc)
         ) from exc

@@ -9,6 +9,7 @@ from rmadesk.domain.people import Actor, Permission
 from rmadesk.store.models import AuditEvent
 from rmadesk.store.schema import current_revision, head_revision, upgrade
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import _
 
 
 def upgrade_schema(store: Store, actor: Actor) -> str:
@@ -18,7 +19,9 @@ def upgrade_schema(store: Store, actor: Actor) -> str:
     try:
         upgrade(store.engine)
     except Exception as exc:  # a migration that fails leaves the old schema (one transaction)
-        raise UserError(f"The database could not be upgraded; it is unchanged: {exc}") from exc
+        raise UserError(
+            _("The database could not be upgraded; it is unchanged: {reason}").format(reason=exc)
+        ) from exc
     after = head_revision()
     with store.unit_of_work() as session:
         session.add(

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from rmadesk.domain.model import Disposition
 from rmadesk.store.types import Money, UTCDateTime, utcnow
 
 NAMING = {
@@ -30,7 +31,8 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-DISPOSITIONS = ("sellable", "carrier_damaged", "seller_fault")
+# The stored spelling of each disposition; migrations keep the values they were written with.
+DISPOSITIONS = tuple(d.value for d in Disposition)
 
 
 class Base(DeclarativeBase):

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import SAWarning
 
 from rmadesk.domain.errors import SchemaMismatch
+from rmadesk.text.i18n import _
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -67,20 +68,24 @@ def ensure_schema(engine: Engine, *, allow_upgrade: bool = True) -> str:
     if current is None:
         if not is_empty(engine):
             raise SchemaMismatch(
-                "This database holds tables that are not RMA Desk's. Point RMA Desk at its own database."
+                _("This database holds tables that are not RMA Desk's. Point RMA Desk at its own database.")
             )
         upgrade(engine)
         return "created"
     known = {rev.revision for rev in script.walk_revisions()}
     if current not in known:
         raise SchemaMismatch(
-            f"The database was written by a newer RMA Desk (schema {current}); this version knows "
-            f"schemas up to {head}. Update RMA Desk on this bench."
+            _(
+                "The database was written by a newer RMA Desk (schema {current}); this version knows "
+                "schemas up to {head}. Update RMA Desk on this bench."
+            ).format(current=current, head=head)
         )
     if not allow_upgrade:
         raise SchemaMismatch(
-            f"The database schema ({current}) is older than this RMA Desk ({head}). "
-            "An admin must upgrade it first ('rmadesk db upgrade').",
+            _(
+                "The database schema ({current}) is older than this RMA Desk ({head}). "
+                "An admin must upgrade it first ('rmadesk db upgrade')."
+            ).format(current=current, head=head),
             older=True,
         )
     upgrade(engine)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rmadesk.domain.errors import DatabaseUnavailable
 from rmadesk.store.engine import READ_ONLY, describe_url, make_engine, make_sessionmaker
+from rmadesk.text.i18n import _
 
 
 def _short(exc: BaseException) -> str:
@@ -42,7 +43,9 @@ class Store:
             self.engine: Engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
         except OSError as exc:  # the SQLite file's folder cannot be made
             raise DatabaseUnavailable(
-                f"The database {describe_url(url)} cannot be opened: {exc.strerror or exc} ({exc.filename})"
+                _("The database {database} cannot be opened: {reason} ({file})").format(
+                    database=describe_url(url), reason=exc.strerror or exc, file=exc.filename
+                )
             ) from exc
         self._sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         self._read_sessions: sessionmaker[Session] = make_sessionmaker(
@@ -77,7 +80,9 @@ class Store:
         except (OperationalError, PoolTimeout, DBAPIError) as exc:
             if is_database_trouble(exc):
                 raise DatabaseUnavailable(
-                    f"The database cannot be reached or refused the work ({self.name}): {_short(exc)}"
+                    _("The database cannot be reached or refused the work ({database}): {reason}").format(
+                        database=self.name, reason=_short(exc)
+                    )
                 ) from exc
             raise
 

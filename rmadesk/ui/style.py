@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFont
 
+from rmadesk.domain.model import Disposition
+
 OK = "#1b7a3a"
 ERROR = "#b3261e"
 WARN = "#8a5a00"
@@ -11,7 +13,9 @@ INFO = "#1f4e8c"
 NEUTRAL = "#37474f"
 NOTE = "#455a64"  # standing notes (the single-bench banner), apart from messages
 
-DISPOSITION_COLOURS = {"sellable": OK, "carrier_damaged": "#9c4a00", "seller_fault": "#7b1fa2"}
+# A disposition names its colour role; the roles' colours are chosen here.
+ROLE_COLOURS = {"ok": OK, "claim": "#9c4a00", "fault": "#7b1fa2"}
+DISPOSITION_COLOURS = {d: ROLE_COLOURS[d.colour_role] for d in Disposition}
 
 STYLE_SHEET = """
 QMainWindow, QWidget#page { background: #f4f6f8; }

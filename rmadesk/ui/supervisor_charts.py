@@ -21,7 +21,6 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from rmadesk.domain.model import Disposition
-from rmadesk.store.models import DISPOSITIONS
 from rmadesk.summary.figures import HourCount, SkuReasons, Summary
 from rmadesk.ui.style import ERROR, INFO, scaled_font
 
@@ -31,7 +30,6 @@ GRID = "#e3e8ec"
 PREVIOUS = "#a7b6c2"  # the comparison window: a quiet grey beside this window's blue
 MAX_HOUR_BARS = 48  # past two days, the hours of the day are shown instead (as in the PDF report)
 OTHER_REASONS = "other reasons"
-_LABELS = {d.value: d.label for d in Disposition}
 
 
 LABEL_DIGITS = 72  # bars times digits of the largest value: up to 24 bars of 3 digits get labels
@@ -136,7 +134,7 @@ class DispositionChart(SummaryChart):
     one it is compared with.
 
     Attributes:
-        current / previous: the bar sets; one value per disposition, in DISPOSITIONS order.
+        current / previous: the bar sets; one value per disposition, in the order of Disposition.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -146,7 +144,7 @@ class DispositionChart(SummaryChart):
         self.previous = QBarSet("Before")
         self.current = QBarSet("This window")
         for bar_set in (self.previous, self.current):
-            bar_set.append([0.0] * len(DISPOSITIONS))
+            bar_set.append([0.0] * len(Disposition))
             self.series.append(bar_set)
         self.series.setLabelsVisible(True)
         self.series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
@@ -156,7 +154,7 @@ class DispositionChart(SummaryChart):
         _colour_bars(self.current, INFO)
         _colour_bars(self.previous, PREVIOUS)
         self.axis_y = QBarCategoryAxis()
-        self.axis_y.append([_LABELS[d] for d in reversed(DISPOSITIONS)])
+        self.axis_y.append([d.label for d in reversed(Disposition)])
         self.axis_x = QValueAxis()
         self.chart_.addAxis(self.axis_y, Qt.AlignmentFlag.AlignLeft)
         self.chart_.addAxis(self.axis_x, Qt.AlignmentFlag.AlignBottom)
@@ -169,15 +167,15 @@ class DispositionChart(SummaryChart):
 
     def values(self) -> dict[str, tuple[float, float]]:
         """Disposition -> (this window, the window before)."""
-        count = len(DISPOSITIONS)
+        count = len(Disposition)
         return {
-            d: (self.current.at(count - 1 - n), self.previous.at(count - 1 - n))
-            for n, d in enumerate(DISPOSITIONS)
+            d.value: (self.current.at(count - 1 - n), self.previous.at(count - 1 - n))
+            for n, d in enumerate(Disposition)
         }
 
     def show_summary(self, summary: Summary, name: str, versus: str) -> None:
         peak = 0
-        for n, disposition in enumerate(reversed(DISPOSITIONS)):
+        for n, disposition in enumerate(reversed(Disposition)):
             now, before = (
                 summary.current.by_disposition[disposition],
                 summary.previous.by_disposition[disposition],

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmadesk.domain.errors import UserError
+from rmadesk.domain.model import Disposition
 from rmadesk.summary.figures import Delta
 from rmadesk.ui.style import DISPOSITION_COLOURS, ERROR, NEUTRAL, OK, scaled_font
 from rmadesk.ui.supervisor_models import EMPTY_TEXT, ScreenTable, SummaryTableModel, sorting_proxy
@@ -67,22 +68,11 @@ class TileSpec:
 
 TILES = (
     TileSpec("units", "Units inspected", "units", count_text, 1),
-    TileSpec("sellable", "Sellable", "units sellable", count_text, 0, DISPOSITION_COLOURS["sellable"]),
-    TileSpec(
-        "carrier_damaged",
-        "Carrier-damaged",
-        "units carrier-damaged",
-        count_text,
-        0,
-        DISPOSITION_COLOURS["carrier_damaged"],
-    ),
-    TileSpec(
-        "seller_fault",
-        "Seller-fault",
-        "units seller-fault",
-        count_text,
-        0,
-        DISPOSITION_COLOURS["seller_fault"],
+    *(
+        TileSpec(
+            d.value, d.label, f"units {d.value.replace('_', '-')}", count_text, 0, DISPOSITION_COLOURS[d]
+        )
+        for d in Disposition
     ),
     TileSpec("per_hour", "Units per hour", "units per hour", rate_text, 1),
     TileSpec("median", "Median time per unit", "median seconds per unit", seconds_text, -1),

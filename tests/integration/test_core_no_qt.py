@@ -13,6 +13,7 @@ CORE_PACKAGES = (
     "rmadesk.services",
     "rmadesk.formats",
     "rmadesk.labels",
+    "rmadesk.text",
 )
 CORE_MODULES = ("rmadesk", "rmadesk.settings", "rmadesk.cli")
 

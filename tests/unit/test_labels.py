@@ -13,10 +13,10 @@ import zxingcpp
 from PIL import Image
 
 from rmadesk.labels.barcodes import QUIET_ZONE_MODULES, code128_image, save_code128_png
-from rmadesk.labels.sheet import COMMAND_ENTRIES, SheetEntry, render_sheet_pages, write_sheet
+from rmadesk.labels.sheet import SheetEntry, command_entries, render_sheet_pages, write_sheet
 
 A4_AT_300_DPI = (2480, 3508)
-COMMAND_CODES = [entry.code for entry in COMMAND_ENTRIES]
+COMMAND_CODES = [entry.code for entry in command_entries()]
 SINGLE_CODES = [
     "DkQxRtLmRRMA",
     "aBcDeFgHiJRRMA",
@@ -51,7 +51,7 @@ def rma_entries() -> list[SheetEntry]:
 
 
 def bench_sections() -> list[tuple[str, list[SheetEntry]]]:
-    return [("Return authorizations", rma_entries()), ("Bench commands", list(COMMAND_ENTRIES))]
+    return [("Return authorizations", rma_entries()), ("Bench commands", list(command_entries()))]
 
 
 def expected_sheet_codes() -> list[str]:
@@ -120,7 +120,7 @@ def test_save_code128_png_writes_a_300_dpi_png_that_decodes(tmp_path: Path) -> N
 
 
 def test_command_entries_cover_exactly_the_bench_commands() -> None:
-    titles = {entry.code: entry.title for entry in COMMAND_ENTRIES}
+    titles = {entry.code: entry.title for entry in command_entries()}
 
     assert titles == {
         "CMD-SELLABLE": "Sellable",
@@ -129,7 +129,7 @@ def test_command_entries_cover_exactly_the_bench_commands() -> None:
         "CMD-CONFIRM": "Confirm / write outcome",
         "CMD-CANCEL": "Cancel this unit",
     }
-    assert len(COMMAND_ENTRIES) == len(titles)
+    assert len(command_entries()) == len(titles)
 
 
 def test_rendered_pages_are_a4_and_hold_every_code_once() -> None:
@@ -149,7 +149,7 @@ def test_a_section_that_fits_one_page_is_not_split() -> None:
 
 
 def test_command_sheet_fits_on_one_page() -> None:
-    pages = render_sheet_pages("Bench commands", [("Bench commands", COMMAND_ENTRIES)])
+    pages = render_sheet_pages("Bench commands", [("Bench commands", command_entries())])
 
     assert len(pages) == 1
     assert decoded_code128(pages) == sorted(COMMAND_CODES)
@@ -167,7 +167,9 @@ def test_png_sheet_pages_are_numbered_and_decode(tmp_path: Path) -> None:
 
 
 def test_single_page_png_keeps_the_given_name(tmp_path: Path) -> None:
-    written = write_sheet(tmp_path / "commands.png", "Bench commands", [("Bench commands", COMMAND_ENTRIES)])
+    written = write_sheet(
+        tmp_path / "commands.png", "Bench commands", [("Bench commands", command_entries())]
+    )
 
     assert written == [tmp_path / "commands.png"]
     assert decoded_code128([Image.open(written[0])]) == sorted(COMMAND_CODES)
@@ -191,7 +193,7 @@ def test_pdf_sheet_rasterized_at_150_dpi_decodes_every_code(tmp_path: Path) -> N
 @pytest.mark.parametrize("name", ["bench.jpg", "bench.svg", "bench"])
 def test_unsupported_sheet_suffix_raises_and_writes_nothing(tmp_path: Path, name: str) -> None:
     with pytest.raises(ValueError):
-        write_sheet(tmp_path / name, "Bench sheet", [("Bench commands", COMMAND_ENTRIES)])
+        write_sheet(tmp_path / name, "Bench sheet", [("Bench commands", command_entries())])
 
     assert list(tmp_path.iterdir()) == []
 

@@ -1,0 +1,1 @@
+"""Display text: translation and the formatting of numbers, money and times."""
