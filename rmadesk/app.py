@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-import traceback
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from rmadesk.domain.errors import SchemaMismatch, UserError
@@ -16,28 +13,6 @@ if TYPE_CHECKING:
 
     from rmadesk.store.uow import Store
     from rmadesk.ui.bench_window import BenchWindow
-
-log = logging.getLogger(__name__)
-
-
-def _install_excepthook() -> None:
-    from rmadesk.ui import dialogs
-
-    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        details = "".join(traceback.format_exception(kind, exc, tb))
-        log.error("unhandled error\n%s", details)
-        if isinstance(exc, UserError):
-            dialogs.show_error(None, "RMA Desk", exc.message)
-            return
-        dialogs.show_error(
-            None,
-            "RMA Desk: something went wrong",
-            "RMA Desk hit an unexpected problem. Your work on screen was kept. "
-            "Copy the details below for your supervisor.",
-            details,
-        )
-
-    sys.excepthook = hook
 
 
 def offer_upgrade(settings: Settings, problem: str) -> Store | None:
@@ -52,7 +27,7 @@ def offer_upgrade(settings: Settings, problem: str) -> Store | None:
     from rmadesk.services.upgrade import upgrade_schema
     from rmadesk.store.engine import resolve_database_url
     from rmadesk.store.uow import Store
-    from rmadesk.ui import dialogs
+    from rmadesk.ui.common import dialogs
 
     store = Store(resolve_database_url(settings.database_url or None))
     try:
@@ -94,9 +69,10 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
     from rmadesk.services.context import open_store
     from rmadesk.services.journal import Journal, journal_path
     from rmadesk.services.people import has_users
-    from rmadesk.ui import dialogs
     from rmadesk.ui.bench_window import BenchWindow, app_icon
-    from rmadesk.ui.collector import GarbageCollector
+    from rmadesk.ui.common import dialogs
+    from rmadesk.ui.common.collector import GarbageCollector
+    from rmadesk.ui.common.failures import install_excepthook
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("RMA Desk")
@@ -104,7 +80,7 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
     app.setDesktopFileName("rmadesk")
     app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
-    _install_excepthook()
+    install_excepthook()
     try:
         policy = load_policy(settings.policy)
         try:

@@ -316,7 +316,7 @@ def _cmd_supervisor(args: argparse.Namespace) -> int:
     from rmadesk.ui.qt_start import check_qt_can_start
 
     check_qt_can_start()
-    from rmadesk.ui.supervisor import run_supervisor
+    from rmadesk.ui.supervisor.standalone import run_supervisor
 
     settings = _settings(args)
     store = _open_store(settings)

@@ -50,9 +50,13 @@ from rmadesk.services.unit_labels import (
     unit_label_for,
 )
 from rmadesk.store.types import utcnow
-from rmadesk.ui import dialogs, issue_dialog, printing
-from rmadesk.ui import import_report as import_dialogs
-from rmadesk.ui.import_report import ReportImporter
+from rmadesk.ui.common import dialogs, printing
+from rmadesk.ui.common.runner import Runner
+from rmadesk.ui.common.sounds import Sounds
+from rmadesk.ui.common.style import ERROR, INFO, NEUTRAL, NOTE, OK, STYLE_SHEET, WARN, scaled_font
+from rmadesk.ui.office import import_report as import_dialogs
+from rmadesk.ui.office import issue_dialog
+from rmadesk.ui.office.import_report import ReportImporter
 from rmadesk.ui.panels import (
     AuthorizationCard,
     CandidatesPage,
@@ -62,10 +66,7 @@ from rmadesk.ui.panels import (
     WalkthroughPanel,
     money_text,
 )
-from rmadesk.ui.runner import Runner
 from rmadesk.ui.scanner import ScanCatcher
-from rmadesk.ui.sounds import Sounds
-from rmadesk.ui.style import ERROR, INFO, NEUTRAL, NOTE, OK, STYLE_SHEET, WARN, scaled_font
 
 log = logging.getLogger(__name__)
 
@@ -982,7 +983,7 @@ class BenchWindow(QMainWindow):
         """The audit trail, in its own window (supervisors and admins)."""
         if not self._allowed(Permission.VIEW_AUDIT, "see the audit trail"):
             return
-        from rmadesk.ui.audit_window import AuditWindow
+        from rmadesk.ui.office.audit_window import AuditWindow
 
         self._audit_window = AuditWindow(self.service.store, self.actor)
         self._audit_window.show()
@@ -990,7 +991,7 @@ class BenchWindow(QMainWindow):
     def open_browser(self) -> None:
         """Every authorization, searchable and sortable, with each unit's outcome and history."""
         from rmadesk.services.browse import BrowseService
-        from rmadesk.ui.browser import BrowserWindow
+        from rmadesk.ui.browser.window import BrowserWindow
 
         if self._browser_window is None:
             self._browser_window = BrowserWindow(BrowseService(self.service.store))
@@ -1002,7 +1003,7 @@ class BenchWindow(QMainWindow):
         """Shift summaries and return analytics, refreshing on their own worker (supervisors)."""
         if not self._allowed(Permission.VIEW_SUMMARY, "see the summaries"):
             return
-        from rmadesk.ui.supervisor import SupervisorWindow
+        from rmadesk.ui.supervisor.window import SupervisorWindow
 
         try:
             self._supervisor_window = SupervisorWindow(self.service.store, self.service.settings)
@@ -1015,7 +1016,7 @@ class BenchWindow(QMainWindow):
         """Carrier-damage claims against the marketplace's reimbursements (supervisors)."""
         if not self._allowed(Permission.VIEW_SUMMARY, "reconcile reimbursements"):
             return
-        from rmadesk.ui.reconcile_window import ReconcileWindow
+        from rmadesk.ui.office.reconcile_window import ReconcileWindow
 
         self._reconcile_window = ReconcileWindow(self.service.store)
         self._reconcile_window.show()

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.model import AuthorizationView, Disposition, OutcomePreview, OutcomeView, UnitView
 from rmadesk.domain.walkthrough import QUESTIONS, Question
 from rmadesk.services.bench import Candidate
+from rmadesk.ui.common.style import DISPOSITION_COLOURS, scaled_font
 from rmadesk.ui.scanner import NO_SCAN
-from rmadesk.ui.style import DISPOSITION_COLOURS, scaled_font
 
 DISPOSITION_KEYS = {
     Disposition.SELLABLE: "F5",

@@ -19,7 +19,7 @@ from rmadesk.services.demo import create_demo_data
 from rmadesk.settings import Settings
 from rmadesk.store.uow import Store
 from rmadesk.ui.bench_window import BenchWindow
-from rmadesk.ui.sounds import Sounds
+from rmadesk.ui.common.sounds import Sounds
 
 
 @dataclass

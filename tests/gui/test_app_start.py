@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from rmadesk import app as app_module
 from rmadesk.settings import Settings
-from rmadesk.ui import dialogs
+from rmadesk.ui.common import dialogs, failures
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_an_unexpected_error_is_shown_with_details_not_a_crash(
     qtbot: QtBot, shown: list[tuple[str, str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
-    app_module._install_excepthook()
+    failures.install_excepthook()
     try:
         raise RuntimeError("wires crossed")
     except RuntimeError as exc:

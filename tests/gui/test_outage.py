@@ -19,7 +19,7 @@ from rmadesk.settings import Settings
 from rmadesk.store.models import Outcome
 from rmadesk.store.uow import Store
 from rmadesk.ui.bench_window import BenchWindow
-from rmadesk.ui.sounds import Sounds
+from rmadesk.ui.common.sounds import Sounds
 from tests.conftest import drop_pg_database, fresh_pg_database, pg_base_url
 from tests.gui.conftest import Bench
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from rmadesk.ui.style import ERROR, INFO, NEUTRAL, NOTE, OK, WARN
+from rmadesk.ui.common.style import ERROR, INFO, NEUTRAL, NOTE, OK, WARN
 from tests.gui.xvfb import Xvfb, require_tools, start_xvfb
 
 pytestmark = pytest.mark.xvfb

@@ -15,9 +15,9 @@ from rmadesk.services.people import add_user
 from rmadesk.settings import Settings
 from rmadesk.store.models import Outcome, OutcomeReversal
 from rmadesk.store.uow import Store
-from rmadesk.ui import dialogs
 from rmadesk.ui.bench_window import BenchWindow
-from rmadesk.ui.sounds import Sounds
+from rmadesk.ui.common import dialogs
+from rmadesk.ui.common.sounds import Sounds
 from tests.gui.conftest import Bench
 
 

@@ -24,8 +24,8 @@ from rmadesk.services.context import open_store  # noqa: E402
 from rmadesk.services.imports import import_report  # noqa: E402
 from rmadesk.settings import Settings  # noqa: E402
 from rmadesk.ui.bench_window import BenchWindow  # noqa: E402
-from rmadesk.ui.collector import GarbageCollector  # noqa: E402
-from rmadesk.ui.sounds import Sounds  # noqa: E402
+from rmadesk.ui.common.collector import GarbageCollector  # noqa: E402
+from rmadesk.ui.common.sounds import Sounds  # noqa: E402
 from tests.perf.mfn_generator import write_mfn_report  # noqa: E402
 
 

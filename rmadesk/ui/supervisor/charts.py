@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from rmadesk.domain.model import Disposition
 from rmadesk.summary.figures import HourCount, SkuReasons, Summary
-from rmadesk.ui.style import ERROR, INFO, scaled_font
+from rmadesk.ui.common.style import ERROR, INFO, scaled_font
 
 INK = "#1c2430"
 MUTED = "#546e7a"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.errors import UserError
 from rmadesk.services.issue import MAX_QUANTITY, Issued, IssueRequest, save_slip
-from rmadesk.ui import printing
+from rmadesk.ui.common import printing
 
 
 class IssueDialog(QDialog):

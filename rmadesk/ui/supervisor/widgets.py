@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
 from rmadesk.summary.figures import Delta
-from rmadesk.ui.style import DISPOSITION_COLOURS, ERROR, NEUTRAL, OK, scaled_font
-from rmadesk.ui.supervisor_models import EMPTY_TEXT, ScreenTable, SummaryTableModel, sorting_proxy
+from rmadesk.ui.common.style import DISPOSITION_COLOURS, ERROR, NEUTRAL, OK, scaled_font
+from rmadesk.ui.supervisor.models import EMPTY_TEXT, ScreenTable, SummaryTableModel, sorting_proxy
 
 INK = "#1c2430"
 MUTED = "#546e7a"

@@ -13,11 +13,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QMainWindow, QTableView, QVBoxLayout, QWidget
 
-from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor
 from rmadesk.services.audit import AuditRow, audit_page, count_events
 from rmadesk.store.uow import Store
-from rmadesk.ui.runner import Runner
+from rmadesk.ui.common.failures import show_failure
+from rmadesk.ui.common.runner import Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -73,7 +73,7 @@ class AuditModel(QAbstractTableModel):
 
     def _failed(self, exc: BaseException) -> None:
         self._fetching = False
-        self.failed.emit(exc.message if isinstance(exc, UserError) else str(exc))
+        show_failure(exc, self.failed.emit, unexpected="The audit trail could not be read ({error}).")
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802 - Qt override
         return not parent.isValid() and not self._fetching and len(self.rows) < self.total

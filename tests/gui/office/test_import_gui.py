@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from rmadesk.formats.spec import RowProblem
 from rmadesk.services.imports import ImportResult
-from rmadesk.ui import import_report as import_dialogs
-from rmadesk.ui.import_report import ImportResultDialog, ProblemsModel
+from rmadesk.ui.office import import_report as import_dialogs
+from rmadesk.ui.office.import_report import ImportResultDialog, ProblemsModel
 from tests.gui.conftest import Bench
 from tests.perf.mfn_generator import MFN_HEADER, write_mfn_report
 

@@ -24,8 +24,10 @@ from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
-from rmadesk.ui.browser import AuthorizationsModel, BrowserWidget, BrowserWindow
-from rmadesk.ui.runner import Runner
+from rmadesk.ui.browser.model import AuthorizationsModel
+from rmadesk.ui.browser.widget import BrowserWidget
+from rmadesk.ui.browser.window import BrowserWindow
+from rmadesk.ui.common.runner import Runner
 
 KETTLE = "DpHwNcVbRRMA"  # 2 units
 MUGS = "DaLpKsOiRRMA"  # 3 units
@@ -108,6 +110,9 @@ def browser(qtbot: QtBot, store: Store, runner: Runner) -> Iterator[BrowserWidge
     qtbot.waitExposed(widget)
     widget.activateWindow()
     qtbot.waitUntil(lambda: widget.model.rowCount() == 200 and widget.model.total is not None, timeout=5000)
+    # The first row's detail follows a pause: settled first, it cannot arrive in the middle of a test.
+    qtbot.waitUntil(lambda: widget.detail is not None, timeout=5000)
+    settle(qtbot, runner)
     yield widget
     widget.close()  # results still on their way are dropped, not shown on a deleted widget
     settle(qtbot, runner)

@@ -8,7 +8,7 @@ from rmadesk.domain.people import Actor, Role, open_actor
 from rmadesk.services.demo import create_demo_data
 from rmadesk.services.issue import IssueRequest, issue_rma
 from rmadesk.store.uow import Store
-from rmadesk.ui.audit_window import AuditWindow
+from rmadesk.ui.office.audit_window import AuditWindow
 
 
 def test_the_audit_view_lists_changes_and_searches(

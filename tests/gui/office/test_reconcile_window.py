@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from rmadesk.services.reconcile import RECONCILE_COLUMNS
 from rmadesk.store.uow import Store
-from rmadesk.ui.reconcile_window import ReconcileWindow
+from rmadesk.ui.office.reconcile_window import ReconcileWindow
 from tests.integration.test_reconcile import build
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from rmadesk.domain.model import Disposition
-from rmadesk.ui.style import DISPOSITION_COLOURS, OK, ROLE_COLOURS
+from rmadesk.ui.common.style import DISPOSITION_COLOURS, OK, ROLE_COLOURS
 
 
 def test_every_disposition_colour_role_has_a_colour() -> None:

@@ -51,10 +51,11 @@ from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, Outcome, StockMovement, Unit
 from rmadesk.store.uow import Store
 from rmadesk.summary.windows import CUSTOM, PREVIOUS, SHIFT, TODAY, WEEK
-from rmadesk.ui import supervisor
-from rmadesk.ui.supervisor import SupervisorWindow
-from rmadesk.ui.supervisor_models import TABS, SummaryTableModel, cell_number
-from rmadesk.ui.supervisor_widgets import seconds_text
+from rmadesk.ui.supervisor import export, standalone, view
+from rmadesk.ui.supervisor import window as supervisor
+from rmadesk.ui.supervisor.models import TABS, SummaryTableModel, cell_number
+from rmadesk.ui.supervisor.widgets import seconds_text
+from rmadesk.ui.supervisor.window import SupervisorWindow
 
 if TYPE_CHECKING:  # pytest-qt's model tester needs its Qt set up, which the screenshot process skips
     from pytestqt.modeltest import ModelTester
@@ -318,14 +319,11 @@ def test_alerts_are_highlighted_and_named_on_their_tab(window: SupervisorWindow)
 def test_the_banner_names_the_strongest_alerts_and_counts_the_rest(window: SupervisorWindow) -> None:
     assert window.summary is not None
     one = window.summary.alerts[0]
-    many = tuple(replace(one, sku=f"SKU-{n}") for n in range(supervisor.ALERTS_IN_BANNER + 3))
+    many = tuple(replace(one, sku=f"SKU-{n}") for n in range(view.ALERTS_IN_BANNER + 3))
     window._show_alerts(replace(window.summary, alerts=many))
     text = window.alerts.text()
     assert text.startswith(f"⚠ {len(many)} alerts: SKU-0: {TOO_LARGE} in 3 of 4 returns (75%)")
-    assert (
-        f"SKU-{supervisor.ALERTS_IN_BANNER - 1}:" in text
-        and f"SKU-{supervisor.ALERTS_IN_BANNER}:" not in text
-    )
+    assert f"SKU-{view.ALERTS_IN_BANNER - 1}:" in text and f"SKU-{view.ALERTS_IN_BANNER}:" not in text
     assert text.endswith("and 3 more in the Alerts tab")
 
 
@@ -565,7 +563,7 @@ def test_save_the_current_table_as_csv(
         asked.append((title, default))
         return tmp_path / "inspectors"
 
-    monkeypatch.setattr(supervisor, "ask_save_path", ask)
+    monkeypatch.setattr(export, "ask_save_path", ask)
     window.show_table("inspectors")
     with qtbot.waitSignal(window.exported, timeout=5000) as saved:
         qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -588,7 +586,7 @@ def test_save_the_current_table_as_csv(
 def test_save_all_tables_as_csv(
     window: SupervisorWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(supervisor, "ask_folder", lambda _parent, _title, _default: tmp_path)
+    monkeypatch.setattr(export, "ask_folder", lambda _parent, _title, _default: tmp_path)
     written = window.save_all_csv()
     names = sorted(p.name for p in tmp_path.glob("*.csv"))
     assert len(written) == len(window.tables) and len(names) == len(window.tables)
@@ -605,7 +603,7 @@ def test_save_the_pdf_report(
     qtbot: QtBot, window: SupervisorWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "shift report"
-    monkeypatch.setattr(supervisor, "ask_save_path", lambda _p, _t, _d, _f: target)
+    monkeypatch.setattr(export, "ask_save_path", lambda _p, _t, _d, _f: target)
     with qtbot.waitSignal(window.exported, timeout=20000) as saved:
         qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     pdf = tmp_path / "shift report.pdf"
@@ -617,15 +615,13 @@ def test_save_the_pdf_report(
 def test_a_file_that_cannot_be_written_is_said(
     qtbot: QtBot, window: SupervisorWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(
-        supervisor, "ask_save_path", lambda _p, _t, _d, _f: tmp_path / "no such folder" / "x.csv"
-    )
+    monkeypatch.setattr(export, "ask_save_path", lambda _p, _t, _d, _f: tmp_path / "no such folder" / "x.csv")
     with qtbot.waitSignal(window.export_failed, timeout=5000) as failed:
         assert window.save_table_csv() is None
     assert "cannot be written" in failed.args[0] and window.banner.isVisible()
     with qtbot.waitSignal(window.export_failed, timeout=20000):
         monkeypatch.setattr(
-            supervisor, "ask_save_path", lambda _p, _t, _d, _f: tmp_path / "no such folder" / "x.pdf"
+            export, "ask_save_path", lambda _p, _t, _d, _f: tmp_path / "no such folder" / "x.pdf"
         )
         window.save_pdf()
 
@@ -636,8 +632,8 @@ def test_cancelling_a_save_writes_nothing(
     exports = tmp_path / "exports"
     exports.mkdir()
     window.export_folder = exports
-    monkeypatch.setattr(supervisor, "ask_save_path", lambda _p, _t, _d, _f: None)
-    monkeypatch.setattr(supervisor, "ask_folder", lambda _p, _t, _d: None)
+    monkeypatch.setattr(export, "ask_save_path", lambda _p, _t, _d, _f: None)
+    monkeypatch.setattr(export, "ask_folder", lambda _p, _t, _d: None)
     assert window.save_table_csv() is None and window.save_all_csv() == []
     window.save_pdf()
     assert not window.runner.busy and list(exports.iterdir()) == []
@@ -669,7 +665,7 @@ def test_ctrl_w_closes_and_stops_the_worker(qtbot: QtBot, hall: Hall) -> None:
 
 
 def test_a_shared_runner_is_left_running(qtbot: QtBot, hall: Hall) -> None:
-    from rmadesk.ui.runner import Runner
+    from rmadesk.ui.common.runner import Runner
 
     runner = Runner()
     window = SupervisorWindow(hall.store, SETTINGS, runner=runner, now=lambda: NOW)
@@ -697,17 +693,17 @@ def test_bad_settings_are_refused_with_a_message(hall: Hall) -> None:
 
 
 def test_standalone_refuses_bad_settings_in_a_dialog(hall: Hall, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rmadesk.ui import dialogs
+    from rmadesk.ui.common import dialogs
 
     shown: list[str] = []
     monkeypatch.setattr(
         dialogs, "show_error", lambda _parent, _title, message, details="": shown.append(message)
     )
     url = f"sqlite:///{hall.path}"
-    assert supervisor.run_supervisor(Settings(database_url=url, timezone="Mars/Olympus")) == 2
+    assert standalone.run_supervisor(Settings(database_url=url, timezone="Mars/Olympus")) == 2
     assert shown and "Mars/Olympus" in shown[0]
     assert (
-        supervisor.run_supervisor(Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")) == 2
+        standalone.run_supervisor(Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")) == 2
     )
     assert "cannot be opened" in shown[1] or "cannot be reached" in shown[1]
 
@@ -786,14 +782,14 @@ def render_screenshots(out: Path) -> dict[str, list[str]]:
 
 
 def test_screenshots_normal_and_wall_screen_show_everything(tmp_path: Path) -> None:
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     out = repo / "artifacts" / "supervisor"
     screen = {"name": "wall", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96}
     config = tmp_path / "screen.json"
     config.write_text(json.dumps({"screens": [{**screen, "logicalBaseDpi": 96, "dpr": 1}]}))
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
     result = subprocess.run(
-        [sys.executable, "-m", "tests.gui.test_supervisor", str(out)],
+        [sys.executable, "-m", "tests.gui.supervisor.test_supervisor", str(out)],
         cwd=repo,
         env=env,
         capture_output=True,

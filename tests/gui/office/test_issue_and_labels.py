@@ -14,8 +14,9 @@ from rmadesk.domain.rma_ids import FULL_ALPHABET
 from rmadesk.services.demo import create_demo_data
 from rmadesk.services.issue import Issued, IssueRequest, issue_rma
 from rmadesk.store.uow import Store
-from rmadesk.ui import issue_dialog, printing
-from rmadesk.ui.issue_dialog import IssuedDialog
+from rmadesk.ui.common import printing
+from rmadesk.ui.office import issue_dialog
+from rmadesk.ui.office.issue_dialog import IssuedDialog
 from tests.gui.conftest import make_bench
 
 

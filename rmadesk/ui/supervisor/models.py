@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from rmadesk.summary.figures import DurationStats, Summary
 from rmadesk.summary.render.tables import summary_tables
-from rmadesk.ui.style import ERROR
+from rmadesk.ui.common.style import ERROR
 
 ALERT_BACKGROUND = "#fdecea"
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?%?$")

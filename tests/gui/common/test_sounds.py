@@ -7,7 +7,7 @@ import subprocess
 import sys
 import wave
 
-from rmadesk.ui.sounds import SOUND_NAMES, _sound_file
+from rmadesk.ui.common.sounds import SOUND_NAMES, _sound_file
 
 
 def _frames(name: str) -> tuple[int, bytes]:
@@ -27,7 +27,7 @@ def test_sounds_without_an_audio_device_do_not_crash() -> None:
     script = (
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
-        "from rmadesk.ui.sounds import Sounds\n"
+        "from rmadesk.ui.common.sounds import Sounds\n"
         "played = []\n"
         "s = Sounds(enabled=True)\n"
         "s.played.connect(played.append)\n"

@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor
 from rmadesk.formats.spec import RowProblem
 from rmadesk.services.imports import ImportResult, import_report
 from rmadesk.store.uow import Store
-from rmadesk.ui.runner import Runner
+from rmadesk.ui.common.failures import show_failure
+from rmadesk.ui.common.runner import Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 REPORT_FILTER = "Return reports (*.txt *.tsv *.csv *.tab);;All files (*)"
@@ -188,9 +188,9 @@ class ReportImporter(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
-        if isinstance(exc, UserError):
-            message = f"Nothing was imported. {exc.message}"
-            self.import_failed.emit(message)
-            self.on_error(message)
-            return
-        raise exc
+        show_failure(exc, self._refused)
+
+    def _refused(self, message: str) -> None:
+        message = f"Nothing was imported. {message}"
+        self.import_failed.emit(message)
+        self.on_error(message)

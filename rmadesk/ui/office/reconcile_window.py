@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rmadesk.domain.errors import UserError
 from rmadesk.services.reconcile import RECONCILE_COLUMNS, ReconcileRow, csv_fields, reconcile
 from rmadesk.store.uow import Store
-from rmadesk.ui.runner import Runner
+from rmadesk.ui.common.failures import show_failure
+from rmadesk.ui.common.runner import Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_COLOURS = {"paid_differently": "#8a5a00", "unpaid_overdue": "#b3261e", "paid_unclaimed": "#1f4e8c"}
@@ -124,7 +124,7 @@ class ReconcileWindow(QMainWindow):
         self._show()
 
     def _failed(self, exc: BaseException) -> None:
-        self.info.setText(exc.message if isinstance(exc, UserError) else f"Reconciliation failed: {exc}")
+        show_failure(exc, self.info.setText, unexpected="Reconciliation failed: {error}")
 
     def _show(self) -> None:
         self.model.set_rows(self.all_rows, self.status.currentData())

@@ -10,6 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from rmadesk.ui.common.failures import show_failure
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +23,9 @@ class Runner(QObject):
     """Runs work in order on one worker thread, so database access never blocks the screen.
 
     Results wait in a dict under a lock; the queued Qt signal that wakes the GUI thread
-    carries only the job id, so no Python object crosses threads inside Qt.
+    carries only the job id, so no Python object crosses threads inside Qt. A job without its
+    own ``on_error`` fails by ``show_failure``: a user error is a message box over the window
+    that owns the runner, anything else goes to the excepthook.
 
     Signals:
         busy_changed(bool): work started (True) or every queued job finished (False).
@@ -50,15 +55,20 @@ class Runner(QObject):
         self,
         fn: Callable[[], Any],
         on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
+        on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
+        """Run ``fn`` on the worker, then ``on_done(result)`` or ``on_error(exc)`` on the GUI thread."""
         job_id = next(self._ids)
         was_busy = self.busy
-        self._callbacks[job_id] = (on_done, on_error)
+        self._callbacks[job_id] = (on_done, on_error or self._show_failure)
         if not was_busy:
             self.busy_changed.emit(True)
         self._idle.clear()
         self._jobs.put((job_id, fn))
+
+    def _show_failure(self, exc: BaseException) -> None:
+        owner = self.parent()
+        show_failure(exc, parent=owner if isinstance(owner, QWidget) else None)
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until the worker has run every job handed to it (results are delivered later)."""

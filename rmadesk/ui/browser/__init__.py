@@ -1,0 +1,1 @@
+"""Finding any return: the authorizations table, its filters and the detail pane."""

@@ -1,0 +1,1 @@
+"""Shared pieces of the screens: the worker, dialogs, style, sounds and printing."""

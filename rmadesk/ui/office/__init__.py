@@ -1,0 +1,1 @@
+"""The office windows: audit trail, reimbursement reconciliation, seller RMAs and report imports."""

@@ -1,0 +1,1 @@
+"""The supervisor view of a shift's figures."""
