@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from rmadesk.store.uow import Store
-    from rmadesk.ui.bench_window import BenchWindow
+    from rmadesk.ui.bench.window import BenchWindow
 
 
 def offer_upgrade(settings: Settings, problem: str) -> Store | None:
@@ -69,7 +69,7 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
     from rmadesk.services.context import open_store
     from rmadesk.services.journal import Journal, journal_path
     from rmadesk.services.people import has_users
-    from rmadesk.ui.bench_window import BenchWindow, app_icon
+    from rmadesk.ui.bench.window import BenchWindow, app_icon
     from rmadesk.ui.common import dialogs
     from rmadesk.ui.common.collector import GarbageCollector
     from rmadesk.ui.common.failures import install_excepthook

@@ -18,7 +18,7 @@ from rmadesk.services.context import open_store
 from rmadesk.services.demo import create_demo_data
 from rmadesk.settings import Settings
 from rmadesk.store.uow import Store
-from rmadesk.ui.bench_window import BenchWindow
+from rmadesk.ui.bench.window import BenchWindow
 from rmadesk.ui.common.sounds import Sounds
 
 

@@ -80,7 +80,7 @@ def test_core_imports_without_pyside6() -> None:
 
 def test_the_bench_window_does_load_pyside6() -> None:
     """The same probe sees Qt when it is there, so the test above can fail."""
-    result = _probe((), ("rmadesk.ui.bench_window",))
-    assert "rmadesk.ui.bench_window" in result["imported"]
+    result = _probe((), ("rmadesk.ui.bench.window",))
+    assert "rmadesk.ui.bench.window" in result["imported"]
     assert "PySide6" in result["qt"]
     assert "PySide6.QtWidgets" in result["qt"]

@@ -23,7 +23,7 @@ from rmadesk.services.bench import BenchService  # noqa: E402
 from rmadesk.services.context import open_store  # noqa: E402
 from rmadesk.services.imports import import_report  # noqa: E402
 from rmadesk.settings import Settings  # noqa: E402
-from rmadesk.ui.bench_window import BenchWindow  # noqa: E402
+from rmadesk.ui.bench.window import BenchWindow  # noqa: E402
 from rmadesk.ui.common.collector import GarbageCollector  # noqa: E402
 from rmadesk.ui.common.sounds import Sounds  # noqa: E402
 from tests.perf.mfn_generator import write_mfn_report  # noqa: E402
@@ -107,7 +107,7 @@ def main() -> None:
             _wait_for(cards, n)
             QApplication.processEvents()
             scan_to_card.append((time.perf_counter() - t0) * 1000)
-            while window.unit is not None:
+            while window.session.unit is not None:
                 _type(window, "CMD-SELLABLE")
                 t1 = time.perf_counter()
                 n = recorded.count()

@@ -6,8 +6,8 @@ import html
 from datetime import datetime
 
 from rmadesk.services.browse import HistoryEntry, UnitDetail
+from rmadesk.ui.bench.panels import money_text
 from rmadesk.ui.common.style import DISPOSITION_COLOURS, NEUTRAL
-from rmadesk.ui.panels import money_text
 
 HISTORY_TIME_STYLE = "color:#546e7a; padding-right:10px; white-space:nowrap"
 

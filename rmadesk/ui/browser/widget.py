@@ -33,6 +33,7 @@ from rmadesk.services.browse import (
     BrowseService,
     UnitDetail,
 )
+from rmadesk.ui.bench.panels import money_text
 from rmadesk.ui.browser.detail import history_html, local_time, unit_html
 from rmadesk.ui.browser.model import (
     KIND_LABELS,
@@ -44,7 +45,6 @@ from rmadesk.ui.browser.model import (
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import ERROR, scaled_font
-from rmadesk.ui.panels import money_text
 
 SEARCH_DEBOUNCE_MS = 250
 DETAIL_DEBOUNCE_MS = 120

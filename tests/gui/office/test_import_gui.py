@@ -31,14 +31,14 @@ def test_import_from_the_menu_then_scan_an_imported_return(
     report = tmp_path / "returns.txt"
     ids = write_mfn_report(report, 1200)
     w = bench.window
-    with bench.qtbot.waitSignal(w.importer.imported, timeout=30000):
-        w.import_report(report)
+    with bench.qtbot.waitSignal(w.actions.importer.imported, timeout=30000):
+        w.actions.import_report(report)
     w.runner.wait()
     [result] = results
     assert result.added == 1200 and result.rejected == 0
     assert "1200 added" in w.banner.text()
     bench.scan(ids[700], wait="card")
-    assert w.auth is not None and w.auth.rma_id == ids[700]
+    assert w.session.auth is not None and w.session.auth.rma_id == ids[700]
 
 
 def test_a_file_that_is_no_report_imports_nothing_and_says_why(
@@ -47,8 +47,8 @@ def test_a_file_that_is_no_report_imports_nothing_and_says_why(
     picture = tmp_path / "photo.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     w = bench.window
-    with bench.qtbot.waitSignal(w.importer.import_failed, timeout=10000) as blocker:
-        w.import_report(picture)
+    with bench.qtbot.waitSignal(w.actions.importer.import_failed, timeout=10000) as blocker:
+        w.actions.import_report(picture)
     assert "Nothing was imported" in blocker.args[0]
     assert "Nothing was imported" in w.banner.text()
     assert bench.played[-1] == "reject"
@@ -79,7 +79,7 @@ def test_a_report_dropped_on_the_window_is_imported(
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    with bench.qtbot.waitSignal(w.importer.imported, timeout=10000):
+    with bench.qtbot.waitSignal(w.actions.importer.imported, timeout=10000):
         QApplication.sendEvent(w, drop)
     assert [r.added for r in results] == [3]
 
@@ -95,8 +95,8 @@ def test_rejected_rows_are_listed_with_line_and_reason(
     broken[4] = "DbRokenXRRMA"
     report.write_text("\r\n".join([MFN_HEADER, lines[1], "\t".join(broken)]) + "\r\n", encoding="utf-8")
     w = bench.window
-    with bench.qtbot.waitSignal(w.importer.imported, timeout=10000):
-        w.import_report(report)
+    with bench.qtbot.waitSignal(w.actions.importer.imported, timeout=10000):
+        w.actions.import_report(report)
     [result] = results
     assert result.added == 1 and result.rejected == 1
     dialog = ImportResultDialog(result, w)

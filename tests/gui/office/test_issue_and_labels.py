@@ -38,10 +38,10 @@ def test_an_issued_rma_is_inspected_and_its_unit_label_decodes(
     bench = make_bench(qtbot, sqlite_store, label_folder=str(tmp_path / "labels"))
     w = bench.window
     bench.scan(issued.rma_id, wait="card")
-    assert w.auth is not None and w.auth.merchant_rma_id == issued.rma_id
-    assert "T-shirt" in w.card.item.text()  # copied from the imported return of that order
-    assert w.card.fields["price"].text() == "19.99 USD"
-    assert w.card.fields["policy"].text().startswith("No")
+    assert w.session.auth is not None and w.session.auth.merchant_rma_id == issued.rma_id
+    assert "T-shirt" in w.work_page.card.item.text()  # copied from the imported return of that order
+    assert w.work_page.card.fields["price"].text() == "19.99 USD"
+    assert w.work_page.card.fields["policy"].text().startswith("No")
     bench.scan("CMD-SELLABLE")
     with qtbot.waitSignal(w.label_written, timeout=10000) as blocker:
         bench.scan("CMD-CONFIRM", wait="recorded")
@@ -79,14 +79,14 @@ def test_issuing_from_the_bench_form(
     monkeypatch.setattr(issue_dialog, "ask_issue", lambda parent: request)
     monkeypatch.setattr(issue_dialog, "show_issued", lambda parent, issued: shown.append(issued))
     with qtbot.waitSignal(bench.window.rma_issued, timeout=10000) as blocker:
-        bench.window.issue_rma()
+        bench.window.actions.issue_rma()
     bench.window.runner.wait()
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=5000)
     rma_id = blocker.args[0]
     assert rma_id.startswith("A") and shown[0].rma_id == rma_id and shown[0].kind == "RA"
     assert rma_id in bench.window.banner.text()
     bench.scan(rma_id, wait="card")
-    assert bench.window.card.unit_badge.text() == "Unit 1 of 2"
+    assert bench.window.work_page.card.unit_badge.text() == "Unit 1 of 2"
     bench.window.close()
 
 

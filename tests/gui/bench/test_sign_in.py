@@ -15,7 +15,7 @@ from rmadesk.services.people import add_user
 from rmadesk.settings import Settings
 from rmadesk.store.models import Outcome, OutcomeReversal
 from rmadesk.store.uow import Store
-from rmadesk.ui.bench_window import BenchWindow
+from rmadesk.ui.bench.window import BenchWindow
 from rmadesk.ui.common import dialogs
 from rmadesk.ui.common.sounds import Sounds
 from tests.gui.conftest import Bench
@@ -64,10 +64,14 @@ def test_the_bench_opens_on_sign_in_and_refuses_scans_until_then(signed_bench: B
     signed_bench.scan("CMD-SELLABLE", wait="rejected", into_scan_field=True)
     assert "Sign in first" in w.banner.text()
     sign_in_as(signed_bench, "B-ANA", "1111")
-    assert w.state == "ready" and w.actor is not None and w.actor.name == "Ana"
+    assert w.state == "ready" and w.session.actor is not None and w.session.actor.name == "Ana"
     assert "Signed in: Ana (inspector)" in w.banner.text()
     assert "Ana" in w.windowTitle() and "inspector" in w.windowTitle()
-    assert not w.act_import.isEnabled() and not w.act_issue.isEnabled() and not w.act_reverse.isEnabled()
+    assert (
+        not w.actions.act_import.isEnabled()
+        and not w.actions.act_issue.isEnabled()
+        and not w.actions.act_reverse.isEnabled()
+    )
     signed_bench.scan("DkQxRtLmRRMA", wait="card", into_scan_field=True)
     signed_bench.scan("CMD-SELLABLE", into_scan_field=True)
     signed_bench.scan("CMD-CONFIRM", wait="recorded", into_scan_field=True)
@@ -90,7 +94,7 @@ def test_idle_benches_sign_out_and_give_the_unit_back(signed_bench: Bench) -> No
     sign_in_as(signed_bench, "B-ANA", "1111")
     signed_bench.scan("DpHwNcVbRRMA", wait="card", into_scan_field=True)
     with signed_bench.qtbot.waitSignal(w.signed_out, timeout=5000):
-        w._on_idle()  # the idle timer's minutes, run now
+        w.actions.on_idle()  # the idle timer's minutes, run now
     w.runner.wait()
     signed_bench.qtbot.waitUntil(lambda: not w.runner.busy, timeout=5000)
     assert w.state == "signed_out" and "idle" in w.banner.text() and "left undecided" in w.banner.text()
@@ -110,11 +114,11 @@ def test_a_supervisor_reverses_an_outcome_from_the_bench(
     signed_bench.scan("CMD-CONFIRM", wait="recorded", into_scan_field=True)
     signed_bench.key(Qt.Key.Key_F8)  # disabled for an inspector: nothing happens
     assert "Recorded" in w.banner.text()
-    w.reverse_outcome()  # and asked for all the same, it says no
+    w.actions.reverse_outcome()  # and asked for all the same, it says no
     assert "Only a supervisor" in w.banner.text()
     w.sign_out("Signed out.")
     sign_in_as(signed_bench, "B-SUE", "2222")
-    assert w.act_reverse.isEnabled() and w.act_import.isEnabled()
+    assert w.actions.act_reverse.isEnabled() and w.actions.act_import.isEnabled()
     signed_bench.scan("DkQxRtLmRRMA", wait="rejected", into_scan_field=True)  # all decided: outcomes shown
     asked: list[str] = []
 
@@ -126,7 +130,9 @@ def test_a_supervisor_reverses_an_outcome_from_the_bench(
     with signed_bench.qtbot.waitSignal(w.card_shown, timeout=5000):
         signed_bench.key(Qt.Key.Key_F8)
     assert asked == ["DkQxRtLmRRMA"]
-    assert w.state == "inspecting" and w.unit is not None and w.unit.seq == 1  # to inspect anew
+    assert (
+        w.state == "inspecting" and w.session.unit is not None and w.session.unit.seq == 1
+    )  # to inspect anew
     with signed_bench.store.read() as s:
         reversal = s.scalar(select(OutcomeReversal))
         assert reversal is not None and reversal.reversed_by == "Sue" and "stain" in reversal.reason

@@ -46,26 +46,26 @@ def test_a_whole_inspection_by_scanner_and_keys(bench: Bench) -> None:
     w = bench.window
     bench.scan(TSHIRT, wait="card")
     assert w.state == "inspecting"
-    assert w.card.rma.text() == TSHIRT and w.card.kind.text().startswith("RMA")
-    assert w.card.unit_badge.text() == "Unit 1 of 1"
-    assert "T-shirt" in w.card.item.text()
-    assert w.card.fields["order"].text() == "114-3941689-8772232"
-    assert "TOO-LARGE" in w.card.fields["reason"].text()
-    assert "size chart" in w.card.fields["comment"].text()
-    assert w.card.fields["price"].text() == "19.99 USD"
+    assert w.work_page.card.rma.text() == TSHIRT and w.work_page.card.kind.text().startswith("RMA")
+    assert w.work_page.card.unit_badge.text() == "Unit 1 of 1"
+    assert "T-shirt" in w.work_page.card.item.text()
+    assert w.work_page.card.fields["order"].text() == "114-3941689-8772232"
+    assert "TOO-LARGE" in w.work_page.card.fields["reason"].text()
+    assert "size chart" in w.work_page.card.fields["comment"].text()
+    assert w.work_page.card.fields["price"].text() == "19.99 USD"
     assert bench.played == ["accept"]
-    assert "match the authorization" in w.walkthrough.question.text()
+    assert "match the authorization" in w.work_page.walkthrough.question.text()
 
     bench.key(Qt.Key.Key_F2)  # the item matches
-    assert "new and unused" in w.walkthrough.question.text()
+    assert "new and unused" in w.work_page.walkthrough.question.text()
     bench.key(Qt.Key.Key_F2)  # new and complete
-    assert w.recommended is Disposition.SELLABLE
-    assert "Recommended: Sellable" in w.walkthrough.question.text()
+    assert w.session.recommended is Disposition.SELLABLE
+    assert "Recommended: Sellable" in w.work_page.walkthrough.question.text()
 
     bench.key(Qt.Key.Key_Return)  # Enter on an empty scan field accepts the recommendation
     assert w.state == "preview"
-    assert "RETURNS-RESTOCK" in w.preview_panel.destination.text()
-    assert not w.preview_panel.override_reason.isVisible()
+    assert "RETURNS-RESTOCK" in w.work_page.preview_panel.destination.text()
+    assert not w.work_page.preview_panel.override_reason.isVisible()
     assert count(bench.store, Outcome) == 0  # nothing written before confirming
 
     with bench.qtbot.waitSignal(w.decision_recorded, timeout=5000) as blocker:
@@ -87,20 +87,20 @@ def test_a_whole_inspection_by_scanner_and_keys(bench: Bench) -> None:
     assert outcome.scanned_at is not None and outcome.scanned_at <= outcome.decided_at
     assert count(bench.store, StockMovement) == 1
     assert count(bench.store, AuditEvent) == 1
-    assert w.recent.count() == 1 and TSHIRT in w.recent.item(0).text()
+    assert w.ready_page.recent.count() == 1 and TSHIRT in w.ready_page.recent.item(0).text()
     assert w.last_timings["scan_to_card_ms"] > 0 and w.last_timings["confirm_to_next_ms"] > 0
 
 
 def test_command_codes_decide_each_unit_of_a_multi_unit_return(bench: Bench) -> None:
     w = bench.window
     bench.scan(KETTLE, wait="card")
-    assert w.card.unit_badge.text() == "Unit 1 of 2"
+    assert w.work_page.card.unit_badge.text() == "Unit 1 of 2"
     bench.scan("CMD-SELLER-FAULT")
     assert w.state == "preview"
-    assert "UNSELLABLE" in w.preview_panel.destination.text()
+    assert "UNSELLABLE" in w.work_page.preview_panel.destination.text()
     bench.scan("cmd-confirm", wait="recorded")  # Caps Lock on: still the command
     assert w.state == "inspecting"
-    assert w.card.unit_badge.text() == "Unit 2 of 2"
+    assert w.work_page.card.unit_badge.text() == "Unit 2 of 2"
     assert "Next: unit 2 of 2" in w.banner.text()
     bench.scan("]C0CMD-CARRIER-DAMAGED")  # with the AIM symbology prefix
     assert w.state == "preview"
@@ -121,17 +121,17 @@ def test_an_override_asks_for_a_reason_before_writing(bench: Bench) -> None:
     bench.scan(TSHIRT, wait="card")
     bench.key(Qt.Key.Key_F2)
     bench.key(Qt.Key.Key_F2)
-    assert w.recommended is Disposition.SELLABLE
+    assert w.session.recommended is Disposition.SELLABLE
     bench.key(Qt.Key.Key_F7)  # seller-fault instead
     assert w.state == "preview"
-    assert w.preview_panel.override_reason.isVisible()
-    assert QApplication.focusWidget() is w.preview_panel.override_reason
+    assert w.work_page.preview_panel.override_reason.isVisible()
+    assert QApplication.focusWidget() is w.work_page.preview_panel.override_reason
     with bench.qtbot.waitSignal(w.scan_rejected, timeout=2000):
         bench.key(Qt.Key.Key_F10)
     assert "reason" in w.banner.text()
     assert bench.played[-1] == "reject"
     assert count(bench.store, Outcome) == 0
-    bench.qtbot.keyClicks(w.preview_panel.override_reason.lineEdit(), "Scuffed sole")
+    bench.qtbot.keyClicks(w.work_page.preview_panel.override_reason.lineEdit(), "Scuffed sole")
     bench.qtbot.wait(120)  # a person types slower than a scanner
     bench.key(Qt.Key.Key_Return)
     assert QApplication.focusWidget() is w.scan_field
@@ -150,8 +150,8 @@ def test_a_scan_into_the_reason_field_is_taken_as_a_scan(bench: Bench) -> None:
     bench.key(Qt.Key.Key_F2)
     bench.key(Qt.Key.Key_F2)
     bench.key(Qt.Key.Key_F6)
-    assert QApplication.focusWidget() is w.preview_panel.override_reason
-    reason = w.preview_panel.override_reason.lineEdit()
+    assert QApplication.focusWidget() is w.work_page.preview_panel.override_reason
+    reason = w.work_page.preview_panel.override_reason.lineEdit()
     bench.scan("CMD-CANCEL")
     assert w.state == "ready"
     assert reason.text() == ""
@@ -190,7 +190,7 @@ def test_a_malformed_scan_is_refused(bench: Bench) -> None:
 
 def test_caps_lock_flipped_case_still_finds_the_rma(bench: Bench) -> None:
     bench.scan(TSHIRT.swapcase(), wait="card")
-    assert bench.window.auth is not None and bench.window.auth.rma_id == TSHIRT
+    assert bench.window.session.auth is not None and bench.window.session.auth.rma_id == TSHIRT
 
 
 def test_a_new_rma_while_a_unit_is_undecided_is_refused(bench: Bench) -> None:
@@ -199,7 +199,7 @@ def test_a_new_rma_while_a_unit_is_undecided_is_refused(bench: Bench) -> None:
     bench.scan(TSHIRT, wait="rejected")
     assert "not decided yet" in w.banner.text()
     assert w.state == "inspecting"
-    assert w.auth is not None and w.auth.rma_id == KETTLE
+    assert w.session.auth is not None and w.session.auth.rma_id == KETTLE
     assert bench.played == ["accept", "reject"]
 
 
@@ -212,7 +212,7 @@ def test_cancel_leaves_the_unit_undecided_and_writes_nothing(bench: Bench) -> No
     assert "left undecided" in w.banner.text()
     assert count(bench.store, Outcome) == 0
     bench.scan(KETTLE, wait="card")
-    assert w.card.unit_badge.text() == "Unit 1 of 2"
+    assert w.work_page.card.unit_badge.text() == "Unit 1 of 2"
 
 
 def test_confirm_or_decide_without_a_unit_is_refused(bench: Bench) -> None:
@@ -232,10 +232,11 @@ def test_an_rma_already_decided_shows_its_outcomes_and_writes_nothing(bench: Ben
     before = count(bench.store, AuditEvent)
     bench.scan(TSHIRT, wait="rejected")
     assert w.state == "done"
-    assert w.steps.currentWidget() is w.outcomes_panel
+    assert w.work_page.steps.currentWidget() is w.work_page.outcomes_panel
     assert "already decided" in w.banner.text()
     texts = " ".join(
-        w.outcomes_panel.rows.itemAt(i).widget().text() for i in range(w.outcomes_panel.rows.count())
+        w.work_page.outcomes_panel.rows.itemAt(i).widget().text()
+        for i in range(w.work_page.outcomes_panel.rows.count())
     )
     assert "Sellable" in texts and "Ana" in texts and "RETURNS-RESTOCK" in texts
     assert count(bench.store, Outcome) == 1 and count(bench.store, AuditEvent) == before
@@ -251,7 +252,7 @@ def test_a_scan_is_taken_wherever_the_focus_is(bench: Bench) -> None:
     with bench.qtbot.waitSignal(w.card_shown, timeout=5000):
         bench.qtbot.keyClicks(QApplication.focusWidget() or w, TSHIRT)
         bench.qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Return)
-    assert w.auth is not None and w.auth.rma_id == TSHIRT
+    assert w.session.auth is not None and w.session.auth.rma_id == TSHIRT
 
 
 def test_a_database_error_keeps_the_decision_on_screen_to_retry(qtbot: QtBot, sqlite_url: str) -> None:
@@ -270,7 +271,7 @@ def test_a_database_error_keeps_the_decision_on_screen_to_retry(qtbot: QtBot, sq
             bench.scan("CMD-CONFIRM")
         assert "locked" in blocker.args[0] and "confirm again" in blocker.args[0]
         assert w.state == "preview"
-        assert w.disposition is Disposition.SELLABLE
+        assert w.session.disposition is Disposition.SELLABLE
         assert bench.played[-1] == "reject"
     finally:
         locker.execute("ROLLBACK")
@@ -278,7 +279,7 @@ def test_a_database_error_keeps_the_decision_on_screen_to_retry(qtbot: QtBot, sq
     assert count(store, Outcome) == 0
     bench.scan("CMD-CONFIRM", wait="recorded")
     assert count(store, Outcome) == 1
-    assert w.card.unit_badge.text() == "Unit 2 of 3"
+    assert w.work_page.card.unit_badge.text() == "Unit 2 of 3"
     w.close()
     store.dispose()
 
@@ -290,17 +291,17 @@ def test_a_unit_decided_on_another_bench_meanwhile_is_not_recorded_twice(bench: 
     other = BenchService(bench.store, w.service.policy, w.service.settings)
     from rmadesk.domain.model import Decision
 
-    assert w.unit is not None
+    assert w.session.unit is not None
     with bench.store.unit_of_work() as s:  # bench-1's claim ran out (the inspector walked away)
         s.execute(
             update(Unit)
-            .where(Unit.id == w.unit.unit_id)
+            .where(Unit.id == w.session.unit.unit_id)
             .values(claim_expires_at=utcnow() - timedelta(minutes=1))
         )
     other.record(
         Decision(
             outcome_uid="other-bench-uid",
-            unit_id=w.unit.unit_id,
+            unit_id=w.session.unit.unit_id,
             disposition=Disposition.SELLER_FAULT,
             inspector="Ben",
             bench="bench-2",
@@ -371,7 +372,7 @@ def test_an_order_with_several_returns_lets_the_inspector_pick_one(bench: Bench)
     number = next(i for i, t in enumerate(texts, start=1) if "Spare kettle lid" in t)
     bench.scan(str(number), wait="card")
     assert w.state == "inspecting"
-    assert w.auth is not None and w.auth.rma_id == "DxTwoOrdRRMA"
+    assert w.session.auth is not None and w.session.auth.rma_id == "DxTwoOrdRRMA"
 
 
 def test_picking_by_scanning_the_rma_and_going_back_with_escape(bench: Bench) -> None:
@@ -384,12 +385,12 @@ def test_picking_by_scanning_the_rma_and_going_back_with_escape(bench: Bench) ->
     with bench.qtbot.waitSignal(w.candidates_shown, timeout=5000):
         bench.scan("113-2076551-4410617")
     bench.scan(KETTLE, wait="card")
-    assert w.auth is not None and w.auth.rma_id == KETTLE and w.state == "inspecting"
+    assert w.session.auth is not None and w.session.auth.rma_id == KETTLE and w.state == "inspecting"
 
 
 def test_an_order_id_with_one_return_opens_it_directly(bench: Bench) -> None:
     bench.scan("114-3941689-8772232", wait="card")
-    assert bench.window.auth is not None and bench.window.auth.rma_id == TSHIRT
+    assert bench.window.session.auth is not None and bench.window.session.auth.rma_id == TSHIRT
 
 
 def test_a_command_scanned_while_the_rma_is_still_being_looked_up_waits_for_it(bench: Bench) -> None:
@@ -399,7 +400,7 @@ def test_a_command_scanned_while_the_rma_is_still_being_looked_up_waits_for_it(b
         bench.qtbot.keyClicks(target, code)
         bench.qtbot.keyClick(target, Qt.Key.Key_Return)
     bench.qtbot.waitUntil(lambda: w.state == "preview", timeout=5000)
-    assert w.disposition is Disposition.CARRIER_DAMAGED
+    assert w.session.disposition is Disposition.CARRIER_DAMAGED
     assert bench.played == ["accept"]
 
 
@@ -411,7 +412,9 @@ def test_the_next_rma_scanned_while_the_outcome_is_written_opens_after_it(bench:
     for code in ("CMD-CONFIRM", KETTLE):  # the next parcel is scanned before the write is back
         bench.qtbot.keyClicks(target, code)
         bench.qtbot.keyClick(target, Qt.Key.Key_Return)
-    bench.qtbot.waitUntil(lambda: w.auth is not None and w.auth.rma_id == KETTLE, timeout=5000)
+    bench.qtbot.waitUntil(
+        lambda: w.session.auth is not None and w.session.auth.rma_id == KETTLE, timeout=5000
+    )
     assert w.state == "inspecting"
     assert "reject" not in bench.played
     assert count(bench.store, Outcome) == 1
@@ -431,15 +434,15 @@ def test_another_bench_scanning_an_open_unit_is_told_who_holds_it(qtbot: QtBot, 
     first.scan("CMD-CANCEL", into_scan_field=True)
     first.scan(KETTLE, wait="card", into_scan_field=True)
     second.scan(KETTLE, wait="card", into_scan_field=True)
-    assert first.window.unit is not None and second.window.unit is not None
-    assert {first.window.unit.seq, second.window.unit.seq} == {1, 2}
+    assert first.window.session.unit is not None and second.window.session.unit is not None
+    assert {first.window.session.unit.seq, second.window.session.unit.seq} == {1, 2}
     # once the first bench cancels, its unit is free for the second
-    freed = first.window.unit.seq
+    freed = first.window.session.unit.seq
     first.scan("CMD-CANCEL", into_scan_field=True)
     second.scan("CMD-SELLABLE", into_scan_field=True)
     second.scan("CMD-CONFIRM", wait="recorded", into_scan_field=True)
     assert second.window.state == "inspecting"
-    assert second.window.unit is not None and second.window.unit.seq == freed
+    assert second.window.session.unit is not None and second.window.session.unit.seq == freed
     for b in (first, second):
         b.window.close()
     store.dispose()
@@ -448,7 +451,7 @@ def test_another_bench_scanning_an_open_unit_is_told_who_holds_it(qtbot: QtBot, 
 def test_find_a_return_opens_the_browser_from_the_bench(bench: Bench) -> None:
     w = bench.window
     bench.key(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    browser = w._browser_window
+    browser = w.actions.browser_window
     assert browser is not None and browser.isVisible()
     model = browser.browser.model
     bench.qtbot.waitUntil(lambda: model.rowCount() == 5, timeout=5000)  # the five demo returns

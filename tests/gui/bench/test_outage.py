@@ -18,7 +18,7 @@ from rmadesk.services.journal import Journal
 from rmadesk.settings import Settings
 from rmadesk.store.models import Outcome
 from rmadesk.store.uow import Store
-from rmadesk.ui.bench_window import BenchWindow
+from rmadesk.ui.bench.window import BenchWindow
 from rmadesk.ui.common.sounds import Sounds
 from tests.conftest import drop_pg_database, fresh_pg_database, pg_base_url
 from tests.gui.conftest import Bench
@@ -78,7 +78,9 @@ def test_an_outage_keeps_decisions_on_the_bench_and_sends_them_once_back(
         bench.scan("CMD-CONFIRM", into_scan_field=True)
     assert w.outage.isVisible() and "cannot be reached" in w.outage.text()
     assert journal.count() == 1
-    assert w.state == "inspecting" and w.unit is not None and w.unit.seq == 2  # the parcel goes on
+    assert (
+        w.state == "inspecting" and w.session.unit is not None and w.session.unit.seq == 2
+    )  # the parcel goes on
     bench.scan("CMD-SELLER-FAULT", into_scan_field=True)
     with qtbot.waitSignal(w.decision_kept, timeout=20000):
         bench.scan("CMD-CONFIRM", into_scan_field=True)
@@ -112,7 +114,7 @@ def test_a_unit_decided_elsewhere_meanwhile_is_reported_not_doubled(
     bench = _bench(qtbot, store, journal, "bench-1", "Ana")
     w = bench.window
     bench.scan("DkQxRtLmRRMA", wait="card", into_scan_field=True)
-    unit_id = w.unit.unit_id if w.unit else 0
+    unit_id = w.session.unit.unit_id if w.session.unit else 0
     bench.scan("CMD-CARRIER-DAMAGED", into_scan_field=True)
     _connections(pg_url, False)
     with qtbot.waitSignal(w.decision_kept, timeout=20000):

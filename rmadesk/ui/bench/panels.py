@@ -1,8 +1,7 @@
-"""The panels of the bench screen: the authorization card, the walk-through, the preview, the outcomes."""
+"""The panels of the bench screen: ready page, authorization card, walk-through, preview, outcomes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -22,9 +20,7 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.model import AuthorizationView, Disposition, OutcomePreview, OutcomeView, UnitView
 from rmadesk.domain.walkthrough import QUESTIONS, Question
-from rmadesk.services.bench import Candidate
 from rmadesk.ui.common.style import DISPOSITION_COLOURS, scaled_font
-from rmadesk.ui.scanner import NO_SCAN
 
 DISPOSITION_KEYS = {
     Disposition.SELLABLE: "F5",
@@ -49,7 +45,7 @@ KIND_NAMES = {
 }
 
 
-def _button(text: str, name: str = "") -> QPushButton:
+def make_button(text: str, name: str = "") -> QPushButton:
     button = QPushButton(text)
     # Buttons never take the focus: the scan field keeps it, so the next scan always lands.
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -59,7 +55,7 @@ def _button(text: str, name: str = "") -> QPushButton:
     return button
 
 
-def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
+def make_label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -68,7 +64,7 @@ def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
     return label
 
 
-def _clear(layout: QLayout) -> None:
+def clear_layout(layout: QLayout) -> None:
     """Remove and delete every widget of a layout (before filling it anew)."""
     while layout.count():
         item = layout.takeAt(0)
@@ -90,18 +86,18 @@ class AuthorizationCard(QFrame):
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(10)
         top = QHBoxLayout()
-        self.kind = _label(name="fieldName", wrap=False)
+        self.kind = make_label(name="fieldName", wrap=False)
         self.kind.setFont(scaled_font(self.font(), points * 0.7, bold=True))
         layout.addWidget(self.kind)
-        self.rma = _label(name="cardTitle")
+        self.rma = make_label(name="cardTitle")
         self.rma.setFont(scaled_font(self.font(), points * 1.25, bold=True))
         self.rma.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.unit_badge = _label(name="unitBadge", wrap=False)
+        self.unit_badge = make_label(name="unitBadge", wrap=False)
         self.unit_badge.setFont(scaled_font(self.font(), points * 1.1, bold=True))
         top.addWidget(self.rma, 1)
         top.addWidget(self.unit_badge, 0, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(top)
-        self.item = _label()
+        self.item = make_label()
         self.item.setFont(scaled_font(self.font(), points * 1.15, bold=True))
         layout.addWidget(self.item)
         grid = QGridLayout()
@@ -118,9 +114,9 @@ class AuthorizationCard(QFrame):
             ("price", "Unit price"),
         ]
         for row, (key, title) in enumerate(names):
-            name = _label(title, "fieldName", wrap=False)
+            name = make_label(title, "fieldName", wrap=False)
             name.setFont(scaled_font(self.font(), points * 0.75))
-            value = _label()
+            value = make_label()
             value.setFont(scaled_font(self.font(), points * 0.95))
             grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(value, row, 1)
@@ -167,20 +163,20 @@ class WalkthroughPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(12)
-        self.step = _label(name="hint", wrap=False)
+        self.step = make_label(name="hint", wrap=False)
         self.step.setFont(scaled_font(self.font(), points * 0.75))
-        self.question = _label(name="question")
+        self.question = make_label(name="question")
         self.question.setFont(scaled_font(self.font(), points * 1.1, bold=True))
-        self.hint = _label(name="hint")
+        self.hint = make_label(name="hint")
         self.hint.setFont(scaled_font(self.font(), points * 0.8))
-        self.history = _label(name="hint")
+        self.history = make_label(name="hint")
         self.history.setFont(scaled_font(self.font(), points * 0.75))
         layout.addWidget(self.step)
         layout.addWidget(self.question)
         layout.addWidget(self.hint)
         answers = QHBoxLayout()
-        self.yes = _button("Yes   [F2]", "yes")
-        self.no = _button("No   [F3]", "no")
+        self.yes = make_button("Yes   [F2]", "yes")
+        self.no = make_button("No   [F3]", "no")
         for button in (self.yes, self.no):
             button.setFont(scaled_font(self.font(), points, bold=True))
             button.setMinimumHeight(72)
@@ -191,20 +187,20 @@ class WalkthroughPanel(QFrame):
         self.answer_row.setLayout(answers)
         layout.addWidget(self.answer_row)
         layout.addSpacing(8)
-        self.choose_title = _label("Decide this unit (or scan a command code):", "hint")
+        self.choose_title = make_label("Decide this unit (or scan a command code):", "hint")
         self.choose_title.setFont(scaled_font(self.font(), points * 0.8))
         layout.addWidget(self.choose_title)
         choices = QHBoxLayout()
         self.choice_buttons: dict[Disposition, QPushButton] = {}
         for disposition in Disposition:
-            button = _button(f"{disposition.label}\n[{DISPOSITION_KEYS[disposition]}]")
+            button = make_button(f"{disposition.label}\n[{DISPOSITION_KEYS[disposition]}]")
             button.setFont(scaled_font(self.font(), points * 0.85, bold=True))
             button.setMinimumHeight(76)
             button.clicked.connect(lambda _=False, d=disposition: self.chosen.emit(d))
             choices.addWidget(button)
             self.choice_buttons[disposition] = button
         layout.addLayout(choices)
-        self.accept_hint = _label(name="hint")
+        self.accept_hint = make_label(name="hint")
         self.accept_hint.setFont(scaled_font(self.font(), points * 0.8))
         layout.addWidget(self.accept_hint)
         layout.addSpacing(6)
@@ -263,9 +259,9 @@ class PreviewPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(10)
-        self.title = _label()
+        self.title = make_label()
         self.title.setFont(scaled_font(self.font(), points * 1.3, bold=True))
-        self.destination = _label()
+        self.destination = make_label()
         self.destination.setFont(scaled_font(self.font(), points))
         layout.addWidget(self.title)
         layout.addWidget(self.destination)
@@ -273,7 +269,9 @@ class PreviewPanel(QFrame):
         self.lines_box.setHorizontalSpacing(24)
         self.lines_box.setColumnStretch(0, 1)
         layout.addLayout(self.lines_box)
-        self.override_label = _label("Why override the recommendation? (pick or type, then Enter)", "hint")
+        self.override_label = make_label(
+            "Why override the recommendation? (pick or type, then Enter)", "hint"
+        )
         self.override_label.setFont(scaled_font(self.font(), points * 0.8))
         self.override_reason = QComboBox()
         self.override_reason.setEditable(True)
@@ -289,12 +287,12 @@ class PreviewPanel(QFrame):
         layout.addWidget(self.override_label)
         layout.addWidget(self.override_reason)
         layout.addStretch(1)
-        self.confirm = _button("Confirm   [F10]", "confirm")
+        self.confirm = make_button("Confirm   [F10]", "confirm")
         self.confirm.setFont(scaled_font(self.font(), points, bold=True))
         self.confirm.setMinimumHeight(80)
         self.confirm.clicked.connect(self.confirm_requested.emit)
         layout.addWidget(self.confirm)
-        self.back_hint = _label(
+        self.back_hint = make_label(
             "Or scan CMD-CONFIRM. Esc or CMD-CANCEL leaves the unit undecided; F5–F7 changes the decision.",
             "hint",
         )
@@ -310,25 +308,25 @@ class PreviewPanel(QFrame):
         else:
             where = f"Not sellable: hold in <b>{preview.location}</b>."
         self.destination.setText(where)
-        _clear(self.lines_box)
+        clear_layout(self.lines_box)
         reimbursement = preview.reimbursement
         rows = [(line.label, line.amount) for line in reimbursement.lines]
         for row, (label, amount) in enumerate(rows):
-            name = _label(label, "fieldName")
+            name = make_label(label, "fieldName")
             name.setFont(scaled_font(self.font(), self.points * 0.8))
-            value = _label(money_text(amount, reimbursement.currency), wrap=False)
+            value = make_label(money_text(amount, reimbursement.currency), wrap=False)
             value.setFont(scaled_font(self.font(), self.points * 0.9))
             value.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.lines_box.addWidget(name, row, 0)
             self.lines_box.addWidget(value, row, 1)
-        total_name = _label("Reimbursement to the seller")
+        total_name = make_label("Reimbursement to the seller")
         total_name.setFont(scaled_font(self.font(), self.points, bold=True))
-        total = _label(money_text(reimbursement.total, reimbursement.currency), wrap=False)
+        total = make_label(money_text(reimbursement.total, reimbursement.currency), wrap=False)
         total.setFont(scaled_font(self.font(), self.points * 1.1, bold=True))
         total.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.lines_box.addWidget(total_name, len(rows), 0)
         self.lines_box.addWidget(total, len(rows), 1)
-        policy = _label(f"Policy: {reimbursement.policy_name}", "hint", wrap=False)
+        policy = make_label(f"Policy: {reimbursement.policy_name}", "hint", wrap=False)
         policy.setFont(scaled_font(self.font(), self.points * 0.65))
         self.lines_box.addWidget(policy, len(rows) + 1, 0, 1, 2)
         self.override_label.setVisible(needs_reason)
@@ -340,7 +338,7 @@ class PreviewPanel(QFrame):
         return self.override_reason.currentText().strip()
 
 
-class _TitledList(QFrame):
+class TitledList(QFrame):
     """A panel with a title over a column of rows that is filled anew each time."""
 
     def __init__(self, points: float, parent: QWidget | None = None) -> None:
@@ -349,27 +347,27 @@ class _TitledList(QFrame):
         self.points = points
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(22, 18, 22, 18)
-        self.title = _label()
+        self.title = make_label()
         self.title.setFont(scaled_font(self.font(), points * 1.1, bold=True))
         self.body.addWidget(self.title)
         self.rows = QVBoxLayout()
         self.body.addLayout(self.rows)
 
 
-class OutcomesPanel(_TitledList):
+class OutcomesPanel(TitledList):
     """The recorded outcomes of an authorization whose units are all decided."""
 
     def __init__(self, points: float, parent: QWidget | None = None) -> None:
         super().__init__(points, parent)
         layout = self.body
         layout.addStretch(1)
-        hint = _label("Nothing was written. Scan the next RMA.", "hint")
+        hint = make_label("Nothing was written. Scan the next RMA.", "hint")
         hint.setFont(scaled_font(self.font(), points * 0.8))
         layout.addWidget(hint)
 
     def show_outcomes(self, auth: AuthorizationView) -> None:
         self.title.setText(f"All {auth.quantity} unit(s) already decided")
-        _clear(self.rows)
+        clear_layout(self.rows)
         for unit in auth.units:
             if unit.outcome is None:
                 continue
@@ -378,7 +376,7 @@ class OutcomesPanel(_TitledList):
     def _row(self, seq: int, outcome: OutcomeView) -> QLabel:
         colour = DISPOSITION_COLOURS[outcome.disposition.value]
         when = outcome.decided_at.astimezone().strftime("%d %b %Y %H:%M")
-        label = _label(
+        label = make_label(
             f"Unit {seq}: <b style='color:{colour}'>{outcome.disposition.label}</b> → {outcome.location}, "
             f"{money_text(outcome.reimbursement_total, outcome.currency)}<br>"
             f"<span style='color:#546e7a'>by {outcome.inspector} on bench {outcome.bench}, {when}</span>"
@@ -386,110 +384,3 @@ class OutcomesPanel(_TitledList):
         label.setFont(scaled_font(self.font(), self.points * 0.85))
         label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         return label
-
-
-class CandidatesPage(_TitledList):
-    """The returns a scan matched (an order with several), to pick one by number, scan or click.
-
-    Signals:
-        picked(int): the 1-based number of the chosen return.
-    """
-
-    picked = Signal(int)
-
-    def __init__(self, points: float, parent: QWidget | None = None) -> None:
-        super().__init__(points, parent)
-        layout = self.body
-        self.rows.setSpacing(8)
-        layout.addStretch(1)
-        hint = _label("Type the number and Enter, scan the RMA barcode, or click. Esc goes back.", "hint")
-        hint.setFont(scaled_font(self.font(), points * 0.8))
-        layout.addWidget(hint)
-
-    def show_candidates(self, code: str, candidates: Sequence[Candidate]) -> None:
-        self.title.setText(f"“{code}” matches {len(candidates)} returns")
-        _clear(self.rows)
-        for number, candidate in enumerate(candidates, start=1):
-            state = (
-                "all decided"
-                if candidate.decided >= candidate.quantity
-                else f"{candidate.decided} of {candidate.quantity} decided"
-            )
-            button = _button(
-                f"{number}.  {candidate.kind} {candidate.display_id}   ·   {candidate.sku}   ·   "
-                f"{candidate.item_name}   ·   {state}"
-            )
-            button.setStyleSheet("text-align: left; padding-left: 18px;")
-            button.setFont(scaled_font(self.font(), self.points * 0.85))
-            button.clicked.connect(lambda _=False, n=number: self.picked.emit(n))
-            self.rows.addWidget(button)
-
-    def row_texts(self) -> list[str]:
-        return [
-            self.rows.itemAt(i).widget().text()
-            for i in range(self.rows.count())
-            if self.rows.itemAt(i).widget()
-        ]
-
-
-class SignInPage(QFrame):
-    """Sign-in: scan the badge, then type the PIN and Enter.
-
-    Signals:
-        pin_entered(str, str): the badge scanned and the PIN typed.
-    """
-
-    pin_entered = Signal(str, str)
-
-    def __init__(self, points: float, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("panel")
-        self.badge = ""
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 30, 40, 30)
-        layout.addStretch(1)
-        self.title = _label("Scan your badge to sign in")
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title.setFont(scaled_font(self.font(), points * 1.8, bold=True))
-        layout.addWidget(self.title)
-        self.hint = _label("Every decision is written under your name.", "hint")
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setFont(scaled_font(self.font(), points * 0.85))
-        layout.addWidget(self.hint)
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(8)
-        self.pin.setPlaceholderText("PIN, then Enter")
-        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin.setFont(scaled_font(self.font(), points * 1.4))
-        self.pin.setMaximumWidth(int(points * 16))
-        self.pin.setProperty(NO_SCAN, True)
-        self.pin.returnPressed.connect(self._entered)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.pin)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(2)
-        self.ask_badge()
-
-    def ask_badge(self) -> None:
-        self.badge = ""
-        self.title.setText("Scan your badge to sign in")
-        self.hint.setText("Every decision is written under your name.")
-        self.pin.clear()
-        self.pin.setVisible(False)
-
-    def ask_pin(self, badge: str) -> None:
-        self.badge = badge
-        self.title.setText("Type your PIN, then Enter")
-        self.hint.setText("Esc starts again with another badge.")
-        self.pin.clear()
-        self.pin.setVisible(True)
-        self.pin.setFocus()
-
-    def _entered(self) -> None:
-        pin = self.pin.text()
-        self.pin.clear()
-        if self.badge and pin:
-            self.pin_entered.emit(self.badge, pin)
