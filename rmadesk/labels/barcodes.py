@@ -42,6 +42,16 @@ def _mm_to_px(length_mm: float, dpi: int) -> int:
     return round(length_mm * dpi / 25.4)
 
 
+def print_mm(length_mm: float) -> int:
+    """A length on paper in pixels at PRINT_DPI."""
+    return _mm_to_px(length_mm, PRINT_DPI)
+
+
+def print_pt(size_pt: float) -> int:
+    """A type size in points as pixels at PRINT_DPI."""
+    return round(size_pt * PRINT_DPI / 72)
+
+
 def _px_to_mm(length_px: float, dpi: int) -> float:
     return length_px * 25.4 / dpi
 

@@ -18,6 +18,8 @@ from rmadesk.labels.barcodes import (
     Font,
     code128_image,
     load_font,
+    print_mm,
+    print_pt,
     text_line_height,
 )
 from rmadesk.text.i18n import _
@@ -51,12 +53,7 @@ Section = tuple[str, Sequence[SheetEntry]]
 SUPPORTED_SUFFIXES = (".pdf", ".png")
 
 
-def _mm(length_mm: float) -> int:
-    return round(length_mm * PRINT_DPI / 25.4)
-
-
-def _pt(size_pt: float) -> int:
-    return round(size_pt * PRINT_DPI / 72)
+_mm, _pt = print_mm, print_pt
 
 
 PAGE_SIZE_PX = (_mm(210), _mm(297))

@@ -9,7 +9,17 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from rmadesk.labels.barcodes import INK, PAPER, PRINT_DPI, Font, code128_image, load_font, text_line_height
+from rmadesk.labels.barcodes import (
+    INK,
+    PAPER,
+    PRINT_DPI,
+    Font,
+    code128_image,
+    load_font,
+    print_mm,
+    print_pt,
+    text_line_height,
+)
 from rmadesk.labels.sheet import (
     CARD_BORDER_INK,
     CARD_BORDER_PX,
@@ -64,12 +74,7 @@ class SlipData:
     instructions: str = ""
 
 
-def _mm(length_mm: float) -> int:
-    return round(length_mm * PRINT_DPI / 25.4)
-
-
-def _pt(size_pt: float) -> int:
-    return round(size_pt * PRINT_DPI / 72)
+_mm, _pt = print_mm, print_pt
 
 
 PAGE_BOTTOM_PX = PAGE_SIZE_PX[1] - PAGE_MARGIN_PX

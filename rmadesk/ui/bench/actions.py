@@ -18,6 +18,7 @@ from rmadesk.services import issue as issue_service
 from rmadesk.services.imports import ImportResult
 from rmadesk.services.unit_labels import LabelDestination, parse_destination, produce_unit_label
 from rmadesk.ui.common import dialogs, printing
+from rmadesk.ui.common.failures import show_failure, user_message
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import NEUTRAL, OK, WARN
 from rmadesk.ui.office import import_report as import_dialogs
@@ -248,7 +249,9 @@ class BenchActions(QObject):
         self.window.label_written.emit(str(path))
 
     def _label_failed(self, exc: BaseException) -> None:
-        message = exc.message if isinstance(exc, UserError) else f"The unit label failed: {exc}"
+        show_failure(exc, self._label_problem, unexpected="The unit label failed ({error}).")
+
+    def _label_problem(self, message: str) -> None:
         self.window.statusBar().showMessage(message)
         self.window.label_failed.emit(message)
 
@@ -271,10 +274,10 @@ class BenchActions(QObject):
         )
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, UserError):
-            self.window.reject(exc.message)
-        else:
+        if user_message(exc) is None:
             self.window._unexpected(exc)
+        else:
+            show_failure(exc, self.window.reject)
 
     def _on_issued(self, issued: issue_service.Issued) -> None:
         w = self.window

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
-from rmadesk.domain.errors import DatabaseUnavailable, UserError
+from rmadesk.domain.errors import DatabaseUnavailable
 from rmadesk.services.journal import FlushReport, flush
+from rmadesk.ui.common.failures import user_message
 from rmadesk.ui.common.style import ERROR, scaled_font
 
 if TYPE_CHECKING:
@@ -92,5 +93,5 @@ class ConnectionWatch(QObject):
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, DatabaseUnavailable):
             self.offline(exc.message if self.session.go_offline() else None)
-        elif not isinstance(exc, UserError):
+        elif user_message(exc) is None:  # any other user error: the next check asks again
             self.window._unexpected(exc)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 from collections import deque
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,7 +28,7 @@ from rmadesk.ui.bench.actions import BenchActions
 from rmadesk.ui.bench.outage import ConnectionWatch, OutageBanner
 from rmadesk.ui.bench.pages import Banner, CandidatesPage, KeysLine, ReadyPage, SignInPage, WorkPage
 from rmadesk.ui.bench.scanner import ScanCatcher
-from rmadesk.ui.common import dialogs
+from rmadesk.ui.common import failures
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.sounds import Sounds
 from rmadesk.ui.common.style import ERROR, INFO, NEUTRAL, NOTE, OK, STYLE_SHEET, WARN, scaled_font
@@ -292,18 +291,8 @@ class BenchWindow(QMainWindow):
             self.scan_field.setFocus()
 
     def _unexpected(self, exc: BaseException) -> None:
-        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
-        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        QTimer.singleShot(
-            0,
-            lambda: dialogs.show_error(
-                self,
-                "RMA Desk: something went wrong",
-                "RMA Desk hit an unexpected problem. Nothing on screen was lost. "
-                "Copy the details for your supervisor.",
-                details,
-            ),
-        )
+        """A bug: the box with its details opens once the current key or callback has finished."""
+        QTimer.singleShot(0, lambda: failures.report_unexpected(exc, self))
 
     # ----- scans and keys ---------------------------------------------------------------------
     def _on_scan_field(self) -> None:

@@ -52,13 +52,21 @@ def show_failure(
 
 def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Log the traceback and show it to copy; a user error that got this far shows only its message."""
-    details = "".join(traceback.format_exception(kind, exc, tb))
-    log.error("unhandled error\n%s", details)
     message = user_message(exc)
     if message is not None:
+        log.error("unhandled error: %s", message)
         dialogs.show_error(None, MESSAGE_TITLE, message)
     else:
-        dialogs.show_error(None, UNEXPECTED_TITLE, UNEXPECTED_TEXT, details)
+        report_unexpected(exc, tb=tb)
+
+
+def report_unexpected(
+    exc: BaseException, parent: QWidget | None = None, *, tb: TracebackType | None = None
+) -> None:
+    """A bug: log its traceback and show it in a box the person can copy it from."""
+    details = "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__))
+    log.error("unhandled error\n%s", details)
+    dialogs.show_error(parent, UNEXPECTED_TITLE, UNEXPECTED_TEXT, details)
 
 
 def install_excepthook() -> None:
