@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rmadesk.domain.errors import SchemaMismatch, UserError
 from rmadesk.settings import Settings
+from rmadesk.text.i18n import _
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -33,19 +34,25 @@ def offer_upgrade(settings: Settings, problem: str) -> Store | None:
     try:
         users = inspect(store.engine).has_table("app_user") and has_users(store)
         if users:
-            credentials = dialogs.ask_admin(None, f"{problem} An admin may upgrade it now.")
+            credentials = dialogs.ask_admin(
+                None, _("{problem} An admin may upgrade it now.").format(problem=problem)
+            )
             if credentials is None:
                 store.dispose()
                 return None
             actor = sign_in(store, badge=credentials[0], pin=credentials[1], bench=settings.bench)
         else:
-            if not dialogs.confirm(None, "RMA Desk: upgrade the database?", f"{problem} Upgrade it now?"):
+            if not dialogs.confirm(
+                None,
+                _("RMA Desk: upgrade the database?"),
+                _("{problem} Upgrade it now?").format(problem=problem),
+            ):
                 store.dispose()
                 return None
             actor = open_actor(f"bench {settings.bench}", settings.bench)
         upgrade_schema(store, actor)
     except UserError as exc:
-        dialogs.show_error(None, "RMA Desk cannot start", exc.message)
+        dialogs.show_error(None, _("RMA Desk cannot start"), exc.message)
         store.dispose()
         return None
     return store
@@ -93,13 +100,13 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
                 return 2
             store = upgraded
     except UserError as exc:
-        dialogs.show_error(None, "RMA Desk cannot start", exc.message)
+        dialogs.show_error(None, _("RMA Desk cannot start"), exc.message)
         return 2
     remembered = QSettings()  # window state and the last name, kept apart from the bench settings
     try:
         sign_in_required = has_users(store)
     except UserError as exc:
-        dialogs.show_error(None, "RMA Desk cannot start", exc.message)
+        dialogs.show_error(None, _("RMA Desk cannot start"), exc.message)
         store.dispose()
         return 2
     notes = []
@@ -116,18 +123,20 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
         if not check_start:
             remembered.setValue("bench/lastInspector", inspector)
         notes.append(
-            "Open bench: no users are set up, so anyone may inspect here ('rmadesk user add' adds people)."
+            _("Open bench: no users are set up, so anyone may inspect here ('rmadesk user add' adds people).")
         )
     if store.dialect == "sqlite":
-        notes.append(f"Single bench: the database is the file {store.engine.url.database}.")
+        notes.append(
+            _("Single bench: the database is the file {path}.").format(path=store.engine.url.database)
+        )
     else:
-        notes.append(f"Shared database: {store.name}.")
+        notes.append(_("Shared database: {name}.").format(name=store.name))
     journal = None
     if store.dialect != "sqlite":  # a shared server can go away: keep decisions on the bench meanwhile
         try:
             journal = Journal(journal_path(settings.bench))
         except UserError as exc:
-            dialogs.show_error(None, "RMA Desk cannot start", exc.message)
+            dialogs.show_error(None, _("RMA Desk cannot start"), exc.message)
             store.dispose()
             return 2
     window = BenchWindow(
@@ -145,21 +154,23 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
         window.resize(1280, 800)
         window.showMaximized()  # a bench screen is the inspector's whole screen
     collector = GarbageCollector(app)  # while the window and its workers live
-    outcome: list[str] = []
+    outcome: list[tuple[bool, str]] = []  # (whether the check passed, what to print)
     if check_start:
         _check_start(app, window, sign_in_required, outcome)
     code = app.exec()
     collector.stop()
     if check_start:
         store.dispose()
-        print(outcome[0] if outcome else "RMA Desk start check: the bench did not answer.")
-        return 0 if outcome and outcome[0].startswith("RMA Desk start check: ok") else 1
+        print(outcome[0][1] if outcome else _("RMA Desk start check: the bench did not answer."))
+        return 0 if outcome and outcome[0][0] else 1
     remembered.setValue("bench/geometry", window.saveGeometry())
     store.dispose()
     return code
 
 
-def _check_start(app: QApplication, window: BenchWindow, sign_in_required: bool, outcome: list[str]) -> None:
+def _check_start(
+    app: QApplication, window: BenchWindow, sign_in_required: bool, outcome: list[tuple[bool, str]]
+) -> None:
     """Scan the first demo return once the window is up; note what the card showed, then quit."""
     from PySide6.QtCore import QTimer
 
@@ -167,27 +178,42 @@ def _check_start(app: QApplication, window: BenchWindow, sign_in_required: bool,
     from rmadesk.services.demo import DEMO_RETURNS
 
     code = DEMO_RETURNS[0].rma_id
-    prefix = f"RMA Desk start check: ok, version {__version__}, window shown"
 
-    def finish(text: str) -> None:
+    def finish(text: str, ok: bool = False) -> None:
         if not outcome:
-            outcome.append(text)
+            outcome.append((ok, text))
         app.quit()
 
     def scan() -> None:
         if not window.isVisible():
-            finish("RMA Desk start check: the bench window did not appear.")
+            finish(_("RMA Desk start check: the bench window did not appear."))
         elif sign_in_required:
-            finish(f"{prefix} (sign-in screen: the database has users, no demo scan).")
+            finish(
+                _(
+                    "RMA Desk start check: ok, version {version}, window shown "
+                    "(sign-in screen: the database has users, no demo scan)."
+                ).format(version=__version__),
+                ok=True,
+            )
         else:
             window.submit_scan(code)
 
-    window.card_shown.connect(lambda auth: finish(f"{prefix}, demo return {code} opened on the card."))
+    window.card_shown.connect(
+        lambda auth: finish(
+            _(
+                "RMA Desk start check: ok, version {version}, window shown, demo return {code} opened "
+                "on the card."
+            ).format(version=__version__, code=code),
+            ok=True,
+        )
+    )
     window.scan_rejected.connect(
         lambda message: finish(
-            f"RMA Desk start check: the demo return {code} did not open ({message}); "
-            "'rmadesk demo' writes it."
+            _(
+                "RMA Desk start check: the demo return {code} did not open ({message}); "
+                "'rmadesk demo' writes it."
+            ).format(code=code, message=message)
         )
     )
     QTimer.singleShot(0, scan)
-    QTimer.singleShot(20_000, lambda: finish("RMA Desk start check: no card after 20 s."))
+    QTimer.singleShot(20_000, lambda: finish(_("RMA Desk start check: no card after 20 s.")))

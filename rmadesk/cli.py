@@ -12,12 +12,16 @@ from typing import TYPE_CHECKING
 from rmadesk import __version__
 from rmadesk.domain.errors import SchemaMismatch, UserError
 from rmadesk.settings import Settings, load_settings
+from rmadesk.text.i18n import N_, _
 
 if TYPE_CHECKING:
     from rmadesk.domain.people import Actor
     from rmadesk.store.uow import Store
 
 log = logging.getLogger("rmadesk")
+
+# What ``rmadesk db upgrade`` did (the words ensure_schema returns), translated with _() when printed.
+_SCHEMA_STATES = {"created": N_("created"), "upgraded": N_("upgraded"), "current": N_("current")}
 
 
 def _common_options(suppress: bool, with_credentials: bool = True) -> argparse.ArgumentParser:
@@ -29,23 +33,23 @@ def _common_options(suppress: bool, with_credentials: bool = True) -> argparse.A
         "--db",
         metavar="URL",
         default=default,
-        help="database URL (default: RMADESK_DATABASE_URL, else an SQLite file in your data folder)",
+        help=_("database URL (default: RMADESK_DATABASE_URL, else an SQLite file in your data folder)"),
     )
     common.add_argument(
-        "--bench", metavar="NAME", default=default, help="name of this bench (default: host name)"
+        "--bench", metavar="NAME", default=default, help=_("name of this bench (default: host name)")
     )
     common.add_argument(
-        "--policy", metavar="NAME_OR_FILE", default=default, help="reimbursement policy (default: default)"
+        "--policy", metavar="NAME_OR_FILE", default=default, help=_("reimbursement policy (default: default)")
     )
     common.add_argument(
-        "--settings", metavar="FILE", type=Path, default=default, help="settings file to read"
+        "--settings", metavar="FILE", type=Path, default=default, help=_("settings file to read")
     )
     if with_credentials:
         common.add_argument(
-            "--badge", metavar="CODE", default=default, help="your badge, when the database has users"
+            "--badge", metavar="CODE", default=default, help=_("your badge, when the database has users")
         )
         common.add_argument(
-            "--pin", metavar="PIN", default=default, help="your PIN, when the database has users"
+            "--pin", metavar="PIN", default=default, help=_("your PIN, when the database has users")
         )
     return common
 
@@ -54,129 +58,133 @@ def _parser() -> argparse.ArgumentParser:
     common = _common_options(suppress=True)
     parser = argparse.ArgumentParser(
         prog="rmadesk",
-        description="RMA Desk: scan a return, decide each unit, restock it or claim its reimbursement.",
+        description=_("RMA Desk: scan a return, decide each unit, restock it or claim its reimbursement."),
         parents=[_common_options(suppress=False)],
     )
     parser.add_argument("--version", action="version", version=f"RMA Desk {__version__}")
     parser.add_argument(
-        "--inspector", metavar="NAME", help="who inspects at this bench (asked at start if not given)"
+        "--inspector", metavar="NAME", help=_("who inspects at this bench (asked at start if not given)")
     )
     parser.add_argument(
         "--check-start",
         action="store_true",
-        help="open the bench, scan the first demo return, print what it showed and close "
-        "(checks an install; exit 0 when the card appeared)",
+        help=_(
+            "open the bench, scan the first demo return, print what it showed and close "
+            "(checks an install; exit 0 when the card appeared)"
+        ),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p_import = sub.add_parser("import", parents=[common], help="import a returns report file")
+    p_import = sub.add_parser("import", parents=[common], help=_("import a returns report file"))
     p_import.add_argument(
-        "file", type=Path, help="the report (tab-separated text, as the marketplace sends it)"
+        "file", type=Path, help=_("the report (tab-separated text, as the marketplace sends it)")
     )
-    p_import.add_argument("--user", metavar="NAME", default=None, help="who imports (for the audit trail)")
+    p_import.add_argument("--user", metavar="NAME", default=None, help=_("who imports (for the audit trail)"))
 
-    p_export = sub.add_parser("export", parents=[common], help="write recorded data as CSV to stdout")
-    p_export.add_argument("what", choices=["outcomes"], help="what to export")
+    p_export = sub.add_parser("export", parents=[common], help=_("write recorded data as CSV to stdout"))
+    p_export.add_argument("what", choices=["outcomes"], help=_("what to export"))
 
-    p_demo = sub.add_parser("demo", parents=[common], help="write demo authorizations and a barcode sheet")
+    p_demo = sub.add_parser("demo", parents=[common], help=_("write demo authorizations and a barcode sheet"))
     p_demo.add_argument(
         "--sheet",
         type=Path,
         default=None,
-        help="where to write the printable sheet (.pdf or .png; default: rmadesk-demo-sheet.pdf "
-        "in the current folder)",
+        help=_(
+            "where to write the printable sheet (.pdf or .png; default: rmadesk-demo-sheet.pdf "
+            "in the current folder)"
+        ),
     )
 
     p_issue = sub.add_parser(
         "issue",
         parents=[common],
-        help="issue the seller's own RMA for an out-of-policy return; prints its ID",
+        help=_("issue the seller's own RMA for an out-of-policy return; prints its ID"),
     )
-    p_issue.add_argument("--order", required=True, metavar="ID", help="the order ID")
-    p_issue.add_argument("--sku", required=True, help="the SKU returned")
-    p_issue.add_argument("--qty", required=True, type=int, metavar="N", help="how many units")
-    p_issue.add_argument("--reason", required=True, metavar="TEXT", help="why the return is approved")
+    p_issue.add_argument("--order", required=True, metavar="ID", help=_("the order ID"))
+    p_issue.add_argument("--sku", required=True, help=_("the SKU returned"))
+    p_issue.add_argument("--qty", required=True, type=int, metavar="N", help=_("how many units"))
+    p_issue.add_argument("--reason", required=True, metavar="TEXT", help=_("why the return is approved"))
     p_issue.add_argument("--kind", default="RMA", choices=["RMA", "RA", "RGA"], type=str.upper)
     p_issue.add_argument(
-        "--item", default="", metavar="NAME", help="item name (default: from an imported return)"
+        "--item", default="", metavar="NAME", help=_("item name (default: from an imported return)")
     )
     p_issue.add_argument(
-        "--slip", type=Path, metavar="FILE", help="write the slip for the parcel (.pdf or .png)"
+        "--slip", type=Path, metavar="FILE", help=_("write the slip for the parcel (.pdf or .png)")
     )
-    p_issue.add_argument("--user", metavar="NAME", default=None, help="who approves (for the audit trail)")
+    p_issue.add_argument("--user", metavar="NAME", default=None, help=_("who approves (for the audit trail)"))
 
     p_summary = sub.add_parser(
-        "summary", parents=[common], help="shift, day or range summary for supervisors"
+        "summary", parents=[common], help=_("shift, day or range summary for supervisors")
     )
     p_summary.add_argument(
-        "--shift", metavar="NAME", help="the latest window of this shift (see the shifts setting)"
+        "--shift", metavar="NAME", help=_("the latest window of this shift (see the shifts setting)")
     )
     p_summary.add_argument(
-        "--from", dest="start", metavar="T", help="start: 2026-11-26T06:00:00Z or local time"
+        "--from", dest="start", metavar="T", help=_("start: 2026-11-26T06:00:00Z or local time")
     )
-    p_summary.add_argument("--to", dest="end", metavar="T", help="end, same forms as --from")
+    p_summary.add_argument("--to", dest="end", metavar="T", help=_("end, same forms as --from"))
     p_summary.add_argument("--format", dest="fmt", default="text", choices=["text", "csv", "json", "pdf"])
-    p_summary.add_argument("--table", metavar="NAME", help="with --format csv: one table only")
+    p_summary.add_argument("--table", metavar="NAME", help=_("with --format csv: one table only"))
     p_summary.add_argument(
-        "--out", type=Path, metavar="FILE", help="write to this file (pdf: default in this folder)"
+        "--out", type=Path, metavar="FILE", help=_("write to this file (pdf: default in this folder)")
     )
 
     p_reconcile = sub.add_parser(
         "reconcile",
         parents=[common],
-        help="carrier-damaged claims against marketplace reimbursements, as CSV",
+        help=_("carrier-damaged claims against marketplace reimbursements, as CSV"),
     )
     p_reconcile.add_argument(
-        "--days", type=int, default=30, help="claims unpaid after this many days are overdue"
+        "--days", type=int, default=30, help=_("claims unpaid after this many days are overdue")
     )
-    p_reconcile.add_argument("--problems", action="store_true", help="only the rows that need attention")
+    p_reconcile.add_argument("--problems", action="store_true", help=_("only the rows that need attention"))
 
-    p_user = sub.add_parser("user", parents=[common], help="people who sign in at the benches")
+    p_user = sub.add_parser("user", parents=[common], help=_("people who sign in at the benches"))
     user_sub = p_user.add_subparsers(dest="user_action", metavar="ACTION", required=True)
     p_user_add = user_sub.add_parser(
         "add",
         parents=[_common_options(suppress=True, with_credentials=False)],
-        help="add a person (first: an admin)",
+        help=_("add a person (first: an admin)"),
     )
     p_user_add.add_argument("--name", required=True)
     p_user_add.add_argument("--role", required=True, choices=["inspector", "supervisor", "admin"])
     p_user_add.add_argument(
-        "--badge", dest="new_badge", required=True, metavar="CODE", help="the badge's barcode"
+        "--badge", dest="new_badge", required=True, metavar="CODE", help=_("the badge's barcode")
     )
-    p_user_add.add_argument("--pin", dest="new_pin", required=True, metavar="PIN", help="4 to 8 digits")
+    p_user_add.add_argument("--pin", dest="new_pin", required=True, metavar="PIN", help=_("4 to 8 digits"))
     p_user_add.add_argument(
-        "--as-badge", dest="badge", metavar="CODE", help="your own badge (an admin's), once users exist"
+        "--as-badge", dest="badge", metavar="CODE", help=_("your own badge (an admin's), once users exist")
     )
-    p_user_add.add_argument("--as-pin", dest="pin", metavar="PIN", help="your own PIN")
-    user_sub.add_parser("list", parents=[common], help="list the people (admins)")
+    p_user_add.add_argument("--as-pin", dest="pin", metavar="PIN", help=_("your own PIN"))
+    user_sub.add_parser("list", parents=[common], help=_("list the people (admins)"))
 
-    p_reverse = sub.add_parser("reverse", parents=[common], help="reverse an outcome (supervisors)")
-    p_reverse.add_argument("--outcome", required=True, metavar="UID", help="the outcome's id")
+    p_reverse = sub.add_parser("reverse", parents=[common], help=_("reverse an outcome (supervisors)"))
+    p_reverse.add_argument("--outcome", required=True, metavar="UID", help=_("the outcome's id"))
     p_reverse.add_argument("--reason", required=True, metavar="TEXT")
 
-    sub.add_parser("supervisor", parents=[common], help="open the supervisor view (summaries, charts)")
+    sub.add_parser("supervisor", parents=[common], help=_("open the supervisor view (summaries, charts)"))
 
-    p_db = sub.add_parser("db", parents=[common], help="database schema commands")
+    p_db = sub.add_parser("db", parents=[common], help=_("database schema commands"))
     p_db.add_argument(
         "action",
         choices=["upgrade", "status"],
-        help="upgrade the schema, or show its revision",
+        help=_("upgrade the schema, or show its revision"),
     )
 
     p_desktop = sub.add_parser(
-        "desktop", parents=[common], help="install the menu entry, AppStream metainfo and icons"
+        "desktop", parents=[common], help=_("install the menu entry, AppStream metainfo and icons")
     )
     p_desktop.add_argument("action", choices=["install", "uninstall"])
     p_desktop.add_argument(
-        "--prefix", type=Path, metavar="DIR", help="data folder to install under (default: ~/.local/share)"
+        "--prefix", type=Path, metavar="DIR", help=_("data folder to install under (default: ~/.local/share)")
     )
     p_desktop.add_argument(
-        "--exec", dest="exec_path", metavar="COMMAND", help="what the entry runs (default: this rmadesk)"
+        "--exec", dest="exec_path", metavar="COMMAND", help=_("what the entry runs (default: this rmadesk)")
     )
 
-    p_policy = sub.add_parser("policy", parents=[common], help="check a reimbursement policy file")
+    p_policy = sub.add_parser("policy", parents=[common], help=_("check a reimbursement policy file"))
     p_policy.add_argument("action", choices=["check", "list"])
-    p_policy.add_argument("file", nargs="?", help="policy name or file to check")
+    p_policy.add_argument("file", nargs="?", help=_("policy name or file to check"))
     return parser
 
 
@@ -198,9 +206,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
     result = import_report(store, args.file, actor=_cli_actor(args, store, settings))
     print(result.summary())
     for note in result.notes:
-        print(f"  note: {note}")
+        print("  " + _("note: {note}").format(note=note))
     for problem in result.problems:
-        print(f"  line {problem.line}: {problem.reason}", file=sys.stderr)
+        print(
+            "  " + _("line {line}: {reason}").format(line=problem.line, reason=problem.reason),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -218,17 +229,25 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = _open_store(settings)
     ids, added = create_demo_data(store)
-    print(f"Demo data in {store.name}: {added} authorizations added, {len(ids) - added} already there.")
-    print("Demo RMA IDs (scan or type them at the bench):")
+    print(
+        _("Demo data in {database}: {added} authorizations added, {there} already there.").format(
+            database=store.name, added=added, there=len(ids) - added
+        )
+    )
+    print(_("Demo RMA IDs (scan or type them at the bench):"))
     for rma_id in ids:
         print(f"  {rma_id}")
     sheet = args.sheet or Path.cwd() / "rmadesk-demo-sheet.pdf"
     try:
         written = write_demo_sheet(sheet, settings.bench)
     except OSError as exc:
-        raise UserError(f"The barcode sheet cannot be written to {sheet}: {exc.strerror or exc}.") from exc
+        raise UserError(
+            _("The barcode sheet cannot be written to {path}: {reason}.").format(
+                path=sheet, reason=exc.strerror or exc
+            )
+        ) from exc
     for path in written:
-        print(f"Barcode sheet: {path}")
+        print(_("Barcode sheet: {path}").format(path=path))
     return 0
 
 
@@ -241,7 +260,7 @@ def _cli_actor(args: argparse.Namespace, store: Store, settings: Settings) -> Ac
         return open_actor(getattr(args, "user", None) or "command line", settings.bench)
     badge, pin = getattr(args, "badge", None), getattr(args, "pin", None)
     if not badge or not pin:
-        raise UserError("This database has users: give your --badge and --pin to run this command.")
+        raise UserError(_("This database has users: give your --badge and --pin to run this command."))
     return sign_in(store, badge=badge, pin=pin, bench=settings.bench)
 
 
@@ -262,7 +281,7 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     print(issued.rma_id)
     if args.slip:
         written = save_slip(args.slip, issued.slip)
-        print(f"Slip: {written}", file=sys.stderr)
+        print(_("Slip: {path}").format(path=written), file=sys.stderr)
     return 0
 
 
@@ -280,7 +299,9 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         alert_share = Decimal(str(settings.alert_share))
     except InvalidOperation:
         raise UserError(
-            f"The alert_share setting must be a decimal such as 0.5, not {settings.alert_share!r}."
+            _("The alert_share setting must be a decimal such as 0.5, not {value}.").format(
+                value=repr(settings.alert_share)
+            )
         ) from None
     return run_summary_command(
         store,
@@ -333,7 +354,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
     store = _open_store(settings)
     if args.user_action == "list":
         for user in list_users(store, _cli_actor(args, store, settings)):
-            state = "active" if user.active else "inactive"
+            state = _("active") if user.active else _("inactive")
             print(f"{user.name}\t{user.role.value}\t{user.badge}\t{state}")
         return 0
     actor = (
@@ -342,7 +363,11 @@ def _cmd_user(args: argparse.Namespace) -> int:
     added = add_user(
         store, name=args.name, role=args.role, badge=args.new_badge, pin=args.new_pin, actor=actor
     )
-    print(f"Added {added.name} ({added.role.value}), badge {added.badge}.")
+    print(
+        _("Added {name} ({role}), badge {badge}.").format(
+            name=added.name, role=added.role.value, badge=added.badge
+        )
+    )
     return 0
 
 
@@ -353,7 +378,9 @@ def _cmd_reverse(args: argparse.Namespace) -> int:
     store = _open_store(settings)
     done = reverse_outcome(store, args.outcome, reason=args.reason, actor=_cli_actor(args, store, settings))
     print(
-        f"Reversed: {done.display_id} unit {done.unit_seq} is undecided again (reversal {done.reversal_uid})."
+        _("Reversed: {id} unit {seq} is undecided again (reversal {reversal}).").format(
+            id=done.display_id, seq=done.unit_seq, reversal=done.reversal_uid
+        )
     )
     return 0
 
@@ -366,8 +393,12 @@ def _cmd_db(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = Store(resolve_database_url(settings.database_url or None))
     if args.action == "status":
-        current = current_revision(store.engine) or "(empty)"
-        print(f"{store.name}: schema {current}; this RMA Desk: {head_revision()}")
+        current = current_revision(store.engine) or _("(empty)")
+        print(
+            _("{database}: schema {revision}; this RMA Desk: {head}").format(
+                database=store.name, revision=current, head=head_revision()
+            )
+        )
         return 0
     try:
         done = ensure_schema(store.engine, allow_upgrade=False)  # an empty database is created
@@ -385,7 +416,12 @@ def _cmd_db(args: argparse.Namespace) -> int:
         )
         upgrade_schema(store, actor)
         done = "upgraded"
-    print(f"{store.name}: schema {done} (revision {head_revision()}).")
+    state = _SCHEMA_STATES.get(done)
+    print(
+        _("{database}: schema {state} (revision {head}).").format(
+            database=store.name, state=_(state) if state else done, head=head_revision()
+        )
+    )
     return 0
 
 
@@ -394,12 +430,16 @@ def _cmd_desktop(args: argparse.Namespace) -> int:
 
     if args.action == "uninstall":
         removed = desktop_entry.uninstall(args.prefix)
-        print(f"Removed {len(removed)} files of the RMA Desk desktop entry.")
+        print(_("Removed {count} files of the RMA Desk desktop entry.").format(count=len(removed)))
         return 0
     written = desktop_entry.install(args.prefix, args.exec_path)
-    print(f"Desktop entry: {written[0]}")
-    print(f"AppStream metainfo: {written[1]}")
-    print(f"Icons: scalable and {len(desktop_entry.ICON_SIZES)} sizes under {written[2].parents[2]}")
+    print(_("Desktop entry: {path}").format(path=written[0]))
+    print(_("AppStream metainfo: {path}").format(path=written[1]))
+    print(
+        _("Icons: scalable and {count} sizes under {folder}").format(
+            count=len(desktop_entry.ICON_SIZES), folder=written[2].parents[2]
+        )
+    )
     return 0
 
 
@@ -412,7 +452,11 @@ def _cmd_policy(args: argparse.Namespace) -> int:
         return 0
     source = args.file or _settings(args).policy
     policy = load_policy(source)
-    print(f"{source}: valid policy '{policy.name}' with terms for {', '.join(sorted(policy.markets))}.")
+    print(
+        _("{source}: valid policy '{name}' with terms for {markets}.").format(
+            source=source, name=policy.name, markets=", ".join(sorted(policy.markets))
+        )
+    )
     return 0
 
 

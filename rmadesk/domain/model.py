@@ -80,6 +80,11 @@ class Disposition(enum.StrEnum):
         return _(self._traits.label)
 
     @property
+    def english_label(self) -> str:
+        """The label as written in the source, for files other software reads (CSV headers)."""
+        return self._traits.label
+
+    @property
     def meaning(self) -> str:
         return _(self._traits.meaning)
 

@@ -6,6 +6,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from rmadesk.text.i18n import N_, _
+
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -18,7 +20,7 @@ _ISO_DATE = re.compile(
 )
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})")
 _DAY_MONTHNAME_YEAR = re.compile(r"(\d{1,2})[- ]([A-Za-z]{3})[- ](\d{4})")
-DATE_FORMATS_HINT = "expected a date like 2026-11-05, 05-11-2026 or 05-Nov-2026"
+DATE_FORMATS_HINT = N_("expected a date like 2026-11-05, 05-11-2026 or 05-Nov-2026")  # shown with _()
 
 
 def parse_date(text: str) -> date | None:
@@ -36,7 +38,7 @@ def parse_date(text: str) -> date | None:
             return date(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
     except ValueError:
         pass  # day or month out of range: reported below like any other unreadable date
-    raise ValueError(f"'{stripped}' is not a date ({DATE_FORMATS_HINT})")
+    raise ValueError(_("'{text}' is not a date ({hint})").format(text=stripped, hint=_(DATE_FORMATS_HINT)))
 
 
 _MONEY = re.compile(
@@ -61,7 +63,7 @@ def parse_money(text: str) -> Decimal | None:
         or (match["code_before"] and match["code_after"])
         or (match["sign_before"] and match["sign_after"])
     ):
-        raise ValueError(f"'{stripped}' is not an amount of money")
+        raise ValueError(_("'{text}' is not an amount of money").format(text=stripped))
     value = Decimal(match["number"].replace(",", ""))
     return -value if "-" in (match["sign_before"], match["sign_after"]) else value
 
@@ -75,7 +77,7 @@ def parse_whole_number(text: str) -> int | None:
     if not stripped:
         return None
     if not _WHOLE_NUMBER.fullmatch(stripped):
-        raise ValueError(f"'{stripped}' is not a whole number")
+        raise ValueError(_("'{text}' is not a whole number").format(text=stripped))
     return int(stripped)
 
 
@@ -92,4 +94,4 @@ def parse_yes_no(text: str) -> bool | None:
         return True
     if folded in _NO:
         return False
-    raise ValueError(f"'{text.strip()}' is not Y or N")
+    raise ValueError(_("'{text}' is not Y or N").format(text=text.strip()))

@@ -17,6 +17,7 @@ from rmadesk.formats.cells import (
     parse_yes_no,
 )
 from rmadesk.formats.tsv import Table, fits_width
+from rmadesk.text.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,12 @@ _PARSERS: dict[CellType, Callable[[str], Any] | None] = {
     CellType.FLAG: parse_yes_no,
     CellType.UPPER: str.upper,
 }
+# Why a cell is refused, translated with _() when a row is refused; {hint} is DATE_FORMATS_HINT.
 _UNREADABLE = {
-    CellType.DATE: f"is not a date ({DATE_FORMATS_HINT})",
-    CellType.MONEY: "is not an amount of money (expected e.g. 19.99 or 1,234.50)",
-    CellType.COUNT: "is not a whole number",
-    CellType.FLAG: "is not Y or N",
+    CellType.DATE: N_("{column} '{value}' is not a date ({hint})"),
+    CellType.MONEY: N_("{column} '{value}' is not an amount of money (expected e.g. 19.99 or 1,234.50)"),
+    CellType.COUNT: N_("{column} '{value}' is not a whole number"),
+    CellType.FLAG: N_("{column} '{value}' is not Y or N"),
 }
 
 
@@ -83,7 +85,8 @@ class ReportSpec:
 
     Attributes:
         kind: the name stored with an import of this report (ImportBatch.report_kind).
-        label: what people call the report, as in 'the FBA customer returns report'.
+        label: what people call the report, as in 'the FBA customer returns report' (marked with N_(),
+            translated where shown: ReportKind.label).
         row_type: the frozen dataclass of one row; its fields after ``line`` are the columns' fields.
         columns: the columns RMA Desk reads; a column's first header names it in messages.
         required: groups of alternative headers; at least one header of every group must be present.
@@ -130,9 +133,16 @@ class ReportSpec:
             cells.require_unit_count(self.unit_count, self.column(self.unit_count).label)
         if self.key:
             labels = [self.column(field).label for field in self.key]
-            missing = f"{', no '.join(labels[:-1])} and no {labels[-1]}" if len(labels) > 1 else labels[0]
+            missing = (
+                _("{names} and no {last}").format(names=_(", no ").join(labels[:-1]), last=labels[-1])
+                if len(labels) > 1
+                else labels[0]
+            )
             cells.refuse_unkeyed(
-                self.key, f"it has no {missing}, so this return cannot be told apart from others"
+                self.key,
+                _("it has no {missing}, so this return cannot be told apart from others").format(
+                    missing=missing
+                ),
             )
         for field, value in self.defaults:
             cells.default(field, value)
@@ -176,7 +186,9 @@ class _Cells:
                 try:
                     parsed[value] = parse(value)
                 except ValueError:
-                    refused[value] = f"{column.label} '{value}' {_UNREADABLE[column.reads_as]}"
+                    refused[value] = _(_UNREADABLE[column.reads_as]).format(
+                        column=column.label, value=value, hint=_(DATE_FORMATS_HINT)
+                    )
         if refused:
             for index, value in enumerate(raw):
                 if value in refused:
@@ -201,14 +213,16 @@ class _Cells:
         }
 
     def require(self, field: str, label: str) -> None:
+        reason = _("{column} is empty").format(column=label)
         for index in sorted(self.empty_rows(field)):
-            self.refuse(index, f"{label} is empty")
+            self.refuse(index, reason)
 
     def require_unit_count(self, field: str, label: str) -> None:
         self.require(field, label)
+        too_few = _("{column} '{quantity}' is less than 1")
         for index, quantity in enumerate(self.values(field)):
             if quantity is not None and quantity < 1:
-                self.refuse(index, f"{label} '{quantity}' is less than 1")
+                self.refuse(index, too_few.format(column=label, quantity=quantity))
 
     def refuse_unkeyed(self, fields: tuple[str, ...], reason: str) -> None:
         """Refuse rows where every one of fields is empty: such a row has no key."""
@@ -242,8 +256,10 @@ def read_rows(spec: ReportSpec, table: Table) -> RowsRead:
             problems.append(
                 RowProblem(
                     line,
-                    f"this line has {len(fields)} columns but the header has {width}, so its values "
-                    "cannot be matched to the columns (a tab is missing or extra)",
+                    _(
+                        "this line has {count} columns but the header has {width}, so its values "
+                        "cannot be matched to the columns (a tab is missing or extra)"
+                    ).format(count=len(fields), width=width),
                 )
             )
     cells = _Cells(spec, table, rows)

@@ -37,6 +37,7 @@ from rmadesk.store.models import (
 )
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import _
 
 
 def new_outcome_uid() -> str:
@@ -154,13 +155,15 @@ class BenchService:
                 validate_seller_id(code)  # a misread seller number is told so, not "unknown"
             if not matches:
                 raise UnknownCode(
-                    f"No return authorization has the code “{code}”. Check that its returns report "
-                    "was imported, or scan the RMA barcode on the return label."
+                    _(
+                        "No return authorization has the code “{code}”. Check that its returns report "
+                        "was imported, or scan the RMA barcode on the return label."
+                    ).format(code=code)
                 )
-            auth_ids = sorted({auth_id for auth_id, _ in matches})
+            auth_ids = sorted({auth_id for auth_id, _unit_id in matches})
             if len(auth_ids) > 1:
                 return Found(code=code, candidates=self._candidates(session, auth_ids))
-            unit_ids = {unit_id for _, unit_id in matches if unit_id is not None}
+            unit_ids = {unit_id for _auth_id, unit_id in matches if unit_id is not None}
             auth = authorization_view(_load_authorization(session, auth_ids[0]))
             unit_id = unit_ids.pop() if len(unit_ids) == 1 else None
             return Found(code=code, authorization=auth, unit_id=unit_id)
@@ -171,8 +174,10 @@ class BenchService:
         if found.authorization is None:
             listed = ", ".join(c.display_id for c in found.candidates[:6])
             raise AmbiguousCode(
-                f"“{code}” matches {len(found.candidates)} authorizations ({listed}). "
-                "Scan the RMA barcode of the return label instead."
+                _(
+                    "“{code}” matches {count} authorizations ({listed}). "
+                    "Scan the RMA barcode of the return label instead."
+                ).format(code=code, count=len(found.candidates), listed=listed)
             )
         return found.authorization
 
@@ -316,9 +321,18 @@ class BenchService:
     def _claimed_elsewhere(auth: Authorization, unit: Unit) -> UnitClaimed:
         until = unit.claim_expires_at.astimezone().strftime("%H:%M") if unit.claim_expires_at else "?"
         return UnitClaimed(
-            f"{auth.label}: unit {unit.seq} of {auth.quantity} "
-            f"is open on bench {unit.claimed_by_bench} ({unit.claimed_by}). "
-            f"Finish it there, or wait until {until} when the claim runs out."
+            _(
+                "{label}: unit {seq} of {quantity} "
+                "is open on bench {bench} ({person}). "
+                "Finish it there, or wait until {until} when the claim runs out."
+            ).format(
+                label=auth.label,
+                seq=unit.seq,
+                quantity=auth.quantity,
+                bench=unit.claimed_by_bench,
+                person=unit.claimed_by,
+                until=until,
+            )
         )
 
     def ping(self) -> None:
@@ -372,7 +386,7 @@ class BenchService:
                 unit_stmt = unit_stmt.with_for_update()
             unit = session.scalar(unit_stmt)
             if unit is None:
-                raise UserError("This unit no longer exists in the database. Scan the RMA again.")
+                raise UserError(_("This unit no longer exists in the database. Scan the RMA again."))
             auth = _load_authorization(session, unit.authorization_id)
             done = current_outcome(unit)
             if done is not None:
@@ -469,18 +483,28 @@ class BenchService:
                 return written
             unit = session.get(Unit, decision.unit_id)
             if unit is None:
-                raise UserError("This unit no longer exists in the database. Scan the RMA again.")
+                raise UserError(_("This unit no longer exists in the database. Scan the RMA again."))
             auth = _load_authorization(session, unit.authorization_id)
             done = current_outcome(unit)
             if done is None:
-                raise UserError("The database refused the decision. Confirm again to retry.")
+                raise UserError(_("The database refused the decision. Confirm again to retry."))
             raise self._already_decided(auth, unit, done)
 
     @staticmethod
     def _already_decided(auth: Authorization, unit: Unit, done: Outcome) -> NothingToDecide:
         when = done.decided_at.astimezone().strftime("%Y-%m-%d %H:%M")
         return NothingToDecide(
-            f"Unit {unit.seq} of {auth.quantity} of {auth.label} "
-            f"was already decided {Disposition(done.disposition).label.lower()} by {done.inspector} "
-            f"on bench {done.bench} at {when}. Nothing was written."
+            _(
+                "Unit {seq} of {quantity} of {label} "
+                "was already decided {disposition} by {inspector} "
+                "on bench {bench} at {when}. Nothing was written."
+            ).format(
+                seq=unit.seq,
+                quantity=auth.quantity,
+                label=auth.label,
+                disposition=Disposition(done.disposition).label.lower(),
+                inspector=done.inspector,
+                bench=done.bench,
+                when=when,
+            )
         )

@@ -29,11 +29,12 @@ from rmadesk.services.bench import BenchService, Candidate, Found, Recorded, new
 from rmadesk.services.journal import FlushReport, Journal
 from rmadesk.services.unit_labels import unit_label_for
 from rmadesk.store.types import utcnow
+from rmadesk.text.i18n import N_, _, ngettext
 
 log = logging.getLogger(__name__)
 
-READY_TEXT = "Ready. Scan the RMA barcode on the return label."
-BADGE_TEXT = "Scan your badge to sign in."
+READY_TEXT = N_("Ready. Scan the RMA barcode on the return label.")
+BADGE_TEXT = N_("Scan your badge to sign in.")
 
 COMMAND_DISPOSITIONS = {
     Command.SELLABLE: Disposition.SELLABLE,
@@ -250,8 +251,8 @@ class InspectionSession:
     def opening(self) -> Step:
         """The first screen: sign-in, or ready to scan."""
         if self.state is State.SIGNED_OUT:
-            return self._show(BADGE_TEXT)
-        return self._show(READY_TEXT)
+            return self._show(_(BADGE_TEXT))
+        return self._show(_(READY_TEXT))
 
     def _ready(self) -> None:
         self._clear()
@@ -267,40 +268,52 @@ class InspectionSession:
             return self._refuse(exc.message)
         if self.state is State.SIGNED_OUT:
             if scan.command is not None:
-                return self._refuse("Sign in first: scan your badge.")
-            return self._show("Type your PIN, then Enter.", badge=scan.text)
+                return self._refuse(_("Sign in first: scan your badge."))
+            return self._show(_("Type your PIN, then Enter."), badge=scan.text)
         if self.state in BUSY_STATES:
-            return self._refuse(f"Wait: {self._busy_text()} Then scan again.")
+            return self._refuse(_("Wait: {busy} Then scan again.").format(busy=self._busy_text()))
         if scan.command is not None:
             return self._command(scan.command)
         if self.unit is not None and self.auth is not None:
             if scan.text in (self.auth.rma_id, self.auth.merchant_rma_id):
                 return self._step(
-                    f"{self.auth.display_id} is already open: unit {self.unit.seq} of {self.auth.quantity}."
+                    _("{display_id} is already open: unit {seq} of {quantity}.").format(
+                        display_id=self.auth.display_id, seq=self.unit.seq, quantity=self.auth.quantity
+                    )
                 )
             return self._refuse(
-                f"Unit {self.unit.seq} of {self.auth.quantity} of {self.auth.display_id} is not decided yet. "
-                "Finish it (confirm), or scan CMD-CANCEL / press Esc, before scanning another RMA."
+                _(
+                    "Unit {seq} of {quantity} of {display_id} is not decided yet. "
+                    "Finish it (confirm), or scan CMD-CANCEL / press Esc, before scanning another RMA."
+                ).format(seq=self.unit.seq, quantity=self.auth.quantity, display_id=self.auth.display_id)
             )
         if self.offline_since is not None and self.journal is not None:
+            kept = self.journal.count()
             return self._refuse(
-                "The shared database cannot be reached, so a new return cannot be opened until it is back. "
-                f"{self.journal.count()} decision(s) are kept on this bench and will be sent then."
+                ngettext(
+                    "The shared database cannot be reached, so a new return cannot be opened until it is "
+                    "back. {count} decision(s) are kept on this bench and will be sent then.",
+                    "The shared database cannot be reached, so a new return cannot be opened until it is "
+                    "back. {count} decision(s) are kept on this bench and will be sent then.",
+                    kept,
+                ).format(count=kept)
             )
         if self.state is State.PICKING and scan.text.isdigit():
             return self.pick(int(scan.text))
         service, code, who, bench = self.service, scan.text, self.inspector, self.bench
         return self._look_up(
             lambda: service.open(code, who=who, bench=bench),
-            f"Looking up {code}…",
+            _("Looking up {code}…").format(code=code),
             event=Event.LOOKING_UP,
             code=code,
         )
 
     def _busy_text(self) -> str:
         if self.state is State.RECORDING and self.unit is not None and self.auth is not None:
-            return f"unit {self.unit.seq} of {self.auth.display_id} is being written."
-        return "the last scan is still being looked up."
+            return _("unit {seq} of {display_id} is being written.").format(
+                seq=self.unit.seq, display_id=self.auth.display_id
+            )
+        return _("the last scan is still being looked up.")
 
     def _command(self, command: Command) -> Step:
         if command in COMMAND_DISPOSITIONS:
@@ -318,10 +331,12 @@ class InspectionSession:
     def pick(self, number: int) -> Step:
         """One of the returns a scan matched, by its number in the list."""
         if self.state is not State.PICKING:
-            return self._ignore("There is no list of returns to pick from.")
+            return self._ignore(_("There is no list of returns to pick from."))
         if not 1 <= number <= len(self.candidates):
             return self._refuse(
-                f"There is no return number {number} in the list: pick 1 to {len(self.candidates)}."
+                _("There is no return number {number} in the list: pick 1 to {last}.").format(
+                    number=number, last=len(self.candidates)
+                )
             )
         auth_id = self.candidates[number - 1].auth_id
         service, who, bench = self.service, self.inspector, self.bench
@@ -334,8 +349,10 @@ class InspectionSession:
         self.candidates = found.candidates
         self.state = State.PICKING
         return self._show(
-            f"“{found.code}” matches {len(found.candidates)} returns. Scan the RMA barcode, or type the "
-            "number of the return and press Enter.",
+            _(
+                "“{code}” matches {count} returns. Scan the RMA barcode, or type the "
+                "number of the return and press Enter."
+            ).format(code=found.code, count=len(found.candidates)),
             Tone.WARN,
             sound=Sound.ACCEPT,
             event=Event.CANDIDATES_SHOWN,
@@ -355,26 +372,32 @@ class InspectionSession:
         self._clear()
         self.auth, self.scanned_at, self.candidates = auth, scanned_at, ()
         unit = auth.next_undecided
-        already = f"{auth.display_id}: every unit is already decided."
+        already = _("{display_id}: every unit is already decided.").format(display_id=auth.display_id)
         if unit_id is not None:  # a license plate number names one unit
             named = next((u for u in auth.units if u.unit_id == unit_id), None)
             if named is not None and named.decided:
-                unit, already = None, f"Unit {named.seq} of {auth.display_id} is already decided."
+                unit, already = (
+                    None,
+                    _("Unit {seq} of {display_id} is already decided.").format(
+                        seq=named.seq, display_id=auth.display_id
+                    ),
+                )
             elif named is not None:
                 unit = named
         if unit is None:
             self.state = State.DONE
             return self._show(
-                f"{already} Nothing was written.",
+                _("{already} Nothing was written.").format(already=already),
                 Tone.WARN,
                 sound=Sound.REJECT,
-                refusal="already decided",
+                refusal=_("already decided"),
                 event=Event.CARD_SHOWN,
             )
         self._start(unit)
         return self._show(
-            f"{auth.display_id}: unit {unit.seq} of {auth.quantity}. "
-            "Answer the questions, or scan a decision.",
+            _("{display_id}: unit {seq} of {quantity}. Answer the questions, or scan a decision.").format(
+                display_id=auth.display_id, seq=unit.seq, quantity=auth.quantity
+            ),
             sound=Sound.ACCEPT,
             event=Event.CARD_SHOWN,
         )
@@ -401,7 +424,7 @@ class InspectionSession:
         """Answer the question on screen."""
         question = next_question(self.answers)
         if self.state is not State.ASKING or question is None:
-            return self._ignore("No question is asked now.")
+            return self._ignore(_("No question is asked now."))
         self.answers[question.key] = yes
         self._walk()
         return self._show()
@@ -409,15 +432,15 @@ class InspectionSession:
     def accept(self) -> Step:
         """Take the recommended disposition."""
         if self.state is not State.RECOMMENDED or self.recommended is None:
-            return self._ignore("There is no recommendation to accept.")
+            return self._ignore(_("There is no recommendation to accept."))
         return self.choose(self.recommended, via="accept")
 
     def choose(self, disposition: Disposition, via: str = "key") -> Step:
         """Decide the unit: accept the recommendation, override it (a reason is asked), or a command code."""
         if self.unit is None or self.auth is None:
-            return self._refuse("Scan an RMA first: there is no unit to decide.")
+            return self._refuse(_("Scan an RMA first: there is no unit to decide."))
         if self.state in BUSY_STATES:
-            return self._refuse(f"Wait: {self._busy_text()}")
+            return self._refuse(_("Wait: {busy}").format(busy=self._busy_text()))
         try:
             preview = self.service.preview(self.auth, disposition)
         except UserError as exc:
@@ -426,18 +449,22 @@ class InspectionSession:
         self.disposition, self.preview, self.override_reason = disposition, preview, None
         self.state = State.PREVIEWING
         if override and via.startswith("CMD-"):
-            self.override_reason = f"Decided by scanning {via}"
+            self.override_reason = _("Decided by scanning {code}").format(code=via)
         elif override:
             self.state = State.OVERRIDING
             recommended = self.recommended.label if self.recommended else ""
             return self._show(
-                f"{disposition.label} overrides the recommendation ({recommended}). "
-                "Pick or type a reason, then confirm.",
+                _(
+                    "{disposition} overrides the recommendation ({recommended}). "
+                    "Pick or type a reason, then confirm."
+                ).format(disposition=disposition.label, recommended=recommended),
                 Tone.WARN,
             )
         total = Money(preview.reimbursement.total, preview.reimbursement.currency)
         return self._show(
-            f"{disposition.label} → {preview.location}, reimbursement {total}. Confirm to write it."
+            _("{disposition} → {location}, reimbursement {total}. Confirm to write it.").format(
+                disposition=disposition.label, location=preview.location, total=total
+            )
         )
 
     def give_reason(self, text: str) -> None:
@@ -448,20 +475,22 @@ class InspectionSession:
     def reason_entered(self) -> Step:
         """Enter in the reason field."""
         if self.state is not State.OVERRIDING or not self.override_reason:
-            return self._ignore("No reason is given yet.")
-        return self._step("Reason noted. Confirm (F10 or scan CMD-CONFIRM) to write the outcome.")
+            return self._ignore(_("No reason is given yet."))
+        return self._step(_("Reason noted. Confirm (F10 or scan CMD-CONFIRM) to write the outcome."))
 
     def confirm(self) -> Step:
         """Write the unit's outcome, its stock movement and its audit entry (the step's job)."""
         if self.unit is None or self.auth is None:
-            return self._refuse("Nothing to confirm: scan an RMA first.")
+            return self._refuse(_("Nothing to confirm: scan an RMA first."))
         if self.state in BUSY_STATES:
-            return self._refuse(f"Wait: {self._busy_text()}")
+            return self._refuse(_("Wait: {busy}").format(busy=self._busy_text()))
         if self.state not in PREVIEW_STATES or self.disposition is None:
-            return self._refuse("Decide the unit first (F5–F7, Enter to accept, or scan a disposition code).")
+            return self._refuse(
+                _("Decide the unit first (F5–F7, Enter to accept, or scan a disposition code).")
+            )
         if self.state is State.OVERRIDING and not self.override_reason:
             return self._refuse(
-                "Say why you override the recommendation: pick or type a reason, then confirm."
+                _("Say why you override the recommendation: pick or type a reason, then confirm.")
             )
         decision = Decision(
             outcome_uid=self.outcome_uid,
@@ -479,7 +508,10 @@ class InspectionSession:
         service = self.service
         job = Job(lambda: service.record(decision, claim_next=True), self.recorded, self.record_failed)
         return self._step(
-            f"Writing unit {self.unit.seq} of {self.auth.quantity}…", Tone.BUSY, job=job, decision=decision
+            _("Writing unit {seq} of {quantity}…").format(seq=self.unit.seq, quantity=self.auth.quantity),
+            Tone.BUSY,
+            job=job,
+            decision=decision,
         )
 
     def recorded(self, recorded: Recorded) -> Step:
@@ -491,20 +523,28 @@ class InspectionSession:
         label = None if recorded.already_written else unit_label_for(auth, outcome, seq)
         decided = Decided(outcome, auth.display_id, seq, label=label)
         decided_as = outcome.disposition.label.lower()
-        done = f"Recorded: {auth.display_id} unit {seq} {decided_as} → {outcome.location}."
+        done = _("Recorded: {display_id} unit {seq} {disposition} → {location}.").format(
+            display_id=auth.display_id, seq=seq, disposition=decided_as, location=outcome.location
+        )
         self._writing = None
         nxt = next((u for u in auth.units if u.unit_id == recorded.next_unit_id), None)
         if nxt is not None:
             self._clear()
             self.auth, self.scanned_at = auth, utcnow()  # the next unit's time starts now
             self._start(nxt)
-            message, tone = f"{done} Next: unit {nxt.seq} of {auth.quantity}.", Tone.OK
+            message = _("{done} Next: unit {seq} of {quantity}.").format(
+                done=done, seq=nxt.seq, quantity=auth.quantity
+            )
+            tone = Tone.OK
         elif recorded.next_unit_message:
             self._ready()
             message, tone = f"{done} {recorded.next_unit_message}", Tone.WARN
         else:
             self._ready()
-            message, tone = f"{done} {auth.display_id} is complete. Scan the next RMA.", Tone.OK
+            message = _("{done} {display_id} is complete. Scan the next RMA.").format(
+                done=done, display_id=auth.display_id
+            )
+            tone = Tone.OK
         return self._show(message, tone, sound=Sound.ACCEPT, event=Event.RECORDED, decided=decided)
 
     def record_failed(self, exc: BaseException) -> Step:
@@ -522,11 +562,13 @@ class InspectionSession:
             return self.kept_offline(decision, exc.message)
         problem = None
         if isinstance(exc, DatabaseUnavailable):
-            message = f"{exc.message} The decision is still on screen: confirm again to retry."
+            message = _("{problem} The decision is still on screen: confirm again to retry.").format(
+                problem=exc.message
+            )
         elif isinstance(exc, UserError):
             message = exc.message
         else:
-            problem, message = exc, "The outcome was not written. Confirm again to retry."
+            problem, message = exc, _("The outcome was not written. Confirm again to retry.")
         return self._refuse(message, event=Event.RECORD_FAILED, problem=problem)
 
     def _refreshed(self, auth: AuthorizationView, message: str) -> Step:
@@ -536,7 +578,11 @@ class InspectionSession:
     def kept_offline(self, decision: Decision, problem: str) -> Step:
         """The shared database is away: keep the confirmed decision in the bench's journal and go on."""
         if self.journal is None or self.auth is None or self.unit is None:
-            return self._refuse(f"{problem} The decision is still on screen: confirm again to retry.")
+            return self._refuse(
+                _("{problem} The decision is still on screen: confirm again to retry.").format(
+                    problem=problem
+                )
+            )
         now = utcnow()
         kept = replace(decision, decided_at=decision.decided_at or now)
         try:
@@ -545,7 +591,9 @@ class InspectionSession:
             if self.state is State.RECORDING:
                 self.state = self._resume
             return self._refuse(
-                f"{problem} The decision could not be kept on this bench either: {exc.message}"
+                _("{problem} The decision could not be kept on this bench either: {reason}").format(
+                    problem=problem, reason=exc.message
+                )
             )
         newly = self.go_offline(now)
         preview = self.preview or self.service.preview(self.auth, kept.disposition)
@@ -568,16 +616,20 @@ class InspectionSession:
         )
         auth = replace(self.auth, units=units)
         decided = Decided(outcome, auth.display_id, seq, kept_on_bench=True)
-        done = f"Kept on this bench: {auth.display_id} unit {seq} {kept.disposition.label.lower()}."
+        done = _("Kept on this bench: {display_id} unit {seq} {disposition}.").format(
+            display_id=auth.display_id, seq=seq, disposition=kept.disposition.label.lower()
+        )
         nxt = auth.next_undecided
         if nxt is not None:
             self._clear()
             self.auth, self.scanned_at = auth, now
             self._start(nxt)
-            message = f"{done} Next: unit {nxt.seq} of {auth.quantity}."
+            message = _("{done} Next: unit {seq} of {quantity}.").format(
+                done=done, seq=nxt.seq, quantity=auth.quantity
+            )
         else:
             self._ready()
-            message = f"{done} It is sent when the shared database is back."
+            message = _("{done} It is sent when the shared database is back.").format(done=done)
         return self._show(
             message,
             Tone.WARN,
@@ -590,21 +642,20 @@ class InspectionSession:
     def cancel(self) -> Step:
         """Leave the unit undecided (and give it back), or leave the list or the decided return."""
         if self.state is State.SIGNED_OUT:
-            return self._show(BADGE_TEXT)
+            return self._show(_(BADGE_TEXT))
         if self.state in BUSY_STATES:
-            return self._ignore("Database work is under way.")
+            return self._ignore(_("Database work is under way."))
         if self.unit is not None and self.auth is not None:
-            text = (
-                f"Unit {self.unit.seq} of {self.auth.quantity} of {self.auth.display_id} left undecided. "
-                "Nothing was written."
+            text = _("Unit {seq} of {quantity} of {display_id} left undecided. Nothing was written.").format(
+                seq=self.unit.seq, quantity=self.auth.quantity, display_id=self.auth.display_id
             )
             job = self._release(self.unit.unit_id)
             self._ready()
             return self._show(text, Tone.WARN, job=job)
         if self.state in (State.DONE, State.PICKING):
             self._ready()
-            return self._show(READY_TEXT)
-        return self._step("Nothing to cancel. Scan the RMA barcode on the return label.")
+            return self._show(_(READY_TEXT))
+        return self._step(_("Nothing to cancel. Scan the RMA barcode on the return label."))
 
     # ----- claims ---------------------------------------------------------------------------
     def _release(self, unit_id: int) -> Job:
@@ -634,13 +685,15 @@ class InspectionSession:
             self.signed_in,
             self.sign_in_failed,
         )
-        return self._step("Checking…", Tone.BUSY, job=job)
+        return self._step(_("Checking…"), Tone.BUSY, job=job)
 
     def signed_in(self, actor: Actor) -> Step:
         self.actor = actor
         self._ready()
         return self._show(
-            f"Signed in: {actor.name} ({actor.role.value}). Scan the RMA barcode on the return label.",
+            _("Signed in: {name} ({role}). Scan the RMA barcode on the return label.").format(
+                name=actor.name, role=actor.role.value
+            ),
             Tone.OK,
             sound=Sound.ACCEPT,
             event=Event.SIGNED_IN,
@@ -654,11 +707,13 @@ class InspectionSession:
     def sign_out(self, message: str) -> Step:
         """Back to the sign-in page; an open unit is left undecided and given back."""
         if not self.sign_in_required or self.actor is None:
-            return self._ignore("Nobody is signed in here.")
+            return self._ignore(_("Nobody is signed in here."))
         job = None
         if self.unit is not None and self.auth is not None:
             job = self._release(self.unit.unit_id)
-            message += f" Unit {self.unit.seq} of {self.auth.display_id} was left undecided."
+            message += " " + _("Unit {seq} of {display_id} was left undecided.").format(
+                seq=self.unit.seq, display_id=self.auth.display_id
+            )
         self._ready()
         self.actor, self.state = None, State.SIGNED_OUT
         return self._show(message, Tone.WARN, event=Event.SIGNED_OUT, job=job)
@@ -673,9 +728,9 @@ class InspectionSession:
     def reversal_refused(self) -> Step | None:
         """Why no outcome can be reversed now, or None."""
         if self.unit is not None:
-            return self._refuse("Finish or cancel the unit on screen before reversing an outcome.")
+            return self._refuse(_("Finish or cancel the unit on screen before reversing an outcome."))
         if not self.decided_units():
-            return self._refuse("Open a return with a recorded outcome first (scan it), then F8.")
+            return self._refuse(_("Open a return with a recorded outcome first (scan it), then F8."))
         return None
 
     def reverse(self, outcome_uid: str, reason: str) -> Step:
@@ -697,7 +752,9 @@ class InspectionSession:
         step = self._look_up(lambda: service.open_authorization(auth_id, who=who, bench=bench))
         return replace(
             step,
-            message=f"Reversed: {done.display_id} unit {done.unit_seq} is undecided again. Inspect it anew.",
+            message=_("Reversed: {display_id} unit {seq} is undecided again. Inspect it anew.").format(
+                display_id=done.display_id, seq=done.unit_seq
+            ),
             tone=Tone.OK,
             event=Event.REVERSED,
             reversed_uid=done.outcome_uid,
@@ -715,25 +772,43 @@ class InspectionSession:
         """The shared database answered; ``report`` says what the journal sent."""
         if report is not None and report.still_waiting:
             return self._ignore(
-                f"{report.still_waiting} decision(s) still wait: the database went away again."
+                ngettext(
+                    "{count} decision(s) still wait: the database went away again.",
+                    "{count} decision(s) still wait: the database went away again.",
+                    report.still_waiting,
+                ).format(count=report.still_waiting)
             )
         was_offline, self.offline_since = self.offline_since is not None, None
         if report is None and not was_offline:
-            return self._ignore("The shared database answers.")
-        parts = ["The shared database is back."]
+            return self._ignore(_("The shared database answers."))
+        parts = [_("The shared database is back.")]
         if report is not None and report.sent:
-            parts.append(f"{len(report.sent)} decision(s) kept on this bench were sent.")
+            sent = len(report.sent)
+            parts.append(
+                ngettext(
+                    "{count} decision(s) kept on this bench were sent.",
+                    "{count} decision(s) kept on this bench were sent.",
+                    sent,
+                ).format(count=sent)
+            )
         tone, sound = Tone.OK, None
         if report is not None and report.decided_elsewhere:
             tone, sound = Tone.ERROR, Sound.REJECT
-            parts.append(f"{len(report.decided_elsewhere)} unit(s) were decided elsewhere meanwhile:")
-            parts.extend(message for _, message in report.decided_elsewhere[:3])
+            elsewhere = len(report.decided_elsewhere)
+            parts.append(
+                ngettext(
+                    "{count} unit(s) were decided elsewhere meanwhile:",
+                    "{count} unit(s) were decided elsewhere meanwhile:",
+                    elsewhere,
+                ).format(count=elsewhere)
+            )
+            parts.extend(message for _uid, message in report.decided_elsewhere[:3])
         return self._step(
             " ".join(parts), tone, sound=sound, event=Event.RESTORED, sent=len(report.sent) if report else 0
         )
 
 
-def _nothing(_: object) -> None:
+def _nothing(_result: object) -> None:
     return None
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from rmadesk.domain.errors import UserError
+from rmadesk.text.i18n import _
 
 MAX_IN = 10_000  # values per IN list; SQLite allows 32,766 parameters per statement
 
@@ -34,7 +35,11 @@ class BulkWriter:
         self.connection: Connection = session.connection()
         self.dialect = self.connection.dialect
         if self.dialect.name not in ("sqlite", "postgresql"):
-            raise UserError(f"RMA Desk imports reports into SQLite or PostgreSQL, not {self.dialect.name}.")
+            raise UserError(
+                _("RMA Desk imports reports into SQLite or PostgreSQL, not {database}.").format(
+                    database=self.dialect.name
+                )
+            )
         self.postgresql = self.dialect.name == "postgresql"
         self._quote = self.dialect.identifier_preparer.quote
 
@@ -46,8 +51,10 @@ class BulkWriter:
             # gave this transaction the only write lock.
             if not self.connection.scalar(select(func.pg_try_advisory_xact_lock(_IMPORT_LOCK))):
                 raise UserError(
-                    "Another bench is importing a report into this database right now. Nothing was "
-                    "imported; import the file again when the other import has finished."
+                    _(
+                        "Another bench is importing a report into this database right now. Nothing was "
+                        "imported; import the file again when the other import has finished."
+                    )
                 )
             yield
             return

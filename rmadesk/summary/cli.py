@@ -16,6 +16,7 @@ from rmadesk.store.uow import Store
 from rmadesk.summary import render
 from rmadesk.summary.service import summarize
 from rmadesk.summary.windows import resolve_window
+from rmadesk.text.i18n import _
 
 
 def run_summary_command(
@@ -40,9 +41,13 @@ def run_summary_command(
     """``rmadesk summary``: write the summary as text, csv, json (to ``out_path`` or stdout) or pdf
     (to ``out_path``, default a file named after the window in the current folder). Returns 0."""
     if fmt not in render.FORMATS:
-        raise UserError(f"Unknown format '{fmt}': use one of {', '.join(render.FORMATS)}.")
+        raise UserError(
+            _("Unknown format '{fmt}': use one of {formats}.").format(
+                fmt=fmt, formats=", ".join(render.FORMATS)
+            )
+        )
     if table is not None and fmt != "csv":
-        raise UserError("--table goes with --format csv.")
+        raise UserError(_("--table goes with --format csv."))
     now = (now or utcnow()).astimezone(UTC)
     window = resolve_window(shift=shift, start=start, end=end, tz=tz, shifts=shifts, now=now)
     summary = summarize(
@@ -63,10 +68,12 @@ def run_summary_command(
     if fmt == "pdf":
         local = window.start.astimezone(tz)
         target = out_path or Path.cwd() / f"rmadesk-summary-{local:%Y%m%d-%H%M}.pdf"
-        print(f"Summary report: {render.write(summary, fmt, target, options)}", file=sys.stderr)
+        written = render.write(summary, fmt, target, options)
+        print(_("Summary report: {path}").format(path=written), file=sys.stderr)
         return 0
     if out_path is None:
         (stdout or sys.stdout).write(render.render(summary, fmt, options).decode("utf-8"))
         return 0
-    print(f"Summary: {render.write(summary, fmt, out_path, options)}", file=sys.stderr)
+    written = render.write(summary, fmt, out_path, options)
+    print(_("Summary: {path}").format(path=written), file=sys.stderr)
     return 0

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from rmadesk.store.models import Authorization, Unit
 from rmadesk.summary.figures import ReasonAlert, ReasonShare, SkuReasons, Waiting, WaitingAuthorization, ratio
 from rmadesk.summary.sql import Window, bytewise
+from rmadesk.text.i18n import N_, _
 
 OLDEST_WAITING = 10
 TOP_SKUS = 20
 TOP_REASONS = 5
-NO_REASON = "(no reason given)"
+NO_REASON = N_("(no reason given)")
 
 
 def waiting_cutoff(now: datetime, tz: tzinfo, waiting_hours: int) -> date:
@@ -194,6 +195,7 @@ def reasons(
     ranks: dict[str, int] = {}
     alerts: list[ReasonAlert] = []
     skus_returned = returns = 0
+    no_reason = _(NO_REASON)
     for part, sku, reason, n, total, cum, rn, sku_rank in session.execute(
         union_all(listed, alerting, overall)
     ):
@@ -201,7 +203,7 @@ def reasons(
             skus_returned, returns = int(n), int(total or 0)
             continue
         count, total = int(n), int(total)
-        label = reason or NO_REASON
+        label = reason or no_reason
         if part == "listed":
             share = ReasonShare(
                 label, count, ratio(count, total) or Decimal(0), ratio(int(cum), total) or Decimal(0)
@@ -212,7 +214,9 @@ def reasons(
             alerts.append(ReasonAlert(sku, label, count, total, ratio(count, total) or Decimal(0)))
     alerts.sort(key=lambda a: (-a.share, -a.count, a.sku))
     pareto = tuple(
-        SkuReasons(sku, totals_of[sku], tuple(line for _, _, line in sorted(skus[sku], key=lambda r: r[0])))
+        SkuReasons(
+            sku, totals_of[sku], tuple(line for _rank, _count, line in sorted(skus[sku], key=lambda r: r[0]))
+        )
         for sku in sorted(skus, key=ranks.__getitem__)
     )
     return skus_returned, returns, pareto, tuple(alerts)

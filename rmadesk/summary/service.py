@@ -17,6 +17,7 @@ from rmadesk.summary.figures import RATE, Summary, WindowFigures, hours_between,
 from rmadesk.summary.queries import Durations, Groups
 from rmadesk.summary.sql import Window
 from rmadesk.summary.windows import iso_utc, range_label
+from rmadesk.text.i18n import _
 
 
 def summarize(
@@ -48,9 +49,15 @@ def summarize(
         raise ValueError("start and end must be timezone-aware")
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
-        raise UserError(f"The window ends ({iso_utc(end)}) before it starts ({iso_utc(start)}).")
+        raise UserError(
+            _("The window ends ({end}) before it starts ({start}).").format(
+                end=iso_utc(end), start=iso_utc(start)
+            )
+        )
     if not Decimal(0) < alert_share <= Decimal(1):
-        raise UserError(f"The alert share must be over 0 and at most 1, not {alert_share}.")
+        raise UserError(
+            _("The alert share must be over 0 and at most 1, not {share}.").format(share=alert_share)
+        )
     now = (now or utcnow()).astimezone(UTC)
     prev_start, prev_end = previous or (start - (end - start), start)
     windows = [(start, end), (prev_start.astimezone(UTC), prev_end.astimezone(UTC))]

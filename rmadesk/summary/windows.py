@@ -19,6 +19,7 @@ from rmadesk.domain.shifts import (
     previous_shift_window,
     week_window,
 )
+from rmadesk.text.i18n import _, ngettext
 
 CURRENT = "current"
 PREVIOUS = "previous"
@@ -69,14 +70,15 @@ def local_iso(moment: datetime, tz: tzinfo) -> str:
 
 def range_label(start: datetime, end: datetime, tz: tzinfo) -> str:
     a, b = start.astimezone(tz), end.astimezone(tz)
-    return f"{a:%Y-%m-%d %H:%M} to {b:%Y-%m-%d %H:%M}"
+    return _("{start} to {end}").format(start=f"{a:%Y-%m-%d %H:%M}", end=f"{b:%Y-%m-%d %H:%M}")
 
 
 def _hours_text(length: timedelta) -> str:
     hours = length.total_seconds() / 3600
     if hours >= 48 and hours % 24 == 0:
-        return f"{hours / 24:g} days"
-    return f"{hours:g} h"
+        days = int(hours // 24)
+        return ngettext("{days} day", "{days} days", days).format(days=days)
+    return _("{hours} h").format(hours=f"{hours:g}")
 
 
 def _same_length_before(start: datetime, end: datetime, tz: tzinfo) -> tuple[tuple[datetime, datetime], str]:
@@ -96,17 +98,19 @@ def _shift_pick(window: ShiftWindow, shifts: Sequence[Shift], tz: tzinfo, prefix
         prefix + window.label,
         previous,
         previous_label,
-        "This shift",
-        "previous shift",
+        _("This shift"),
+        _("previous shift"),
     )
 
 
 def _last_shift(
-    shifts: Sequence[Shift], now: datetime, tz: tzinfo, instead: str = ", or pick a day or a range"
+    shifts: Sequence[Shift], now: datetime, tz: tzinfo, from_command_line: bool = False
 ) -> ShiftWindow:
     window = last_window_of_any(shifts, now, tz)
     if window is None:
-        raise UserError(f"No shifts are set: name them in the settings (shifts){instead}.")
+        if from_command_line:
+            raise UserError(_("No shifts are set: name them in the settings (shifts) or give --from/--to."))
+        raise UserError(_("No shifts are set: name them in the settings (shifts), or pick a day or a range."))
     return window
 
 
@@ -123,7 +127,7 @@ def resolve_choice(choice: WindowChoice, shifts: Sequence[Shift], tz: tzinfo, no
         last = _last_shift(shifts, now, tz)
         before = previous_shift_window(shifts, last.start, tz)
         if before is None:
-            raise UserError("There is no shift before this one: the shifts setting names only one shift.")
+            raise UserError(_("There is no shift before this one: the shifts setting names only one shift."))
         picked = _shift_pick(before, shifts, tz)
         return PickedWindow(
             picked.start,
@@ -131,8 +135,8 @@ def resolve_choice(choice: WindowChoice, shifts: Sequence[Shift], tz: tzinfo, no
             picked.label,
             picked.previous,
             picked.previous_label,
-            "That shift",
-            "the one before",
+            _("That shift"),
+            _("the one before"),
         )
     if choice.kind == SHIFT:
         return _shift_pick(latest_shift_window(find_shift(shifts, choice.shift), now, tz), shifts, tz)
@@ -143,11 +147,11 @@ def resolve_choice(choice: WindowChoice, shifts: Sequence[Shift], tz: tzinfo, no
         return PickedWindow(
             start,
             end,
-            f"today, {today:%a %d %b %Y}",
+            _("today, {date}").format(date=f"{today:%a %d %b %Y}"),
             previous,
-            f"yesterday, {today - timedelta(days=1):%a %d %b %Y}",
-            "Today",
-            "yesterday",
+            _("yesterday, {date}").format(date=f"{today - timedelta(days=1):%a %d %b %Y}"),
+            _("Today"),
+            _("yesterday"),
         )
     if choice.kind == WEEK:
         start, end = week_window(today, tz)
@@ -157,18 +161,18 @@ def resolve_choice(choice: WindowChoice, shifts: Sequence[Shift], tz: tzinfo, no
         return PickedWindow(
             start,
             end,
-            f"week {week.week} of {week.year}",
+            _("week {week} of {year}").format(week=week.week, year=week.year),
             previous,
-            f"week {last.week} of {last.year}",
-            "This week",
-            "last week",
+            _("week {week} of {year}").format(week=last.week, year=last.year),
+            _("This week"),
+            _("last week"),
         )
     if choice.kind == CUSTOM:
         if choice.start is None or choice.end is None:
-            raise UserError("Give the start and the end of the range.")
+            raise UserError(_("Give the start and the end of the range."))
         start, end = choice.start.astimezone(UTC), choice.end.astimezone(UTC)
         if end <= start:
-            raise UserError("The range ends before it starts: set the end after the start.")
+            raise UserError(_("The range ends before it starts: set the end after the start."))
         previous, previous_label = _same_length_before(start, end, tz)
         return PickedWindow(
             start,
@@ -176,8 +180,8 @@ def resolve_choice(choice: WindowChoice, shifts: Sequence[Shift], tz: tzinfo, no
             range_label(start, end, tz),
             previous,
             previous_label,
-            "This range",
-            f"the {_hours_text(end - start)} before",
+            _("This range"),
+            _("the {length} before").format(length=_hours_text(end - start)),
         )
     raise ValueError(f"unknown window kind {choice.kind!r}")
 
@@ -195,14 +199,14 @@ def resolve_window(
     ``--from/--to``: that range; neither: the running shift (or, between shifts, the one that ended
     last). A shift is compared with the shift before it; a range with as long right before it."""
     if shift and (start or end):
-        raise UserError("Give either --shift or --from/--to, not both.")
+        raise UserError(_("Give either --shift or --from/--to, not both."))
     if start or end:
         if not (start and end):
-            raise UserError("Give both --from and --to (ISO 8601, e.g. 2026-11-26T06:00:00Z).")
+            raise UserError(_("Give both --from and --to (ISO 8601, e.g. 2026-11-26T06:00:00Z)."))
         a, b = parse_moment(start, tz), parse_moment(end, tz)
         if b <= a:
-            raise UserError(f"--to ({end}) is not after --from ({start}).")
+            raise UserError(_("--to ({end}) is not after --from ({start}).").format(end=end, start=start))
         return resolve_choice(WindowChoice(CUSTOM, start=a, end=b), shifts, tz, now)
     if shift:
         return resolve_choice(WindowChoice(SHIFT, shift=shift), shifts, tz, now)
-    return _shift_pick(_last_shift(shifts, now.astimezone(UTC), tz, " or give --from/--to"), shifts, tz)
+    return _shift_pick(_last_shift(shifts, now.astimezone(UTC), tz, from_command_line=True), shifts, tz)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rmadesk import __version__
 from rmadesk.domain.errors import UserError
+from rmadesk.text.i18n import _
 
 APP_ID = "io.github.rmadesk.RmaDesk"
 RELEASE_DATE = "2026-12-02"  # of __version__, for the metainfo
@@ -102,7 +103,7 @@ def _render_icons(svg: bytes, prefix: Path) -> None:
         target = prefix / "icons" / "hicolor" / f"{n}x{n}" / "apps" / "rmadesk.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(target), "PNG"):
-            raise UserError(f"The icon {target} cannot be written.")
+            raise UserError(_("The icon {path} cannot be written.").format(path=target))
 
 
 def install(prefix: Path | None = None, exec_path: str | None = None) -> list[Path]:
@@ -123,7 +124,9 @@ def install(prefix: Path | None = None, exec_path: str | None = None) -> list[Pa
         _render_icons(svg, prefix)
     except OSError as exc:
         raise UserError(
-            f"The desktop entry cannot be written under {prefix}: {exc.strerror or exc}."
+            _("The desktop entry cannot be written under {prefix}: {problem}.").format(
+                prefix=prefix, problem=exc.strerror or exc
+            )
         ) from exc
     return paths
 

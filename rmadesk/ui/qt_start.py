@@ -8,6 +8,7 @@ import re
 import sys
 
 from rmadesk.domain.errors import UserError
+from rmadesk.text.i18n import N_, _
 
 # The shared libraries that PySide6's wheels expect from the system, with the Debian/Ubuntu
 # package that provides each.
@@ -61,7 +62,7 @@ CORE_LIBRARIES = (
     "libdbus-1.so.3",
 )
 
-SETUP_HINT = "or run packaging/setup.sh, which installs them"
+SETUP_HINT = N_("or run packaging/setup.sh, which installs them")
 
 
 class QtCannotStart(UserError):
@@ -100,8 +101,10 @@ def check_qt_can_start() -> None:
     platform = _platform()
     if platform == "xcb" and not os.environ.get("DISPLAY"):
         raise QtCannotStart(
-            "There is no display to open the bench window on (DISPLAY is not set). Start RMA Desk "
-            "from a desktop session, or set QT_QPA_PLATFORM=offscreen to run it without a screen."
+            _(
+                "There is no display to open the bench window on (DISPLAY is not set). Start RMA Desk "
+                "from a desktop session, or set QT_QPA_PLATFORM=offscreen to run it without a screen."
+            )
         )
     needed = list(CORE_LIBRARIES)
     if platform not in ("offscreen", "minimal"):
@@ -109,8 +112,9 @@ def check_qt_can_start() -> None:
     missing = missing_libraries(needed)
     if missing:
         raise QtCannotStart(
-            f"Qt cannot start: this machine lacks {', '.join(missing)}. Install them with "
-            f"'{_install_command(missing)}' ({SETUP_HINT})."
+            _(
+                "Qt cannot start: this machine lacks {libraries}. Install them with '{command}' ({hint})."
+            ).format(libraries=", ".join(missing), command=_install_command(missing), hint=_(SETUP_HINT))
         )
     try:
         import PySide6.QtWidgets  # noqa: F401
@@ -118,11 +122,14 @@ def check_qt_can_start() -> None:
         found = re.search(r"(lib[\w.+-]+\.so[\w.]*)", str(exc))
         if found:
             raise QtCannotStart(
-                f"Qt cannot start: {found.group(1)} is missing. Install it with "
-                f"'{_install_command([found.group(1)])}' ({SETUP_HINT})."
+                _("Qt cannot start: {library} is missing. Install it with '{command}' ({hint}).").format(
+                    library=found.group(1), command=_install_command([found.group(1)]), hint=_(SETUP_HINT)
+                )
             ) from None
         raise QtCannotStart(
-            f"Qt cannot start: {exc}. Reinstall RMA Desk's Python packages (pip install rmadesk)."
+            _(
+                "Qt cannot start: {problem}. Reinstall RMA Desk's Python packages (pip install rmadesk)."
+            ).format(problem=exc)
         ) from None
 
 
@@ -139,9 +146,15 @@ def install_fatal_handler() -> None:
     def handler(kind: QtMsgType, context: object, message: str) -> None:
         if kind == QtMsgType.QtFatalMsg:
             print(
-                f"rmadesk: Qt cannot start: {message.strip().splitlines()[0]}\n"
-                f"  Install the Qt system libraries ({SETUP_HINT}: {_install_command(_all_libraries())}),"
-                "\n  or choose another platform, e.g. QT_QPA_PLATFORM=xcb, wayland or offscreen.",
+                _(
+                    "rmadesk: Qt cannot start: {message}\n"
+                    "  Install the Qt system libraries ({hint}: {command}),"
+                    "\n  or choose another platform, e.g. QT_QPA_PLATFORM=xcb, wayland or offscreen."
+                ).format(
+                    message=message.strip().splitlines()[0],
+                    hint=_(SETUP_HINT),
+                    command=_install_command(_all_libraries()),
+                ),
                 file=sys.stderr,
                 flush=True,
             )

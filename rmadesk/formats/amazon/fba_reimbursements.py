@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from rmadesk.formats.spec import CellType, Column, ReportSpec
+from rmadesk.text.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class FbaReimbursement:
 
 SPEC = ReportSpec(
     kind="fba_reimbursements",
-    label="FBA reimbursements report",
+    label=N_("FBA reimbursements report"),
     row_type=FbaReimbursement,
     columns=(
         Column("approval_date", ("approval-date",), CellType.DATE),

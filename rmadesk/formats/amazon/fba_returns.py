@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rmadesk.formats.spec import CellType, Column, ReportSpec
+from rmadesk.text.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class FbaReturn:
 
 SPEC = ReportSpec(
     kind="fba_returns",
-    label="FBA customer returns report",
+    label=N_("FBA customer returns report"),
     row_type=FbaReturn,
     columns=(
         Column("return_date", ("return-date",), CellType.DATE),

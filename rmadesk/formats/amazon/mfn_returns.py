@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from rmadesk.formats.spec import CellType, Column, ReportSpec
+from rmadesk.text.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class MfnReturn:
 
 SPEC = ReportSpec(
     kind="mfn_returns",
-    label="seller-fulfilled returns report",
+    label=N_("seller-fulfilled returns report"),
     row_type=MfnReturn,
     columns=(
         Column("order_id", ("Order ID",)),

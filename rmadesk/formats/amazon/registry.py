@@ -10,6 +10,7 @@ from rmadesk.domain.errors import NotAReport
 from rmadesk.formats.amazon import fba_reimbursements, fba_returns, mfn_returns
 from rmadesk.formats.spec import ReportRow, ReportSpec, RowProblem, read_rows
 from rmadesk.formats.tsv import Table, decode_report, read_table
+from rmadesk.text.i18n import _
 
 
 class ReportKind(enum.StrEnum):
@@ -33,14 +34,23 @@ class ReportKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.spec.label
+        """What people call the report, in the language in force."""
+        return _(self.spec.label)
 
 
 def _listed(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    if len(labels) == 1:
+        return labels[0]
+    return _("{items} and {last}").format(items=", ".join(labels[:-1]), last=labels[-1])
 
 
-WHAT_WE_READ = f"RMA Desk reads {_listed([f'the {kind.label}' for kind in ReportKind])}."
+def what_we_read() -> str:
+    """The sentence naming the reports RMA Desk reads, in the language in force."""
+    reports = _listed([_("the {report}").format(report=kind.label) for kind in ReportKind])
+    return _("RMA Desk reads {reports}.").format(reports=reports)
+
+
+WHAT_WE_READ = what_we_read()  # as at import; the messages call what_we_read(), in the language then in force
 
 
 @dataclass(frozen=True)
@@ -85,11 +95,15 @@ def _open(data: bytes) -> tuple[str, Table]:
     _refuse_known_non_text(data)
     text, encoding = decode_report(data)
     if not text.strip():
-        raise NotAReport(f"this file is empty, so there is nothing to import. {WHAT_WE_READ}")
+        raise NotAReport(
+            _("this file is empty, so there is nothing to import. {reads}").format(reads=what_we_read())
+        )
     _refuse_binary_or_web_page(text)
     table = read_table(text)
     if table is None:  # only whitespace, already refused above; kept so the type is narrowed
-        raise NotAReport(f"this file is empty, so there is nothing to import. {WHAT_WE_READ}")
+        raise NotAReport(
+            _("this file is empty, so there is nothing to import. {reads}").format(reads=what_we_read())
+        )
     return encoding, table
 
 
@@ -97,17 +111,23 @@ def _refuse_known_non_text(data: bytes) -> None:
     """Name the usual wrong downloads by their first bytes, so the person knows what to fetch instead."""
     if data.startswith(b"PK\x03\x04"):
         raise NotAReport(
-            "this file is an Excel workbook (.xlsx) or a zip archive, not a report text file. "
-            "Download the report from Seller Central as a tab-separated text file (.txt), or in Excel "
-            f"use Save As and choose 'Text (Tab delimited)'. {WHAT_WE_READ}"
+            _(
+                "this file is an Excel workbook (.xlsx) or a zip archive, not a report text file. "
+                "Download the report from Seller Central as a tab-separated text file (.txt), or in Excel "
+                "use Save As and choose 'Text (Tab delimited)'. {reads}"
+            ).format(reads=what_we_read())
         )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise NotAReport(
-            "this file is an old-style Excel workbook (.xls), not a report text file. In Excel use "
-            f"Save As and choose 'Text (Tab delimited)'. {WHAT_WE_READ}"
+            _(
+                "this file is an old-style Excel workbook (.xls), not a report text file. In Excel use "
+                "Save As and choose 'Text (Tab delimited)'. {reads}"
+            ).format(reads=what_we_read())
         )
     if data.startswith(b"%PDF"):
-        raise NotAReport(f"this file is a PDF document, not a report text file. {WHAT_WE_READ}")
+        raise NotAReport(
+            _("this file is a PDF document, not a report text file. {reads}").format(reads=what_we_read())
+        )
 
 
 # Text reports have almost no control characters; more than this share of them means binary data.
@@ -121,14 +141,18 @@ def _refuse_binary_or_web_page(text: str) -> None:
     controls = sum(1 for char in sample if char < " " and char not in _ALLOWED_CONTROLS)
     if controls > _MAX_CONTROL_SHARE * len(sample):
         raise NotAReport(
-            "this file is not a text report: it holds binary data (it may be a picture, a program, "
-            f"a spreadsheet or a damaged download). {WHAT_WE_READ}"
+            _(
+                "this file is not a text report: it holds binary data (it may be a picture, a program, "
+                "a spreadsheet or a damaged download). {reads}"
+            ).format(reads=what_we_read())
         )
     start = sample.lstrip().casefold()
     if start.startswith(("<!doctype html", "<html", "<?xml")):
         raise NotAReport(
-            "this file is a web page, not a report: it may have been saved from the browser instead of "
-            f"downloaded with the report's Download button. {WHAT_WE_READ}"
+            _(
+                "this file is a web page, not a report: it may have been saved from the browser instead of "
+                "downloaded with the report's Download button. {reads}"
+            ).format(reads=what_we_read())
         )
 
 
@@ -141,15 +165,19 @@ def _recognize(table: Table) -> ReportKind:
     suspected = [kind for kind in ReportKind if kind.spec.suspected_in(table)]
     if suspected:
         kind = max(suspected, key=lambda kind: kind.spec.known_columns(table))
-        missing = " and no ".join(_quote_alternatives(group) for group in kind.spec.missing(table))
+        missing = _(" and no ").join(_quote_alternatives(group) for group in kind.spec.missing(table))
         raise NotAReport(
-            f"this file looks like the {kind.label}, but it has no {missing} column, so it cannot be "
-            "imported. Download the report again from Seller Central; if it was opened in a spreadsheet, "
-            "check that no column was deleted or renamed."
+            _(
+                "this file looks like the {report}, but it has no {missing} column, so it cannot be "
+                "imported. Download the report again from Seller Central; if it was opened in a spreadsheet, "
+                "check that no column was deleted or renamed."
+            ).format(report=kind.label, missing=missing)
         )
     raise NotAReport(
-        "this file is not an Amazon returns report: it has no 'Order ID', 'Return quantity' or "
-        f"'Merchant SKU' column (its first line reads {_first_headers(table)}). {WHAT_WE_READ}"
+        _(
+            "this file is not an Amazon returns report: it has no 'Order ID', 'Return quantity' or "
+            "'Merchant SKU' column (its first line reads {headers}). {reads}"
+        ).format(headers=_first_headers(table), reads=what_we_read())
     )
 
 
@@ -157,23 +185,25 @@ def _refuse_comma_separated(table: Table) -> None:
     """Amazon's reports are tab-separated; a one-column header full of commas is a CSV re-save."""
     if len(table.header) > 1:
         return
-    for separator, name in ((",", "commas"), (";", "semicolons")):
+    for separator, name in ((",", _("commas")), (";", _("semicolons"))):
         if separator not in table.header_text:
             continue
         headers = next(csv.reader([table.header_text], delimiter=separator))
         as_table = Table(tuple(header.strip() for header in headers), table.header_text, 1, [])
         recognized = [kind for kind in ReportKind if not kind.spec.missing(as_table)]
-        what = f"the {recognized[0].label}" if recognized else "a table"
+        what = _("the {report}").format(report=recognized[0].label) if recognized else _("a table")
         raise NotAReport(
-            f"this file looks like {what} saved with {name} between the columns (a CSV file), but "
-            "Amazon's reports are tab-separated text. Download the report again from Seller Central and "
-            "import that file as it is, or in Excel use Save As and choose 'Text (Tab delimited)'. "
-            f"{WHAT_WE_READ}"
+            _(
+                "this file looks like {what} saved with {separators} between the columns (a CSV file), but "
+                "Amazon's reports are tab-separated text. Download the report again from Seller Central and "
+                "import that file as it is, or in Excel use Save As and choose 'Text (Tab delimited)'. "
+                "{reads}"
+            ).format(what=what, separators=name, reads=what_we_read())
         )
 
 
 def _quote_alternatives(group: tuple[str, ...]) -> str:
-    return " or ".join(f"'{name}'" for name in group)
+    return _(" or ").join(f"'{name}'" for name in group)
 
 
 # Enough of the first line to recognise it, short enough to read in a message box.
@@ -186,4 +216,4 @@ def _first_headers(table: Table) -> str:
         f"'{header[:_HEADER_CHARS_SHOWN]}'" for header in table.header[:_HEADERS_SHOWN] if header.strip()
     ]
     more = ", ..." if len(table.header) > _HEADERS_SHOWN else ""
-    return ", ".join(shown) + more if shown else "nothing but separators"
+    return ", ".join(shown) + more if shown else _("nothing but separators")

@@ -16,6 +16,7 @@ from rmadesk.services.imports.mfn_returns import MfnImporter
 from rmadesk.services.imports.result import ImportResult
 from rmadesk.store.models import AuditEvent, ImportBatch
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import _
 
 __all__ = ["IMPORTERS", "ImportResult", "Progress", "import_report", "read_report_file"]
 
@@ -34,11 +35,13 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError as exc:
-        raise UserError(f"There is no file {path}.") from exc
+        raise UserError(_("There is no file {path}.").format(path=path)) from exc
     except IsADirectoryError as exc:
-        raise UserError(f"{path} is a folder, not a report file.") from exc
+        raise UserError(_("{path} is a folder, not a report file.").format(path=path)) from exc
     except OSError as exc:
-        raise UserError(f"The file {path} cannot be read: {exc.strerror or exc}.") from exc
+        raise UserError(
+            _("The file {path} cannot be read: {reason}.").format(path=path, reason=exc.strerror or exc)
+        ) from exc
 
 
 def read_report_file(path: Path) -> ParsedReport:

@@ -16,6 +16,7 @@ from rmadesk.formats.spec import CellType, ReportRow, ReportSpec, RowProblem
 from rmadesk.store import bulk
 from rmadesk.store.bulk import BulkWriter
 from rmadesk.store.models import Authorization, ScanCode, Unit
+from rmadesk.text.i18n import _
 
 # Rows per chunk: one existence query and one bulk write per table each. The progress callback is
 # called once per chunk. Tests lower it to exercise several chunks with few rows.
@@ -52,7 +53,7 @@ def code_rows(
 def show(value: Any) -> str:
     """A value as a note shows it: '(none)' for nothing, money to the cent unless it has more."""
     if value is None or value == "":
-        return "(none)"
+        return _("(none)")
     if isinstance(value, Decimal):
         cents = value.quantize(Decimal("0.01"))
         return f"{cents}" if cents == value else f"{value.normalize():f}"
@@ -106,25 +107,37 @@ def refuse_unstorable(rows: Sequence[ReportRow], checks: Sequence[StoreCheck]) -
             for index, value in enumerate(values):
                 if value and limit is not None and len(value) > limit:
                     reasons[index].append(
-                        f"{check.label} is {len(value)} characters long; RMA Desk keeps at most {limit}"
+                        _("{column} is {length} characters long; RMA Desk keeps at most {limit}").format(
+                            column=check.label, length=len(value), limit=limit
+                        )
                     )
                 elif value and "\x00" in value:
-                    reasons[index].append(f"{check.label} holds a NUL character, which cannot be stored")
+                    reasons[index].append(
+                        _("{column} holds a NUL character, which cannot be stored").format(column=check.label)
+                    )
         elif check.reads_as == "money":
             for index, value in enumerate(values):
                 if value is None:
                     continue
                 if abs(value) >= _MAX_MONEY:
-                    reasons[index].append(f"{check.label} '{value}' is too large an amount")
+                    reasons[index].append(
+                        _("{column} '{value}' is too large an amount").format(column=check.label, value=value)
+                    )
                 elif value != value.quantize(_MONEY_STEP):
-                    reasons[index].append(f"{check.label} '{value}' has more than four decimal places")
+                    reasons[index].append(
+                        _("{column} '{value}' has more than four decimal places").format(
+                            column=check.label, value=value
+                        )
+                    )
         else:
             limit = MAX_UNITS_PER_ROW if check.reads_as == "units" else _MAX_COUNT
             for index, value in enumerate(values):
                 if value is not None and abs(value) > limit:
-                    what = "units for one return" if check.reads_as == "units" else "a count"
+                    what = _("units for one return") if check.reads_as == "units" else _("a count")
                     reasons[index].append(
-                        f"{check.label} '{value}' is more than RMA Desk takes as {what} (at most {limit})"
+                        _(
+                            "{column} '{value}' is more than RMA Desk takes as {what} (at most {limit})"
+                        ).format(column=check.label, value=value, what=what, limit=limit)
                     )
     return reasons
 

@@ -11,6 +11,7 @@ from rmadesk.formats.amazon.fba_reimbursements import SPEC, FbaReimbursement
 from rmadesk.services.imports.base import ReportImporter, content_digest, show, store_checks
 from rmadesk.store.models import MarketplaceReimbursement
 from rmadesk.store.types import utcnow
+from rmadesk.text.i18n import _
 
 _PAID = MarketplaceReimbursement.__table__
 _M = MarketplaceReimbursement
@@ -60,7 +61,7 @@ _PAID_FIELDS = (
     ("original_reimbursement_id", "original-reimbursement-id"),
     ("original_reimbursement_type", "original-reimbursement-type"),
 )
-_PAID_COLUMNS = tuple(name for name, _ in _PAID_FIELDS)
+_PAID_COLUMNS = tuple(name for name, _header in _PAID_FIELDS)
 
 
 def _paid_values(row: FbaReimbursement) -> tuple[Any, ...]:
@@ -120,8 +121,16 @@ class ReimbursementsImporter(ReportImporter):
                     if (before := getattr(old, name)) != after
                 ]
                 self.notes.append(
-                    f"line {row.line}: reimbursement {row.reimbursement_id} ({row.sku or 'no SKU'}, order "
-                    f"{row.order_id or '(none)'}) changed: {', '.join(differences) or 'nothing visible'}."
+                    _(
+                        "line {line}: reimbursement {reimbursement_id} ({sku}, order {order}) "
+                        "changed: {changes}."
+                    ).format(
+                        line=row.line,
+                        reimbursement_id=row.reimbursement_id,
+                        sku=row.sku or _("no SKU"),
+                        order=row.order_id or _("(none)"),
+                        changes=", ".join(differences) or _("nothing visible"),
+                    )
                 )
         self.w.insert(_PAID, (*_PAID_COLUMNS, "source_hash", "imported_at"), new)
         self.w.update_by_id(_PAID, (*_PAID_COLUMNS, "source_hash"), changed)

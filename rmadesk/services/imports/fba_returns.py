@@ -26,9 +26,9 @@ from rmadesk.services.imports.base import (
     show,
     store_checks,
 )
-from rmadesk.services.imports.result import plural
 from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.types import utcnow
+from rmadesk.text.i18n import N_, _, ngettext
 
 _A = Authorization
 _RMA = AuthorizationKind.RMA.value
@@ -50,15 +50,16 @@ _FBA_CHECKS = store_checks(
     },
 )
 _FBA_SOURCE = AuthorizationSource.FBA_REPORT.value
-# The marketplace's findings a unit keeps, in the order of _unit_findings, with the words of a note.
+# The marketplace's findings a unit keeps, in the order of _unit_findings, with the words of a note
+# (translated with _() in the note).
 _FINDINGS = (
-    ("marketplace_status", "status"),
-    ("marketplace_disposition", "disposition"),
-    ("marketplace_reason", "reason"),
-    ("fulfillment_center", "fulfillment center"),
-    ("returned_on", "return date"),
+    ("marketplace_status", N_("status")),
+    ("marketplace_disposition", N_("disposition")),
+    ("marketplace_reason", N_("reason")),
+    ("fulfillment_center", N_("fulfillment center")),
+    ("returned_on", N_("return date")),
 )
-_FINDING_COLUMNS = tuple(name for name, _ in _FINDINGS)
+_FINDING_COLUMNS = tuple(name for name, _label in _FINDINGS)
 _NEW_UNIT_COLUMNS = ("id", "authorization_id", "seq", "attempt", "lpn", *_FINDING_COLUMNS, "source_hash")
 _FBA_AUTH_COLUMNS = (
     "id",
@@ -167,7 +168,7 @@ class FbaReturnsImporter(ReportImporter):
                     AUTH.c.item_name,
                 ),
                 AUTH.c.auth_key,
-                [key for key, _ in batch],
+                [key for key, _rows in batch],
             )
         }
         key_of = {auth.id: key for key, auth in found.items()}
@@ -182,7 +183,9 @@ class FbaReturnsImporter(ReportImporter):
         ):
             units_of[unit.authorization_id].append(unit)
         held = {unit.lpn: unit for units in units_of.values() for unit in units if unit.lpn}
-        plates = [row.license_plate_number for _, rows in batch for row in rows if row.license_plate_number]
+        plates = [
+            row.license_plate_number for _key, rows in batch for row in rows if row.license_plate_number
+        ]
         elsewhere = {
             lpn: key
             for lpn, key in self.w.select_in(
@@ -191,7 +194,7 @@ class FbaReturnsImporter(ReportImporter):
                 [lpn for lpn in plates if lpn not in held],
             )
         }
-        new_ids = iter(self.w.allocate_ids(AUTH, sum(1 for key, _ in batch if key not in found)))
+        new_ids = iter(self.w.allocate_ids(AUTH, sum(1 for key, _rows in batch if key not in found)))
         plan = _FbaChunk()
         for key, rows in batch:
             auth = found.get(key)
@@ -208,9 +211,15 @@ class FbaReturnsImporter(ReportImporter):
                     self.problems.append(
                         RowProblem(
                             row.line,
-                            f"license-plate-number {lpn} is already a unit of another return "
-                            f"({other.removeprefix('FBA|').replace('|', ' / ')}), not of "
-                            f"{row.order_id} / {row.sku}",
+                            _(
+                                "license-plate-number {lpn} is already a unit of another return "
+                                "({other}), not of {order} / {sku}"
+                            ).format(
+                                lpn=lpn,
+                                other=other.removeprefix("FBA|").replace("|", " / "),
+                                order=row.order_id,
+                                sku=row.sku,
+                            ),
                         )
                     )
                 else:
@@ -221,7 +230,7 @@ class FbaReturnsImporter(ReportImporter):
         new_units = [(unit_id, *unit) for unit_id, unit in zip(unit_ids, plan.new_units, strict=True)]
         plan.codes.extend(
             (lpn, lpn.upper(), "lpn", auth_id, unit_id)
-            for unit_id, auth_id, _seq, _attempt, lpn, *_ in new_units
+            for unit_id, auth_id, _seq, _attempt, lpn, *_rest in new_units
             if lpn
         )
         self.w.insert(AUTH, _FBA_AUTH_COLUMNS, plan.new_auths)
@@ -317,17 +326,19 @@ class FbaReturnsImporter(ReportImporter):
         wanted = row.quantity
         findings = _unit_findings(row)
         what = (
-            f"LPN {row.license_plate_number}"
+            _("LPN {lpn}").format(lpn=row.license_plate_number)
             if row.license_plate_number
-            else f"the return of {row.order_id} / {row.sku} on {show(row.return_date)}"
+            else _("the return of {order} / {sku} on {date}").format(
+                order=row.order_id, sku=row.sku, date=show(row.return_date)
+            )
         )
         changes = [
-            f"{label} changed from {show(old)} to {show(new)}"
+            _("{what} changed from {old} to {new}").format(what=_(label), old=show(old), new=show(new))
             for (name, label), new in zip(_FINDINGS, findings, strict=True)
             if (old := getattr(mine[0], name)) != new
         ]
         if wanted != len(mine):
-            changes.append(f"quantity changed from {len(mine)} to {wanted}")
+            changes.append(_("quantity changed from {old} to {new}").format(old=len(mine), new=wanted))
         dropped: list[Row[Any]] = []
         if wanted < len(mine):
             # The unit with the license plate stays; of the others, undecided ones go, last first.
@@ -335,13 +346,24 @@ class FbaReturnsImporter(ReportImporter):
             dropped = [unit for unit in reversed(spare) if not unit.decided][: len(mine) - wanted]
             kept = len(mine) - len(dropped)
             if kept > wanted:
-                changes.append(f"{plural(kept - wanted, 'decided unit')} kept, so it keeps {kept}")
+                extra = kept - wanted
+                changes.append(
+                    ngettext(
+                        "{count} decided unit kept, so it keeps {kept}",
+                        "{count} decided units kept, so it keeps {kept}",
+                        extra,
+                    ).format(count=extra, kept=kept)
+                )
         gone = {unit.id for unit in dropped}
         plan.dropped_units.extend(gone)
         plan.unit_updates.extend((unit.id, *findings, digest) for unit in mine if unit.id not in gone)
         added = max(0, wanted - len(mine))
         plan.new_units.extend((auth_id, next_seq + n, 0, None, *findings, digest) for n in range(added))
         self.notes.append(
-            f"line {row.line}: {what} updated: {'; '.join(changes) or 'product details or comments changed'}."
+            _("line {line}: {what} updated: {changes}.").format(
+                line=row.line,
+                what=what,
+                changes="; ".join(changes) or _("product details or comments changed"),
+            )
         )
         return added, len(dropped)

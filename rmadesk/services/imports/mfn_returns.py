@@ -30,6 +30,7 @@ from rmadesk.services.imports.base import (
 from rmadesk.store import bulk
 from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.types import utcnow
+from rmadesk.text.i18n import _, ngettext
 
 _A = Authorization
 _MFN_CHECKS = store_checks(
@@ -213,8 +214,10 @@ class MfnImporter(ReportImporter):
                 self.problems.append(
                     RowProblem(
                         row.line,
-                        f"Merchant RMA ID {merchant_id} already belongs to the return {owner}, so it cannot "
-                        f"also be given to {key}",
+                        _(
+                            "Merchant RMA ID {merchant_id} already belongs to the return {owner}, "
+                            "so it cannot also be given to {key}"
+                        ).format(merchant_id=merchant_id, owner=owner, key=key),
                     )
                 )
             else:
@@ -277,8 +280,13 @@ class MfnImporter(ReportImporter):
             decided = last_decided.get(old.id, 0)
             if wanted < decided:
                 self.notes.append(
-                    f"line {change.row.line}: {vals[_KEY]} return quantity lowered to {wanted}, but "
-                    f"{decided} units were already decided; the quantity stays {decided}."
+                    ngettext(
+                        "line {line}: {key} return quantity lowered to {wanted}, but "
+                        "{decided} units were already decided; the quantity stays {decided}.",
+                        "line {line}: {key} return quantity lowered to {wanted}, but "
+                        "{decided} units were already decided; the quantity stays {decided}.",
+                        decided,
+                    ).format(line=change.row.line, key=vals[_KEY], wanted=wanted, decided=decided)
                 )
                 wanted = decided
                 vals = (*vals[:_QUANTITY], wanted, *vals[_QUANTITY + 1 :])
@@ -303,8 +311,12 @@ class MfnImporter(ReportImporter):
                 codes.extend(code_rows(_mfn_codes(vals), old.id))
             if old.request_status != vals[_STATUS]:
                 self.notes.append(
-                    f"line {change.row.line}: {vals[_KEY]} status changed from "
-                    f"{old.request_status or '(none)'} to {vals[_STATUS] or '(none)'}."
+                    _("line {line}: {key} status changed from {old} to {new}.").format(
+                        line=change.row.line,
+                        key=vals[_KEY],
+                        old=old.request_status or _("(none)"),
+                        new=vals[_STATUS] or _("(none)"),
+                    )
                 )
             self.updated += 1
         if fewer_units:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from rmadesk.formats.amazon.registry import ReportKind
 from rmadesk.formats.spec import RowProblem
+from rmadesk.text.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -46,25 +47,34 @@ class ImportResult:
     def summary(self) -> str:
         """One line, e.g. 'r.txt: FBA customer returns report, 8 rows; 5 added, ... (2 authorizations,
         5 units added); 3 rejected; 1 duplicate row collapsed.'"""
-        counts = f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+        counts = _("{added} added, {updated} updated, {unchanged} unchanged").format(
+            added=self.added, updated=self.updated, unchanged=self.unchanged
+        )
         made = []
         if self.authorizations_added and self.report_kind == ReportKind.FBA_RETURNS:
-            made.append(plural(self.authorizations_added, "authorization"))
+            n = self.authorizations_added
+            made.append(ngettext("{count} authorization", "{count} authorizations", n).format(count=n))
         if self.units_added:
-            made.append(plural(self.units_added, "unit"))
-        details = f"{', '.join(made)} added" if made else ""
+            n = self.units_added
+            made.append(ngettext("{count} unit", "{count} units", n).format(count=n))
+        details = _("{things} added").format(things=", ".join(made)) if made else ""
         if self.units_removed:
-            removed = f"{plural(self.units_removed, 'undecided unit')} removed"
+            n = self.units_removed
+            units = ngettext("{count} undecided unit", "{count} undecided units", n).format(count=n)
+            removed = _("{units} removed").format(units=units)
             details = f"{details}, {removed}" if details else removed
+        n = self.total_lines
         parts = [
-            f"{self.file_name}: {self.report_label}, {plural(self.total_lines, 'row')}",
+            _("{file}: {report}, {rows}").format(
+                file=self.file_name,
+                report=self.report_label,
+                rows=ngettext("{count} row", "{count} rows", n).format(count=n),
+            ),
             f"{counts} ({details})" if details else counts,
-            f"{self.rejected} rejected",
+            _("{count} rejected").format(count=self.rejected),
         ]
         if self.duplicates:
-            parts.append(f"{plural(self.duplicates, 'duplicate row')} collapsed")
+            n = self.duplicates
+            rows = ngettext("{count} duplicate row", "{count} duplicate rows", n).format(count=n)
+            parts.append(_("{rows} collapsed").format(rows=rows))
         return "; ".join(parts) + "."
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -10,6 +10,7 @@ from pathlib import Path
 from rmadesk.domain.errors import UserError
 from rmadesk.summary.figures import Summary
 from rmadesk.summary.render import csv, json, text
+from rmadesk.text.i18n import _
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ def render(summary: Summary, fmt: str, options: Options = Options()) -> bytes:
     """The summary in format ``fmt``, as the bytes of a file."""
     renderer = RENDERERS.get(fmt)
     if renderer is None:
-        raise UserError(f"Unknown format '{fmt}': use one of {', '.join(FORMATS)}.")
+        raise UserError(
+            _("Unknown format '{fmt}': use one of {formats}.").format(fmt=fmt, formats=", ".join(FORMATS))
+        )
     return renderer(summary, options)
 
 
@@ -59,9 +62,12 @@ def write(summary: Summary, fmt: str, path: Path, options: Options = Options()) 
     """Write the summary in format ``fmt`` to ``path``; returns the path. A file that cannot be
     written is a UserError."""
     data = render(summary, fmt, options)
-    what = "report" if fmt == "pdf" else "summary"
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
-        raise UserError(f"The {what} cannot be written to {path}: {exc.strerror or exc}.") from exc
+        if fmt == "pdf":
+            message = _("The report cannot be written to {path}: {reason}.")
+        else:
+            message = _("The summary cannot be written to {path}: {reason}.")
+        raise UserError(message.format(path=path, reason=exc.strerror or exc)) from exc
     return Path(path)

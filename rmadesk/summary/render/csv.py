@@ -8,13 +8,16 @@ from typing import TextIO
 from rmadesk.domain.errors import UserError
 from rmadesk.summary.figures import Summary
 from rmadesk.summary.render.tables import summary_tables
+from rmadesk.text.i18n import _
 
 
 def write_csv(summary: Summary, out: TextIO, table: str | None = None) -> None:
     """One table as CSV, or (table None) every table, each under a ``# name`` line and a blank line apart."""
-    tables = summary_tables(summary)
+    tables = summary_tables(summary, translated=False)  # a file for other software: its columns in English
     if table is not None and table not in tables:
-        raise UserError(f"There is no table '{table}'. Tables: {', '.join(tables)}.")
+        raise UserError(
+            _("There is no table '{table}'. Tables: {tables}.").format(table=table, tables=", ".join(tables))
+        )
     writer = csv.writer(out, lineterminator="\n")
     names = [table] if table else list(tables)
     for index, name in enumerate(names):

@@ -41,6 +41,7 @@ from rmadesk.summary.render.pdf_charts import (
     pareto_chart,
 )
 from rmadesk.summary.render.tables import TABLE_TITLES, money_text, summary_tables, waiting_span
+from rmadesk.text.i18n import _
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
@@ -106,12 +107,12 @@ def _local_range(summary: Summary) -> str:
     a, b = summary.start.astimezone(summary.tz), summary.end.astimezone(summary.tz)
     same_day = a.date() == b.date()
     end = f"{b:%H:%M}" if same_day else f"{b:%Y-%m-%d %H:%M}"
-    return f"{a:%Y-%m-%d %H:%M} to {end} ({summary.tz_name})"
+    return _("{start} to {end} ({zone})").format(start=f"{a:%Y-%m-%d %H:%M}", end=end, zone=summary.tz_name)
 
 
 def _utc_range(summary: Summary) -> str:
     a, b = summary.start.astimezone(UTC), summary.end.astimezone(UTC)
-    return f"{a:%Y-%m-%d %H:%M}Z to {b:%Y-%m-%d %H:%M}Z"
+    return _("{start} to {end}").format(start=f"{a:%Y-%m-%d %H:%M}Z", end=f"{b:%Y-%m-%d %H:%M}Z")
 
 
 def _number(value: Decimal | float | int | None, unit: str = "") -> str:
@@ -129,29 +130,38 @@ def _number(value: Decimal | float | int | None, unit: str = "") -> str:
 def _tiles(summary: Summary, st: _Styles) -> Table:
     """The headline figures as a row of tiles: big number, small caption."""
     current = summary.current
-    share = f" ({current.override_share * 100:.1f}%)" if current.override_share is not None else ""
-    arrival = current.arrival_to_decision_hours.median
-    arrival_text = (
-        "-" if arrival is None else _number(arrival, " h") if arrival >= 1 else f"{arrival * 60:.0f} min"
+    overrides = (
+        _("overrides")
+        if current.override_share is None
+        else _("overrides ({share})").format(share=f"{current.override_share * 100:.1f}%")
     )
+    arrival = current.arrival_to_decision_hours.median
+    if arrival is None:
+        arrival_text = "-"
+    elif arrival >= 1:
+        arrival_text = _("{hours} h").format(hours=_number(arrival))
+    else:
+        arrival_text = _("{minutes} min").format(minutes=f"{arrival * 60:.0f}")
+    median = current.seconds_per_unit.median
+    median_text = "-" if median is None else _("{seconds} s").format(seconds=_number(median))
     tiles = [
-        (_number(current.units), "units decided"),
-        (_number(current.units_per_hour), "units per hour"),
-        (_number(current.seconds_per_unit.median, " s"), "median per unit"),
-        (_number(current.overrides), f"overrides{share}"),
-        (_number(current.restocked_units), "restocked"),
-        (arrival_text, "median arrival to decision"),
-        (_number(summary.waiting.count), "waiting > limit"),
+        (_number(current.units), _("units decided")),
+        (_number(current.units_per_hour), _("units per hour")),
+        (median_text, _("median per unit")),
+        (_number(current.overrides), overrides),
+        (_number(current.restocked_units), _("restocked")),
+        (arrival_text, _("median arrival to decision")),
+        (_number(summary.waiting.count), _("waiting > limit")),
     ]
     width = BODY_WIDTH / len(tiles)
     # One size for every number, the largest at which the widest fits its tile on one line.
-    widest = max(pdfmetrics.stringWidth(value, st.bold, 1) for value, _ in tiles)
+    widest = max(pdfmetrics.stringWidth(value, st.bold, 1) for value, _caption in tiles)
     size = min(TILE_POINTS, (width - 2 * TILE_PADDING - 2) / widest)
     big = ParagraphStyle(
         "big", parent=st.body, fontName=st.bold, fontSize=size, leading=TILE_POINTS * 1.2, alignment=1
     )
     caption = ParagraphStyle("caption", parent=st.small, alignment=1)
-    cells = [[_p(value, big) for value, _ in tiles], [_p(text, caption) for _, text in tiles]]
+    cells = [[_p(value, big) for value, _text in tiles], [_p(text, caption) for _value, text in tiles]]
     table = Table(cells, colWidths=[width] * len(tiles))
     table.setStyle(
         TableStyle(
@@ -250,7 +260,14 @@ def _section(
     parts.append(_table(header, rows[:MAX_PDF_ROWS], st))
     if len(rows) > MAX_PDF_ROWS:
         more = len(rows) - MAX_PDF_ROWS
-        parts.append(_p(f"and {more:,} more rows: rmadesk summary --format csv --table {name}", st.small))
+        parts.append(
+            _p(
+                _("and {more} more rows: rmadesk summary --format csv --table {name}").format(
+                    more=f"{more:,}", name=name
+                ),
+                st.small,
+            )
+        )
     return parts
 
 
@@ -260,38 +277,50 @@ def _story(summary: Summary, site: str, st: _Styles) -> list[Any]:
     generated = summary.generated_at.astimezone(summary.tz)
     story: list[Any] = [
         _p(site, st.site),
-        _p(f"Returns summary: {summary.label}", st.title),
+        _p(_("Returns summary: {label}").format(label=summary.label), st.title),
         _p(
-            f"{_local_range(summary)}, {_number(float(summary.elapsed_hours))} h so far of "
-            f"{_number((summary.end - summary.start).total_seconds() / 3600)} h",
+            _("{range}, {elapsed} h so far of {hours} h").format(
+                range=_local_range(summary),
+                elapsed=_number(float(summary.elapsed_hours)),
+                hours=_number((summary.end - summary.start).total_seconds() / 3600),
+            ),
             st.body,
-        ),  # fmt: skip
+        ),
         _p(
-            f"{_utc_range(summary)}. Generated {generated:%Y-%m-%d %H:%M} ({summary.tz_name}) by RMA Desk "
-            f"{__version__}.",
+            _("{range}. Generated {generated} ({zone}) by RMA Desk {version}.").format(
+                range=_utc_range(summary),
+                generated=f"{generated:%Y-%m-%d %H:%M}",
+                zone=summary.tz_name,
+                version=__version__,
+            ),
             st.small,
-        ),  # fmt: skip
+        ),
         Spacer(1, 5 * mm),
         _tiles(summary, st),
         Spacer(1, 3 * mm),
     ]
-    money = ", ".join(f"{money_text(a)} {c}" for c, a in current.reimbursement_total.items()) or "none"
-    story.append(_p(f"Expected reimbursement: {money}.", st.body))
+    money = ", ".join(f"{money_text(a)} {c}" for c, a in current.reimbursement_total.items()) or _("none")
+    story.append(_p(_("Expected reimbursement: {money}.").format(money=money), st.body))
     story.append(
         _p(
-            f"Waiting: {summary.waiting.count} authorizations ({summary.waiting.undecided_units} units) "
-            f"{waiting_span(summary.waiting)} are not fully decided.",
+            _("Waiting: {count} authorizations ({units} units) {span} are not fully decided.").format(
+                count=summary.waiting.count,
+                units=summary.waiting.undecided_units,
+                span=waiting_span(summary.waiting),
+            ),
             st.body,
-        )  # fmt: skip
+        )
     )
     if summary.alerts:
         lines = [
-            f"{a.sku}: {a.reason} in {a.count} of {a.returns} returns ({a.share * 100:.0f}%)"
+            _("{sku}: {reason} in {count} of {returns} returns ({share})").format(
+                sku=a.sku, reason=a.reason, count=a.count, returns=a.returns, share=f"{a.share * 100:.0f}%"
+            )
             for a in summary.alerts
         ]
         box = Table(
             [
-                [_p("Alerts: one reason again and again", st.alert)],
+                [_p(_("Alerts: one reason again and again"), st.alert)],
                 *[[_p(line, st.body)] for line in lines[:8]],
             ],
             colWidths=[BODY_WIDTH],
@@ -303,10 +332,12 @@ def _story(summary: Summary, site: str, st: _Styles) -> list[Any]:
         )
         story += [Spacer(1, 3 * mm), box]
         if len(lines) > 8:
-            story.append(_p(f"and {len(lines) - 8} more: see the table of alerts.", st.small))
+            story.append(
+                _p(_("and {more} more: see the table of alerts.").format(more=len(lines) - 8), st.small)
+            )
     disposition_labels = [Disposition(d).label for d in DISPOSITIONS]
     disposition_chart = bar_chart(
-        "Units by disposition",
+        _("Units by disposition"),
         disposition_labels,
         [current.by_disposition[d] for d in DISPOSITIONS],
         BODY_WIDTH * 0.32,
@@ -330,26 +361,26 @@ def _story(summary: Summary, site: str, st: _Styles) -> list[Any]:
     header, rows = tables["comparison"]
     story += _section(
         "comparison",
-        f"{TABLE_TITLES['comparison']}: {summary.previous_label}",
+        _("{title}: {label}").format(title=_(TABLE_TITLES["comparison"]), label=summary.previous_label),
         header,
         rows,
         st,
-        "Nothing to compare.",
+        _("Nothing to compare."),
     )
     empty = {
-        "inspectors": "No decisions in this window.",
-        "benches": "No decisions in this window.",
-        "reimbursement": "No reimbursement expected.",
-        "restocked": "Nothing restocked.",
-        "reasons": "No returns decided in this window.",
-        "waiting": "Nothing is waiting.",
+        "inspectors": _("No decisions in this window."),
+        "benches": _("No decisions in this window."),
+        "reimbursement": _("No reimbursement expected."),
+        "restocked": _("Nothing restocked."),
+        "reasons": _("No returns decided in this window."),
+        "waiting": _("Nothing is waiting."),
     }
     for name in LATER_TABLES:
         header, rows = tables[name]
-        story += _section(name, TABLE_TITLES[name], header, rows, st, empty[name])
+        story += _section(name, _(TABLE_TITLES[name]), header, rows, st, empty[name])
     if summary.alerts:
         header, rows = tables["alerts"]
-        story += _section("alerts", TABLE_TITLES["alerts"], header, rows, st, "")
+        story += _section("alerts", _(TABLE_TITLES["alerts"]), header, rows, st, "")
     return story
 
 
@@ -365,7 +396,7 @@ def pdf_bytes(summary: Summary, *, site: str) -> bytes:
         canvas.setFont(st.regular, 7)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN, 9 * mm, footer)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, 9 * mm, f"page {doc.page}")
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, 9 * mm, _("page {number}").format(number=doc.page))
         canvas.setStrokeColor(RULE)
         canvas.line(MARGIN, 12 * mm, PAGE_WIDTH - MARGIN, 12 * mm)
         canvas.restoreState()
@@ -377,7 +408,7 @@ def pdf_bytes(summary: Summary, *, site: str) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=18 * mm,
-        title=f"Returns summary: {summary.label}",
+        title=_("Returns summary: {label}").format(label=summary.label),
         author=site,
         subject=_local_range(summary),
         creator=f"RMA Desk {__version__}",

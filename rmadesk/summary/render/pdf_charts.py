@@ -11,6 +11,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 
 from rmadesk.summary.figures import Summary
+from rmadesk.text.i18n import _
 
 INK = colors.HexColor("#1d2430")
 MUTED = colors.HexColor("#5b6575")
@@ -149,10 +150,11 @@ def pareto_chart(summary: Summary, index: int, width: float, height: float, font
     a reason over the alert thresholds is drawn in red."""
     sku = summary.top_reasons_by_sku[index]
     d = Drawing(width, height)
-    _text(d, 0, height - 10, f"Return reasons: {sku.sku} ({sku.returns} returns)", bold, 9, INK)
+    title = _("Return reasons: {sku} ({returns} returns)").format(sku=sku.sku, returns=sku.returns)
+    _text(d, 0, height - 10, title, bold, 9, INK)
     left, right, bottom, top = 24.0, 26.0, 30.0, height - 20
     plot_w, plot_h = width - left - right, top - bottom
-    labels = [r.reason for r in sku.reasons] + (["other"] if sku.other else [])
+    labels = [r.reason for r in sku.reasons] + ([_("other")] if sku.other else [])
     counts = [r.count for r in sku.reasons] + ([sku.other] if sku.other else [])
     scale_top = _grid(d, left, bottom, plot_w, plot_h, max(counts, default=1), font)
     for pct in (0, 50, 100):
@@ -178,11 +180,11 @@ def hour_chart(summary: Summary, width: float, height: float, font: str, bold: s
         days = {h.local_start.date() for h in hours}
         labels = [f"{h.local_start:%H}" if len(days) == 1 else f"{h.local_start:%d %H}h" for h in hours]
         return bar_chart(
-            "Units by hour (local time)", labels, [h.units for h in hours], width, height, font, bold
+            _("Units by hour (local time)"), labels, [h.units for h in hours], width, height, font, bold
         )
     labels = [f"{h:02d}" for h in range(24)]
     return bar_chart(
-        "Units by hour of the day (local time, all days)",
+        _("Units by hour of the day (local time, all days)"),
         labels,
         list(summary.units_by_hour_of_day),
         width,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from rmadesk.domain.model import Disposition
 from rmadesk.store.models import DISPOSITIONS
 from rmadesk.summary.figures import Delta, Summary, Waiting, ratio
 from rmadesk.summary.windows import iso_utc
+from rmadesk.text.i18n import N_, _
 
 
 def money_text(amount: Decimal) -> str:
@@ -25,21 +27,40 @@ def num(value: Decimal | float | int | None) -> str:
 
 
 Table = tuple[list[str], list[list[str]]]
+Translate = Callable[[str], str]  # _ for people, _as_written for the CSV file's English
 
+# Translated with _() where shown.
 TABLE_TITLES: dict[str, str] = {
-    "figures": "Key figures",
-    "dispositions": "Units by disposition",
-    "inspectors": "Inspectors",
-    "benches": "Benches",
-    "hours": "Units by hour",
-    "overrides": "Overrides of the recommended disposition",
-    "reimbursement": "Expected reimbursement",
-    "restocked": "Restocked units",
-    "waiting": "Authorizations waiting",
-    "reasons": "Top return reasons per SKU",
-    "alerts": "Alerts: one reason again and again",
-    "comparison": "Against the previous window",
+    "figures": N_("Key figures"),
+    "dispositions": N_("Units by disposition"),
+    "inspectors": N_("Inspectors"),
+    "benches": N_("Benches"),
+    "hours": N_("Units by hour"),
+    "overrides": N_("Overrides of the recommended disposition"),
+    "reimbursement": N_("Expected reimbursement"),
+    "restocked": N_("Restocked units"),
+    "waiting": N_("Authorizations waiting"),
+    "reasons": N_("Top return reasons per SKU"),
+    "alerts": N_("Alerts: one reason again and again"),
+    "comparison": N_("Against the previous window"),
 }
+# The figures compared (Delta.figure, also the keys of the JSON), as a person reads them.
+_FIGURE_NAMES: dict[str, str] = {
+    "units": N_("units"),
+    "units sellable": N_("units sellable"),
+    "units carrier-damaged": N_("units carrier-damaged"),
+    "units seller-fault": N_("units seller-fault"),
+    "units per hour": N_("units per hour"),
+    "median seconds per unit": N_("median seconds per unit"),
+    "overrides": N_("overrides"),
+    "override share": N_("override share"),
+    "restocked units": N_("restocked units"),
+    "median hours arrival to decision": N_("median hours arrival to decision"),
+}
+
+
+def _as_written(text: str) -> str:
+    return text
 
 
 def share_text(share: Decimal | None) -> str:
@@ -52,46 +73,59 @@ def _delta_text(delta: Delta, value: Decimal | None) -> str:
     return money_text(value) if delta.is_money else num(value)
 
 
-def summary_tables(summary: Summary) -> dict[str, Table]:
-    """Each table of the summary (name -> header, rows), as plain strings ready for CSV or a screen."""
-    return {name: table(summary) for name, table in _TABLES.items()}
+def summary_tables(summary: Summary, *, translated: bool = True) -> dict[str, Table]:
+    """Each table of the summary (name -> header, rows), as plain strings ready for CSV or a screen.
+
+    ``translated``: headers and the names of rows in the language in force, for people (the screen, the
+    text and the PDF); False keeps them as written, in English, for a CSV file that other software reads.
+    """
+    t: Translate = _ if translated else _as_written
+    tables = {}
+    for name, table in _TABLES.items():
+        header, rows = table(summary, t)
+        tables[name] = ([t(text) for text in header], rows)  # each marked with N_() (here or in Disposition)
+    return tables
 
 
-_LABELS = {d.value: d.label for d in Disposition}
+# As written in Disposition (marked there with N_()), translated with t() where shown.
+_LABELS = {d.value: d.english_label for d in Disposition}
 _DISPOSITION_HEADER = [_LABELS[d] for d in DISPOSITIONS]
 
 
-def _figures(summary: Summary) -> Table:
+def _figures(summary: Summary, t: Translate) -> Table:
     current = summary.current
     seconds, arrival = current.seconds_per_unit, current.arrival_to_decision_hours
     figures = [
-        ["Units decided", str(current.units)],
-        ["Units per hour", num(current.units_per_hour)],
-        ["Median seconds per unit", num(seconds.median)],
-        ["Average seconds per unit", num(seconds.average)],
-        ["Units with a scan time", str(seconds.count)],
-        ["Overrides", str(current.overrides)],
-        ["Override share", share_text(current.override_share)],
-        ["Restocked units", str(current.restocked_units)],
-        *([f"Reimbursement {c}", money_text(a)] for c, a in current.reimbursement_total.items()),
-        ["Median hours arrival to decision", num(arrival.median)],
-        ["Average hours arrival to decision", num(arrival.average)],
-        ["Authorizations waiting", str(summary.waiting.count)],
-        ["Units waiting", str(summary.waiting.undecided_units)],
-        ["SKUs returned", str(summary.skus_returned)],
-        ["Returns (authorizations)", str(summary.returns)],
-        ["Alerts", str(len(summary.alerts))],
+        [t(N_("Units decided")), str(current.units)],
+        [t(N_("Units per hour")), num(current.units_per_hour)],
+        [t(N_("Median seconds per unit")), num(seconds.median)],
+        [t(N_("Average seconds per unit")), num(seconds.average)],
+        [t(N_("Units with a scan time")), str(seconds.count)],
+        [t(N_("Overrides")), str(current.overrides)],
+        [t(N_("Override share")), share_text(current.override_share)],
+        [t(N_("Restocked units")), str(current.restocked_units)],
+        *(
+            [t(N_("Reimbursement {currency}")).format(currency=c), money_text(a)]
+            for c, a in current.reimbursement_total.items()
+        ),
+        [t(N_("Median hours arrival to decision")), num(arrival.median)],
+        [t(N_("Average hours arrival to decision")), num(arrival.average)],
+        [t(N_("Authorizations waiting")), str(summary.waiting.count)],
+        [t(N_("Units waiting")), str(summary.waiting.undecided_units)],
+        [t(N_("SKUs returned")), str(summary.skus_returned)],
+        [t(N_("Returns (authorizations)")), str(summary.returns)],
+        [t(N_("Alerts")), str(len(summary.alerts))],
     ]
-    return (["Figure", "Value"], figures)
+    return ([N_("Figure"), N_("Value")], figures)
 
 
-def _dispositions(summary: Summary) -> Table:
+def _dispositions(summary: Summary, t: Translate) -> Table:
     current = summary.current
     return (
-        ["Disposition", "Units", "Share"],
+        [N_("Disposition"), N_("Units"), N_("Share")],
         [
             [
-                _LABELS[d],
+                t(_LABELS[d]),
                 str(current.by_disposition[d]),
                 share_text(ratio(current.by_disposition[d], current.units)),
             ]
@@ -100,18 +134,18 @@ def _dispositions(summary: Summary) -> Table:
     )
 
 
-def _inspectors(summary: Summary) -> Table:
+def _inspectors(summary: Summary, t: Translate) -> Table:
     return (
         [
-            "Inspector",
-            "Units",
+            N_("Inspector"),
+            N_("Units"),
             *_DISPOSITION_HEADER,
-            "Units/h",
-            "Active h",
-            "Units/active h",
-            "Median s/unit",
-            "Overrides",
-            "Override share",
+            N_("Units/h"),
+            N_("Active h"),
+            N_("Units/active h"),
+            N_("Median s/unit"),
+            N_("Overrides"),
+            N_("Override share"),
         ],
         [
             [
@@ -130,16 +164,16 @@ def _inspectors(summary: Summary) -> Table:
     )
 
 
-def _benches(summary: Summary) -> Table:
+def _benches(summary: Summary, t: Translate) -> Table:
     return (
-        ["Bench", "Units", *_DISPOSITION_HEADER],
+        [N_("Bench"), N_("Units"), *_DISPOSITION_HEADER],
         [[b.bench, str(b.units), *(str(b.by_disposition[d]) for d in DISPOSITIONS)] for b in summary.benches],
     )
 
 
-def _hours(summary: Summary) -> Table:
+def _hours(summary: Summary, t: Translate) -> Table:
     return (
-        ["Hour (local)", "Start (UTC)", "Units"],
+        [N_("Hour (local)"), N_("Start (UTC)"), N_("Units")],
         [
             [f"{h.local_start:%Y-%m-%d %H:%M %z}", iso_utc(h.start), str(h.units)]
             for h in summary.units_by_hour
@@ -147,9 +181,9 @@ def _hours(summary: Summary) -> Table:
     )
 
 
-def _overrides(summary: Summary) -> Table:
+def _overrides(summary: Summary, t: Translate) -> Table:
     return (
-        ["Inspector", "Units", "Overrides", "Share"],
+        [N_("Inspector"), N_("Units"), N_("Overrides"), N_("Share")],
         [
             [i.inspector, str(i.units), str(i.overrides), share_text(i.override_share)]
             for i in summary.inspectors
@@ -158,27 +192,28 @@ def _overrides(summary: Summary) -> Table:
     )
 
 
-def _reimbursement(summary: Summary) -> Table:
+def _reimbursement(summary: Summary, t: Translate) -> Table:
     current = summary.current
+    total = t(N_("total"))
     return (
-        ["Component", "Currency", "Amount"],
+        [N_("Component"), N_("Currency"), N_("Amount")],
         [
             *([c.component, c.currency, money_text(c.amount)] for c in summary.reimbursement_by_component),
-            *(["total", cur, money_text(a)] for cur, a in current.reimbursement_total.items()),
+            *([total, cur, money_text(a)] for cur, a in current.reimbursement_total.items()),
         ],
     )
 
 
-def _restocked(summary: Summary) -> Table:
+def _restocked(summary: Summary, t: Translate) -> Table:
     return (
-        ["SKU", "Location", "Units"],
+        [N_("SKU"), N_("Location"), N_("Units")],
         [[r.sku, r.location, str(r.units)] for r in summary.restocked],
     )
 
 
-def _waiting(summary: Summary) -> Table:
+def _waiting(summary: Summary, t: Translate) -> Table:
     return (
-        ["Authorization", "SKU", "Requested", "Undecided", "Units", "Waiting h"],
+        [N_("Authorization"), N_("SKU"), N_("Requested"), N_("Undecided"), N_("Units"), N_("Waiting h")],
         [
             [
                 w.display_id,
@@ -193,9 +228,9 @@ def _waiting(summary: Summary) -> Table:
     )
 
 
-def _reasons(summary: Summary) -> Table:
+def _reasons(summary: Summary, t: Translate) -> Table:
     return (
-        ["SKU", "Returns", "Reason", "Count", "Share", "Cumulative"],
+        [N_("SKU"), N_("Returns"), N_("Reason"), N_("Count"), N_("Share"), N_("Cumulative")],
         [
             [
                 s.sku,
@@ -211,19 +246,29 @@ def _reasons(summary: Summary) -> Table:
     )
 
 
-def _alerts(summary: Summary) -> Table:
+def _alerts(summary: Summary, t: Translate) -> Table:
     return (
-        ["SKU", "Reason", "Count", "Returns", "Share"],
+        [N_("SKU"), N_("Reason"), N_("Count"), N_("Returns"), N_("Share")],
         [[a.sku, a.reason, str(a.count), str(a.returns), share_text(a.share)] for a in summary.alerts],
     )
 
 
-def _comparison(summary: Summary) -> Table:
+def _figure_name(figure: str, t: Translate) -> str:
+    """A compared figure's name (Delta.figure) for the table."""
+    if figure in _FIGURE_NAMES:
+        return t(_FIGURE_NAMES[figure])
+    currency = figure.removeprefix("reimbursement ")
+    if currency != figure:
+        return t(N_("reimbursement {currency}")).format(currency=currency)
+    return figure
+
+
+def _comparison(summary: Summary, t: Translate) -> Table:
     return (
-        ["Figure", "This window", "Previous", "Change", "Change %"],
+        [N_("Figure"), N_("This window"), N_("Previous"), N_("Change"), N_("Change %")],
         [
             [
-                d.figure,
+                _figure_name(d.figure, t),
                 _delta_text(d, d.current),
                 _delta_text(d, d.previous),
                 _delta_text(d, d.change),
@@ -253,5 +298,7 @@ _TABLES = {
 def waiting_span(waiting: Waiting) -> str:
     """Which request dates the waiting figure covers, in words."""
     if waiting.requested_since is None:
-        return f"requested on or before {waiting.requested_on_or_before}"
-    return f"requested from {waiting.requested_since} to {waiting.requested_on_or_before}"
+        return _("requested on or before {date}").format(date=waiting.requested_on_or_before)
+    return _("requested from {start} to {end}").format(
+        start=waiting.requested_since, end=waiting.requested_on_or_before
+    )

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from rmadesk.summary.figures import Summary
 from rmadesk.summary.render.tables import TABLE_TITLES, money_text, num, summary_tables, waiting_span
 from rmadesk.summary.windows import iso_utc, local_iso, range_label
+from rmadesk.text.i18n import _
 
 
 def _text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     if not rows:
-        return ["  (none)"]
+        return ["  " + _("(none)")]
     widths = [max(len(header[c]), *(len(r[c]) for r in rows)) for c in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
@@ -34,24 +35,38 @@ def summary_to_text(summary: Summary) -> str:
     tz = summary.tz
     current = summary.current
     disp = current.by_disposition
-    money = ", ".join(f"{money_text(a)} {c}" for c, a in current.reimbursement_total.items()) or "none"
+    money = ", ".join(f"{money_text(a)} {c}" for c, a in current.reimbursement_total.items()) or _("none")
     lines = [
-        f"RMA Desk summary: {summary.label}",
-        f"Window: {range_label(summary.start, summary.end, tz)} {summary.tz_name} "
-        f"({iso_utc(summary.start)} to {iso_utc(summary.end)}), "
-        f"generated {local_iso(summary.generated_at, tz)}",
-        f"Units decided: {current.units} (sellable {disp['sellable']}, carrier-damaged "
-        f"{disp['carrier_damaged']}, seller-fault {disp['seller_fault']}); "
-        f"{num(current.units_per_hour) or '-'} units/h; "
-        f"median {num(current.seconds_per_unit.median) or '-'} s per unit",
-        f"Expected reimbursement: {money}. Waiting: {summary.waiting.count} authorizations "
-        f"{waiting_span(summary.waiting)}.",
-        f"Compared with: {summary.previous_label}",
+        _("RMA Desk summary: {label}").format(label=summary.label),
+        _("Window: {range} {zone} ({start} to {end}), generated {generated}").format(
+            range=range_label(summary.start, summary.end, tz),
+            zone=summary.tz_name,
+            start=iso_utc(summary.start),
+            end=iso_utc(summary.end),
+            generated=local_iso(summary.generated_at, tz),
+        ),
+        _(
+            "Units decided: {units} (sellable {sellable}, carrier-damaged {carrier_damaged}, "
+            "seller-fault {seller_fault}); {per_hour} units/h; median {median} s per unit"
+        ).format(
+            units=current.units,
+            sellable=disp["sellable"],
+            carrier_damaged=disp["carrier_damaged"],
+            seller_fault=disp["seller_fault"],
+            per_hour=num(current.units_per_hour) or "-",
+            median=num(current.seconds_per_unit.median) or "-",
+        ),
+        _("Expected reimbursement: {money}. Waiting: {count} authorizations {span}.").format(
+            money=money, count=summary.waiting.count, span=waiting_span(summary.waiting)
+        ),
+        _("Compared with: {label}").format(label=summary.previous_label),
     ]
     if summary.alerts:
         lines.append(
-            "ALERTS: " + "; ".join(f"{a.sku} {a.reason} {a.count}/{a.returns}" for a in summary.alerts)
+            _("ALERTS: {alerts}").format(
+                alerts="; ".join(f"{a.sku} {a.reason} {a.count}/{a.returns}" for a in summary.alerts)
+            )
         )
     for name, (header, rows) in summary_tables(summary).items():
-        lines += ["", TABLE_TITLES[name], *_text_table(header, rows)]
+        lines += ["", _(TABLE_TITLES[name]), *_text_table(header, rows)]
     return "\n".join(lines) + "\n"

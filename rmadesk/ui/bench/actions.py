@@ -17,6 +17,7 @@ from rmadesk.labels.unit_label import UnitLabel
 from rmadesk.services import issue as issue_service
 from rmadesk.services.imports import ImportResult
 from rmadesk.services.unit_labels import LabelDestination, parse_destination, produce_unit_label
+from rmadesk.text.i18n import _, ngettext
 from rmadesk.ui.common import dialogs, printing
 from rmadesk.ui.common.failures import show_failure, user_message
 from rmadesk.ui.common.runner import Runner
@@ -76,34 +77,34 @@ class BenchActions(QObject):
         def choose(d: Disposition) -> Callable[[], None]:
             return lambda: w.choose(d, via="key")
 
-        self.act_help = action("Keys and codes", ["F1"], lambda: dialogs.show_help(w))
-        self.act_yes = action("Yes", ["F2"], lambda: w.answer(True))
-        self.act_no = action("No", ["F3"], lambda: w.answer(False))
-        self.act_accept = action("Accept recommendation", ["F4"], w.accept_recommendation)
-        self.act_sellable = action("Sellable", ["F5"], choose(Disposition.SELLABLE))
-        self.act_carrier = action("Carrier-damaged", ["F6"], choose(Disposition.CARRIER_DAMAGED))
-        self.act_fault = action("Seller-fault", ["F7"], choose(Disposition.SELLER_FAULT))
-        self.act_confirm = action("Confirm", ["F10", "Ctrl+Return", "Ctrl+Enter"], w.confirm)
-        self.act_cancel = action("Cancel unit", ["Esc"], w.cancel)
-        self.act_sheet = action("Save command sheet…", ["Ctrl+P"], self.save_command_sheet)
-        self.act_import = action("Import report…", ["Ctrl+I"], self.import_report)
-        self.act_issue = action("Issue seller RMA…", ["Ctrl+N"], self.issue_rma)
-        self.act_reprint = action("Print last unit label again", ["Ctrl+L"], self.reprint_label)
-        self.act_quit = action("Quit", ["Ctrl+Q"], w.close)
-        self.act_sign_out = action("Sign out", ["Ctrl+Shift+L"], lambda: w.sign_out("Signed out."))
-        self.act_reverse = action("Reverse an outcome…", ["F8"], self.reverse_outcome)
-        self.act_audit = action("Audit trail…", ["Ctrl+Shift+A"], self.open_audit)
-        self.act_reconcile = action("Reconcile reimbursements…", ["Ctrl+Shift+R"], self.open_reconcile)
-        self.act_supervisor = action("Supervisor view…", ["Ctrl+Shift+V"], self.open_supervisor)
-        self.act_browse = action("Find a return…", ["Ctrl+F"], self.open_browser)
+        self.act_help = action(_("Keys and codes"), ["F1"], lambda: dialogs.show_help(w))
+        self.act_yes = action(_("Yes"), ["F2"], lambda: w.answer(True))
+        self.act_no = action(_("No"), ["F3"], lambda: w.answer(False))
+        self.act_accept = action(_("Accept recommendation"), ["F4"], w.accept_recommendation)
+        self.act_sellable = action(_("Sellable"), ["F5"], choose(Disposition.SELLABLE))
+        self.act_carrier = action(_("Carrier-damaged"), ["F6"], choose(Disposition.CARRIER_DAMAGED))
+        self.act_fault = action(_("Seller-fault"), ["F7"], choose(Disposition.SELLER_FAULT))
+        self.act_confirm = action(_("Confirm"), ["F10", "Ctrl+Return", "Ctrl+Enter"], w.confirm)
+        self.act_cancel = action(_("Cancel unit"), ["Esc"], w.cancel)
+        self.act_sheet = action(_("Save command sheet…"), ["Ctrl+P"], self.save_command_sheet)
+        self.act_import = action(_("Import report…"), ["Ctrl+I"], self.import_report)
+        self.act_issue = action(_("Issue seller RMA…"), ["Ctrl+N"], self.issue_rma)
+        self.act_reprint = action(_("Print last unit label again"), ["Ctrl+L"], self.reprint_label)
+        self.act_quit = action(_("Quit"), ["Ctrl+Q"], w.close)
+        self.act_sign_out = action(_("Sign out"), ["Ctrl+Shift+L"], lambda: w.sign_out(_("Signed out.")))
+        self.act_reverse = action(_("Reverse an outcome…"), ["F8"], self.reverse_outcome)
+        self.act_audit = action(_("Audit trail…"), ["Ctrl+Shift+A"], self.open_audit)
+        self.act_reconcile = action(_("Reconcile reimbursements…"), ["Ctrl+Shift+R"], self.open_reconcile)
+        self.act_supervisor = action(_("Supervisor view…"), ["Ctrl+Shift+V"], self.open_supervisor)
+        self.act_browse = action(_("Find a return…"), ["Ctrl+F"], self.open_browser)
         bar = w.menuBar()
         menus = {
-            "&File": [self.act_import, self.act_issue, None, self.act_reprint, self.act_sheet, None]
+            _("&File"): [self.act_import, self.act_issue, None, self.act_reprint, self.act_sheet, None]
             + [self.act_sign_out, self.act_quit],
-            "&Inspect": [self.act_yes, self.act_no, self.act_accept, self.act_sellable, self.act_carrier]
+            _("&Inspect"): [self.act_yes, self.act_no, self.act_accept, self.act_sellable, self.act_carrier]
             + [self.act_fault, self.act_confirm, self.act_cancel, None, self.act_reverse],
-            "&View": [self.act_browse, self.act_supervisor, self.act_audit, self.act_reconcile],
-            "&Help": [self.act_help],
+            _("&View"): [self.act_browse, self.act_supervisor, self.act_audit, self.act_reconcile],
+            _("&Help"): [self.act_help],
         }
         for title, acts in menus.items():
             menu = bar.addMenu(title)
@@ -129,12 +130,12 @@ class BenchActions(QObject):
             act.setEnabled(actor is not None and actor.may(permission))
         self.act_sign_out.setEnabled(w.session.sign_in_required and actor is not None)
         if actor is None:
-            name, who = "signed out", ""
+            name, who = _("signed out"), ""
         else:
             name = actor.name if actor.open_bench else f"{actor.name} · {actor.role.value}"
             who = f" — {actor.name}" + ("" if actor.open_bench else f" ({actor.role.value})")
-        w.who.setText(f"Bench <b>{w.bench}</b><br>{name}")
-        w.setWindowTitle(f"RMA Desk — bench {w.bench}{who}")
+        w.who.setText(_("Bench <b>{bench}</b><br>{name}").format(bench=w.bench, name=name))
+        w.setWindowTitle(_("RMA Desk — bench {bench}{who}").format(bench=w.bench, who=who))
 
     def on_activity(self) -> None:
         session = self.window.session
@@ -143,20 +144,26 @@ class BenchActions(QObject):
 
     def on_idle(self) -> None:
         minutes = self.window.service.settings.idle_minutes
-        self.window.sign_out(f"Signed out after {minutes} idle minutes. Scan your badge to sign in again.")
+        self.window.sign_out(
+            ngettext(
+                "Signed out after {minutes} idle minutes. Scan your badge to sign in again.",
+                "Signed out after {minutes} idle minutes. Scan your badge to sign in again.",
+                minutes,
+            ).format(minutes=minutes)
+        )
 
     def _allowed(self, permission: Permission, doing: str) -> bool:
         """Whether the signed-in person may; if not, say so (the services refuse it anyway)."""
         actor = self.window.session.actor
         if actor is not None and actor.may(permission):
             return True
-        self.window.reject(f"Only a supervisor or an admin may {doing}.")
+        self.window.reject(_("Only a supervisor or an admin may {doing}.").format(doing=doing))
         return False
 
     # ----- other windows ----------------------------------------------------------------------
     def open_audit(self) -> None:
         """The audit trail, in its own window (supervisors and admins)."""
-        if not self._allowed(Permission.VIEW_AUDIT, "see the audit trail"):
+        if not self._allowed(Permission.VIEW_AUDIT, _("see the audit trail")):
             return
         from rmadesk.ui.office.audit_window import AuditWindow
 
@@ -175,20 +182,20 @@ class BenchActions(QObject):
 
     def open_supervisor(self) -> None:
         """Shift summaries and return analytics, refreshing on their own worker (supervisors)."""
-        if not self._allowed(Permission.VIEW_SUMMARY, "see the summaries"):
+        if not self._allowed(Permission.VIEW_SUMMARY, _("see the summaries")):
             return
         from rmadesk.ui.supervisor.window import SupervisorWindow
 
         try:
             window = SupervisorWindow(self.window.service.store, self.window.service.settings)
         except UserError as exc:
-            dialogs.show_error(self.window, "RMA Desk", exc.message)
+            dialogs.show_error(self.window, _("RMA Desk"), exc.message)
             return
         self._open("supervisor", window)
 
     def open_reconcile(self) -> None:
         """Carrier-damage claims against the marketplace's reimbursements (supervisors)."""
-        if not self._allowed(Permission.VIEW_SUMMARY, "reconcile reimbursements"):
+        if not self._allowed(Permission.VIEW_SUMMARY, _("reconcile reimbursements")):
             return
         from rmadesk.ui.office.reconcile_window import ReconcileWindow
 
@@ -205,7 +212,7 @@ class BenchActions(QObject):
     def reverse_outcome(self) -> None:
         """Reverse an outcome of the authorization on screen (supervisors): a compensating record."""
         w = self.window
-        if not self._allowed(Permission.REVERSE, "reverse an outcome"):
+        if not self._allowed(Permission.REVERSE, _("reverse an outcome")):
             return
         refused = w.session.reversal_refused()
         if refused is not None:
@@ -241,15 +248,15 @@ class BenchActions(QObject):
             except UserError as exc:
                 self._label_failed(exc)
                 return
-            status.showMessage(f"Unit label sent to {destination.target}.")
+            status.showMessage(_("Unit label sent to {printer}.").format(printer=destination.target))
         elif destination.kind == "zpl":
-            status.showMessage(f"Unit label sent as ZPL to {path}.")
+            status.showMessage(_("Unit label sent as ZPL to {path}.").format(path=path))
         else:
-            status.showMessage(f"Unit label saved: {path}  (Ctrl+L prints it again)")
+            status.showMessage(_("Unit label saved: {path}  (Ctrl+L prints it again)").format(path=path))
         self.window.label_written.emit(str(path))
 
     def _label_failed(self, exc: BaseException) -> None:
-        show_failure(exc, self._label_problem, unexpected="The unit label failed ({error}).")
+        show_failure(exc, self._label_problem, unexpected=_("The unit label failed ({error})."))
 
     def _label_problem(self, message: str) -> None:
         self.window.statusBar().showMessage(message)
@@ -257,7 +264,7 @@ class BenchActions(QObject):
 
     def reprint_label(self) -> None:
         if self.last_label is None:
-            self.window.statusBar().showMessage("No unit label yet on this bench.")
+            self.window.statusBar().showMessage(_("No unit label yet on this bench."))
             return
         self.make_label(self.last_label)
 
@@ -281,7 +288,12 @@ class BenchActions(QObject):
 
     def _on_issued(self, issued: issue_service.Issued) -> None:
         w = self.window
-        w.say(f"{issued.kind} {issued.rma_id} issued for order {issued.slip.order_id}. Print its slip.", OK)
+        w.say(
+            _("{kind} {rma} issued for order {order}. Print its slip.").format(
+                kind=issued.kind, rma=issued.rma_id, order=issued.slip.order_id
+            ),
+            OK,
+        )
         w.rma_issued.emit(issued.rma_id)
         issue_dialog.show_issued(w, issued)
         w._refocus()
@@ -290,12 +302,12 @@ class BenchActions(QObject):
         """Import a returns report (File → Import, or a file dropped on the window)."""
         w = self.window
         if w.session.unit is not None:
-            w.reject("Finish or cancel the unit on screen before importing a report.")
+            w.reject(_("Finish or cancel the unit on screen before importing a report."))
             return
         path = path or import_dialogs.choose_report_file(w)
         if path is None:
             return
-        w.say(f"Importing {path.name}…", NEUTRAL)
+        w.say(_("Importing {name}…").format(name=path.name), NEUTRAL)
         self.importer.start(path)
 
     def _on_imported(self, result: ImportResult) -> None:
@@ -306,7 +318,7 @@ class BenchActions(QObject):
     def dropped(self, event: QDropEvent) -> None:
         urls = event.mimeData().urls()
         if len(urls) != 1:
-            self.window.reject("Drop one report file at a time.")
+            self.window.reject(_("Drop one report file at a time."))
             return
         event.acceptProposedAction()
         self.import_report(Path(urls[0].toLocalFile()))
@@ -315,9 +327,9 @@ class BenchActions(QObject):
         from rmadesk.labels.sheet import COMMAND_ENTRIES, write_sheet
 
         w = self.window
-        path, _ = QFileDialog.getSaveFileName(
+        path, _chosen_filter = QFileDialog.getSaveFileName(
             w,
-            "Save the command-code sheet",
+            _("Save the command-code sheet"),
             str(Path.home() / "rmadesk-commands.pdf"),
             "PDF (*.pdf);;PNG (*.png)",
         )
@@ -325,9 +337,11 @@ class BenchActions(QObject):
             return
         try:
             write_sheet(
-                Path(path), f"RMA Desk: bench {w.bench} commands", [("Bench commands", list(COMMAND_ENTRIES))]
+                Path(path),
+                _("RMA Desk: bench {bench} commands").format(bench=w.bench),
+                [(_("Bench commands"), list(COMMAND_ENTRIES))],
             )
         except (OSError, ValueError) as exc:
-            w.reject(f"The sheet cannot be written to {path}: {exc}")
+            w.reject(_("The sheet cannot be written to {path}: {problem}").format(path=path, problem=exc))
             return
-        w.say(f"Command sheet saved to {path}. Print it and keep it at the bench.", OK)
+        w.say(_("Command sheet saved to {path}. Print it and keep it at the bench.").format(path=path), OK)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel
 
 from rmadesk.domain.errors import DatabaseUnavailable
 from rmadesk.services.journal import FlushReport, flush
+from rmadesk.text.i18n import _, ngettext
 from rmadesk.ui.common.failures import user_message
 from rmadesk.ui.common.style import ERROR, scaled_font
 
@@ -74,11 +75,23 @@ class ConnectionWatch(QObject):
             return
         journal = self.window.journal
         waiting = journal.count() if journal is not None else 0
-        kept = f" {waiting} decision(s) are kept on this bench and will be sent." if journal else ""
-        banner.setText(
-            f"The shared database cannot be reached since {since.astimezone().strftime('%H:%M')}. "
-            f"Reconnecting by itself.{kept} Finish the return on screen; new returns open when it is back."
-        )
+        time = since.astimezone().strftime("%H:%M")
+        if journal:
+            text = ngettext(
+                "The shared database cannot be reached since {time}. Reconnecting by itself. "
+                "{count} decision(s) are kept on this bench and will be sent. "
+                "Finish the return on screen; new returns open when it is back.",
+                "The shared database cannot be reached since {time}. Reconnecting by itself. "
+                "{count} decision(s) are kept on this bench and will be sent. "
+                "Finish the return on screen; new returns open when it is back.",
+                waiting,
+            ).format(time=time, count=waiting)
+        else:
+            text = _(
+                "The shared database cannot be reached since {time}. Reconnecting by itself. "
+                "Finish the return on screen; new returns open when it is back."
+            ).format(time=time)
+        banner.setText(text)
         banner.setVisible(True)
 
     def _answered(self, report: FlushReport | None) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.model import Disposition
 from rmadesk.services.bench import Candidate
 from rmadesk.services.inspection import Decided, State, Step
+from rmadesk.text.i18n import _, ngettext
 from rmadesk.ui.bench.panels import (
     AuthorizationCard,
     OutcomesPanel,
@@ -44,13 +45,15 @@ class ReadyPage(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 10, 0, 0)
-        big = QLabel("Scan the RMA barcode\non the return label")
+        big = QLabel(_("Scan the RMA barcode\non the return label"))
         big.setAlignment(Qt.AlignmentFlag.AlignCenter)
         big.setFont(scaled_font(self.font(), points * 2.0, bold=True))
         big.setStyleSheet(f"color: {NEUTRAL};")
         sub = QLabel(
-            "The scanner works wherever the focus is. Typing an RMA ID and Enter works too. "
-            "F1 shows every key."
+            _(
+                "The scanner works wherever the focus is. Typing an RMA ID and Enter works too. "
+                "F1 shows every key."
+            )
         )
         sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
         sub.setWordWrap(True)
@@ -60,7 +63,7 @@ class ReadyPage(QWidget):
         layout.addWidget(big)
         layout.addWidget(sub)
         layout.addStretch(1)
-        recent_title = QLabel("Decided on this bench")
+        recent_title = QLabel(_("Decided on this bench"))
         recent_title.setFont(scaled_font(self.font(), points * 0.8, bold=True))
         self.recent = QListWidget()
         self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -73,7 +76,7 @@ class ReadyPage(QWidget):
         """A line on the list of what this bench decided, newest first (50 kept)."""
         outcome = decided.outcome
         if decided.kept_on_bench:
-            note = "kept on this bench"
+            note = _("kept on this bench")
         else:
             note = money_text(outcome.reimbursement_total, outcome.currency)
         self.add_recent(
@@ -83,9 +86,13 @@ class ReadyPage(QWidget):
     def add_recent(
         self, moment: datetime, display_id: str, seq: int, disposition: Disposition, location: str, note: str
     ) -> None:
-        line = (
-            f"{moment.astimezone().strftime('%H:%M')}  {display_id} unit {seq}: "
-            f"{disposition.label} → {location}, {note}"
+        line = _("{time}  {rma} unit {seq}: {disposition} → {location}, {note}").format(
+            time=moment.astimezone().strftime("%H:%M"),
+            rma=display_id,
+            seq=seq,
+            disposition=disposition.label,
+            location=location,
+            note=note,
         )
         self.recent.insertItem(0, line)
         while self.recent.count() > RECENT_KEPT:
@@ -113,8 +120,10 @@ class KeysLine(QLabel):
 
     def __init__(self, points: float) -> None:
         super().__init__(
-            "F1 Help · F2 Yes · F3 No · Enter/F4 Accept · F5 Sellable · F6 Carrier-damaged · "
-            "F7 Seller-fault · F10 Confirm · Esc Cancel"
+            _(
+                "F1 Help · F2 Yes · F3 No · Enter/F4 Accept · F5 Sellable · F6 Carrier-damaged · "
+                "F7 Seller-fault · F10 Confirm · Esc Cancel"
+            )
         )
         self.setObjectName("keys")
         self.setWordWrap(True)
@@ -175,18 +184,26 @@ class CandidatesPage(TitledList):
         layout = self.body
         self.rows.setSpacing(8)
         layout.addStretch(1)
-        hint = make_label("Type the number and Enter, scan the RMA barcode, or click. Esc goes back.", "hint")
+        hint = make_label(
+            _("Type the number and Enter, scan the RMA barcode, or click. Esc goes back."), "hint"
+        )
         hint.setFont(scaled_font(self.font(), points * 0.8))
         layout.addWidget(hint)
 
     def show_candidates(self, code: str, candidates: Sequence[Candidate]) -> None:
-        self.title.setText(f"“{code}” matches {len(candidates)} returns")
+        self.title.setText(
+            ngettext(
+                "“{code}” matches {count} returns", "“{code}” matches {count} returns", len(candidates)
+            ).format(code=code, count=len(candidates))
+        )
         clear_layout(self.rows)
         for number, candidate in enumerate(candidates, start=1):
             state = (
-                "all decided"
+                _("all decided")
                 if candidate.decided >= candidate.quantity
-                else f"{candidate.decided} of {candidate.quantity} decided"
+                else _("{decided} of {quantity} decided").format(
+                    decided=candidate.decided, quantity=candidate.quantity
+                )
             )
             button = make_button(
                 f"{number}.  {candidate.kind} {candidate.display_id}   ·   {candidate.sku}   ·   "
@@ -194,7 +211,7 @@ class CandidatesPage(TitledList):
             )
             button.setStyleSheet("text-align: left; padding-left: 18px;")
             button.setFont(scaled_font(self.font(), self.points * 0.85))
-            button.clicked.connect(lambda _=False, n=number: self.picked.emit(n))
+            button.clicked.connect(lambda _checked=False, n=number: self.picked.emit(n))
             self.rows.addWidget(button)
 
     def row_texts(self) -> list[str]:
@@ -221,18 +238,18 @@ class SignInPage(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 30, 40, 30)
         layout.addStretch(1)
-        self.title = make_label("Scan your badge to sign in")
+        self.title = make_label(_("Scan your badge to sign in"))
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setFont(scaled_font(self.font(), points * 1.8, bold=True))
         layout.addWidget(self.title)
-        self.hint = make_label("Every decision is written under your name.", "hint")
+        self.hint = make_label(_("Every decision is written under your name."), "hint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setFont(scaled_font(self.font(), points * 0.85))
         layout.addWidget(self.hint)
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(8)
-        self.pin.setPlaceholderText("PIN, then Enter")
+        self.pin.setPlaceholderText(_("PIN, then Enter"))
         self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pin.setFont(scaled_font(self.font(), points * 1.4))
         self.pin.setMaximumWidth(int(points * 16))
@@ -255,15 +272,15 @@ class SignInPage(QFrame):
 
     def ask_badge(self) -> None:
         self.badge = ""
-        self.title.setText("Scan your badge to sign in")
-        self.hint.setText("Every decision is written under your name.")
+        self.title.setText(_("Scan your badge to sign in"))
+        self.hint.setText(_("Every decision is written under your name."))
         self.pin.clear()
         self.pin.setVisible(False)
 
     def ask_pin(self, badge: str) -> None:
         self.badge = badge
-        self.title.setText("Type your PIN, then Enter")
-        self.hint.setText("Esc starts again with another badge.")
+        self.title.setText(_("Type your PIN, then Enter"))
+        self.hint.setText(_("Esc starts again with another badge."))
         self.pin.clear()
         self.pin.setVisible(True)
         self.pin.setFocus()

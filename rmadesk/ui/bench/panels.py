@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.model import AuthorizationView, Disposition, OutcomePreview, OutcomeView, UnitView
 from rmadesk.domain.walkthrough import QUESTIONS, Question
+from rmadesk.text.i18n import N_, _, ngettext
 from rmadesk.ui.common.style import DISPOSITION_COLOURS, scaled_font
 
 DISPOSITION_KEYS = {
@@ -28,20 +29,20 @@ DISPOSITION_KEYS = {
     Disposition.SELLER_FAULT: "F7",
 }
 OVERRIDE_REASONS = (
-    "Hidden damage found on closer inspection",
-    "Item does not match the authorization",
-    "Missing parts or accessories",
-    "Signs of use or wear",
-    "Packaging damaged in transit",
-    "Supervisor's instruction",
+    N_("Hidden damage found on closer inspection"),
+    N_("Item does not match the authorization"),
+    N_("Missing parts or accessories"),
+    N_("Signs of use or wear"),
+    N_("Packaging damaged in transit"),
+    N_("Supervisor's instruction"),
 )
 
 
 KIND_NAMES = {
-    "RMA": "RMA · return merchandise authorization",
-    "RA": "RA · return authorization",
-    "RGA": "RGA · returned goods to the supplier",
-    "RETURNLESS": "Returnless refund · no RMA",
+    "RMA": N_("RMA · return merchandise authorization"),
+    "RA": N_("RA · return authorization"),
+    "RGA": N_("RGA · returned goods to the supplier"),
+    "RETURNLESS": N_("Returnless refund · no RMA"),
 }
 
 
@@ -105,13 +106,13 @@ class AuthorizationCard(QFrame):
         grid.setVerticalSpacing(6)
         self.fields: dict[str, QLabel] = {}
         names = [
-            ("order", "Order"),
-            ("sku", "SKU / ASIN"),
-            ("reason", "Reason"),
-            ("comment", "Customer says"),
-            ("requested", "Requested"),
-            ("policy", "In policy"),
-            ("price", "Unit price"),
+            ("order", _("Order")),
+            ("sku", _("SKU / ASIN")),
+            ("reason", _("Reason")),
+            ("comment", _("Customer says")),
+            ("requested", _("Requested")),
+            ("policy", _("In policy")),
+            ("price", _("Unit price")),
         ]
         for row, (key, title) in enumerate(names):
             name = make_label(title, "fieldName", wrap=False)
@@ -126,22 +127,27 @@ class AuthorizationCard(QFrame):
         layout.addStretch(1)
 
     def show_authorization(self, auth: AuthorizationView, unit: UnitView | None) -> None:
-        self.kind.setText(KIND_NAMES.get(auth.kind.value, auth.kind.value))
+        kind_name = KIND_NAMES.get(auth.kind.value)
+        self.kind.setText(_(kind_name) if kind_name else auth.kind.value)
         self.rma.setText(auth.display_id)
         if unit is not None:
-            self.unit_badge.setText(f"Unit {unit.seq} of {auth.quantity}")
+            self.unit_badge.setText(
+                _("Unit {seq} of {quantity}").format(seq=unit.seq, quantity=auth.quantity)
+            )
         else:
-            self.unit_badge.setText(f"{auth.quantity} of {auth.quantity} decided")
-        self.item.setText(auth.item_name or "(no item name in the report)")
+            self.unit_badge.setText(
+                _("{decided} of {quantity} decided").format(decided=auth.quantity, quantity=auth.quantity)
+            )
+        self.item.setText(auth.item_name or _("(no item name in the report)"))
         self.fields["order"].setText(auth.order_id)
         self.fields["sku"].setText(f"{auth.sku}" + (f"  ·  {auth.asin}" if auth.asin else ""))
         self.fields["reason"].setText(auth.reason or "—")
         self.fields["comment"].setText(f"“{auth.customer_comment}”" if auth.customer_comment else "—")
         self.fields["requested"].setText(auth.request_date.strftime("%d %b %Y") if auth.request_date else "—")
-        policy = {True: "Yes", False: "No — out of policy", None: "Unknown"}[auth.in_policy]
+        policy = {True: _("Yes"), False: _("No — out of policy"), None: _("Unknown")}[auth.in_policy]
         self.fields["policy"].setText(policy)
         self.fields["price"].setText(
-            money_text(auth.unit_price.amount, auth.unit_price.currency) if auth.unit_price else "Unknown"
+            money_text(auth.unit_price.amount, auth.unit_price.currency) if auth.unit_price else _("Unknown")
         )
 
 
@@ -175,8 +181,8 @@ class WalkthroughPanel(QFrame):
         layout.addWidget(self.question)
         layout.addWidget(self.hint)
         answers = QHBoxLayout()
-        self.yes = make_button("Yes   [F2]", "yes")
-        self.no = make_button("No   [F3]", "no")
+        self.yes = make_button(_("Yes   [F2]"), "yes")
+        self.no = make_button(_("No   [F3]"), "no")
         for button in (self.yes, self.no):
             button.setFont(scaled_font(self.font(), points, bold=True))
             button.setMinimumHeight(72)
@@ -187,7 +193,7 @@ class WalkthroughPanel(QFrame):
         self.answer_row.setLayout(answers)
         layout.addWidget(self.answer_row)
         layout.addSpacing(8)
-        self.choose_title = make_label("Decide this unit (or scan a command code):", "hint")
+        self.choose_title = make_label(_("Decide this unit (or scan a command code):"), "hint")
         self.choose_title.setFont(scaled_font(self.font(), points * 0.8))
         layout.addWidget(self.choose_title)
         choices = QHBoxLayout()
@@ -196,7 +202,7 @@ class WalkthroughPanel(QFrame):
             button = make_button(f"{disposition.label}\n[{DISPOSITION_KEYS[disposition]}]")
             button.setFont(scaled_font(self.font(), points * 0.85, bold=True))
             button.setMinimumHeight(76)
-            button.clicked.connect(lambda _=False, d=disposition: self.chosen.emit(d))
+            button.clicked.connect(lambda _checked=False, d=disposition: self.chosen.emit(d))
             choices.addWidget(button)
             self.choice_buttons[disposition] = button
         layout.addLayout(choices)
@@ -209,31 +215,33 @@ class WalkthroughPanel(QFrame):
 
     def show_answers(self, answers: dict[str, bool]) -> None:
         """The answers given so far, so the inspector sees what the recommendation rests on."""
-        parts = [
-            f"{q.short}: <b>{'Yes' if answers[q.key] else 'No'}</b>" for q in QUESTIONS if q.key in answers
-        ]
-        self.history.setText("Your answers: " + "  ·  ".join(parts))
+        yes, no = _("Yes"), _("No")
+        parts = [f"{q.short}: <b>{yes if answers[q.key] else no}</b>" for q in QUESTIONS if q.key in answers]
+        self.history.setText(_("Your answers: {answers}").format(answers="  ·  ".join(parts)))
         self.history.setVisible(bool(parts))
 
     def ask(self, question: Question, number: int) -> None:
         self.recommended = None
-        self.step.setText(f"Question {number}")
+        self.step.setText(_("Question {number}").format(number=number))
         self.question.setText(question.text)
         self.hint.setText(question.hint)
         self.answer_row.setVisible(True)
         self._mark(None)
-        self.accept_hint.setText("Answer with F2 / F3, or decide directly below.")
+        self.accept_hint.setText(_("Answer with F2 / F3, or decide directly below."))
 
     def recommend(self, disposition: Disposition, why: str) -> None:
         self.recommended = disposition
-        self.step.setText("Recommendation")
+        self.step.setText(_("Recommendation"))
         colour = DISPOSITION_COLOURS[disposition.value]
-        self.question.setText(f"<span style='color:{colour}'>Recommended: {disposition.label}</span>")
+        recommended = _("Recommended: {disposition}").format(disposition=disposition.label)
+        self.question.setText(f"<span style='color:{colour}'>{recommended}</span>")
         self.hint.setText(why)
         self.answer_row.setVisible(False)
         self._mark(disposition)
         self.accept_hint.setText(
-            f"Enter or F4 accepts {disposition.label.lower()}; another choice asks for a reason."
+            _("Enter or F4 accepts {disposition}; another choice asks for a reason.").format(
+                disposition=disposition.label.lower()
+            )
         )
 
     def _mark(self, disposition: Disposition | None) -> None:
@@ -270,12 +278,12 @@ class PreviewPanel(QFrame):
         self.lines_box.setColumnStretch(0, 1)
         layout.addLayout(self.lines_box)
         self.override_label = make_label(
-            "Why override the recommendation? (pick or type, then Enter)", "hint"
+            _("Why override the recommendation? (pick or type, then Enter)"), "hint"
         )
         self.override_label.setFont(scaled_font(self.font(), points * 0.8))
         self.override_reason = QComboBox()
         self.override_reason.setEditable(True)
-        self.override_reason.addItems(OVERRIDE_REASONS)
+        self.override_reason.addItems([_(reason) for reason in OVERRIDE_REASONS])
         # The longest preset reason must not set the window's minimum width.
         self.override_reason.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -283,17 +291,20 @@ class PreviewPanel(QFrame):
         self.override_reason.setMinimumContentsLength(18)
         self.override_reason.setCurrentIndex(-1)
         self.override_reason.setFont(scaled_font(self.font(), points * 0.85))
-        self.override_reason.lineEdit().setPlaceholderText("Reason for the override")
+        self.override_reason.lineEdit().setPlaceholderText(_("Reason for the override"))
         layout.addWidget(self.override_label)
         layout.addWidget(self.override_reason)
         layout.addStretch(1)
-        self.confirm = make_button("Confirm   [F10]", "confirm")
+        self.confirm = make_button(_("Confirm   [F10]"), "confirm")
         self.confirm.setFont(scaled_font(self.font(), points, bold=True))
         self.confirm.setMinimumHeight(80)
         self.confirm.clicked.connect(self.confirm_requested.emit)
         layout.addWidget(self.confirm)
         self.back_hint = make_label(
-            "Or scan CMD-CONFIRM. Esc or CMD-CANCEL leaves the unit undecided; F5–F7 changes the decision.",
+            _(
+                "Or scan CMD-CONFIRM. Esc or CMD-CANCEL leaves the unit undecided; "
+                "F5–F7 changes the decision."
+            ),
             "hint",
         )
         self.back_hint.setFont(scaled_font(self.font(), points * 0.7))
@@ -304,9 +315,11 @@ class PreviewPanel(QFrame):
         colour = DISPOSITION_COLOURS[disposition.value]
         self.title.setText(f"<span style='color:{colour}'>{disposition.label}</span>")
         if preview.restocked:
-            where = f"Restock to <b>{preview.location}</b>, kept apart from new stock."
+            where = _("Restock to <b>{location}</b>, kept apart from new stock.").format(
+                location=preview.location
+            )
         else:
-            where = f"Not sellable: hold in <b>{preview.location}</b>."
+            where = _("Not sellable: hold in <b>{location}</b>.").format(location=preview.location)
         self.destination.setText(where)
         clear_layout(self.lines_box)
         reimbursement = preview.reimbursement
@@ -319,14 +332,14 @@ class PreviewPanel(QFrame):
             value.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.lines_box.addWidget(name, row, 0)
             self.lines_box.addWidget(value, row, 1)
-        total_name = make_label("Reimbursement to the seller")
+        total_name = make_label(_("Reimbursement to the seller"))
         total_name.setFont(scaled_font(self.font(), self.points, bold=True))
         total = make_label(money_text(reimbursement.total, reimbursement.currency), wrap=False)
         total.setFont(scaled_font(self.font(), self.points * 1.1, bold=True))
         total.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.lines_box.addWidget(total_name, len(rows), 0)
         self.lines_box.addWidget(total, len(rows), 1)
-        policy = make_label(f"Policy: {reimbursement.policy_name}", "hint", wrap=False)
+        policy = make_label(_("Policy: {name}").format(name=reimbursement.policy_name), "hint", wrap=False)
         policy.setFont(scaled_font(self.font(), self.points * 0.65))
         self.lines_box.addWidget(policy, len(rows) + 1, 0, 1, 2)
         self.override_label.setVisible(needs_reason)
@@ -361,12 +374,16 @@ class OutcomesPanel(TitledList):
         super().__init__(points, parent)
         layout = self.body
         layout.addStretch(1)
-        hint = make_label("Nothing was written. Scan the next RMA.", "hint")
+        hint = make_label(_("Nothing was written. Scan the next RMA."), "hint")
         hint.setFont(scaled_font(self.font(), points * 0.8))
         layout.addWidget(hint)
 
     def show_outcomes(self, auth: AuthorizationView) -> None:
-        self.title.setText(f"All {auth.quantity} unit(s) already decided")
+        self.title.setText(
+            ngettext(
+                "All {count} unit(s) already decided", "All {count} unit(s) already decided", auth.quantity
+            ).format(count=auth.quantity)
+        )
         clear_layout(self.rows)
         for unit in auth.units:
             if unit.outcome is None:
@@ -376,11 +393,16 @@ class OutcomesPanel(TitledList):
     def _row(self, seq: int, outcome: OutcomeView) -> QLabel:
         colour = DISPOSITION_COLOURS[outcome.disposition.value]
         when = outcome.decided_at.astimezone().strftime("%d %b %Y %H:%M")
-        label = make_label(
-            f"Unit {seq}: <b style='color:{colour}'>{outcome.disposition.label}</b> → {outcome.location}, "
-            f"{money_text(outcome.reimbursement_total, outcome.currency)}<br>"
-            f"<span style='color:#546e7a'>by {outcome.inspector} on bench {outcome.bench}, {when}</span>"
+        decision = _("Unit {seq}: {disposition} → {location}, {amount}").format(
+            seq=seq,
+            disposition=f"<b style='color:{colour}'>{outcome.disposition.label}</b>",
+            location=outcome.location,
+            amount=money_text(outcome.reimbursement_total, outcome.currency),
         )
+        by = _("by {inspector} on bench {bench}, {when}").format(
+            inspector=outcome.inspector, bench=outcome.bench, when=when
+        )
+        label = make_label(f"{decision}<br><span style='color:#546e7a'>{by}</span>")
         label.setFont(scaled_font(self.font(), self.points * 0.85))
         label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         return label

@@ -24,6 +24,7 @@ from rmadesk.domain.people import Actor
 from rmadesk.services.bench import BenchService
 from rmadesk.services.inspection import Event, InspectionSession, Job, Sound, State, Step, Tone
 from rmadesk.services.journal import Journal
+from rmadesk.text.i18n import N_, _
 from rmadesk.ui.bench.actions import BenchActions
 from rmadesk.ui.bench.outage import ConnectionWatch, OutageBanner
 from rmadesk.ui.bench.pages import Banner, CandidatesPage, KeysLine, ReadyPage, SignInPage, WorkPage
@@ -47,7 +48,7 @@ SCREENS = {
     State.OVERRIDING: "preview",
     State.DONE: "done",
 }
-SCAN_PLACEHOLDER = "Scan or type an RMA ID, then Enter"
+SCAN_PLACEHOLDER = N_("Scan or type an RMA ID, then Enter")
 
 
 class BenchWindow(QMainWindow):
@@ -144,11 +145,11 @@ class BenchWindow(QMainWindow):
         self.banner.setMinimumHeight(int(self.points * 3))
         outer.addWidget(self.banner)
         scan_row = QHBoxLayout()
-        scan_label = QLabel("Scan")
+        scan_label = QLabel(_("Scan"))
         scan_label.setFont(scaled_font(self.font(), self.points * 0.9, bold=True))
         self.scan_field = QLineEdit()
         self.scan_field.setObjectName("scan")
-        self.scan_field.setPlaceholderText(SCAN_PLACEHOLDER)
+        self.scan_field.setPlaceholderText(_(SCAN_PLACEHOLDER))
         self.scan_field.setFont(scaled_font(self.font(), self.points))
         self.scan_field.setClearButtonEnabled(True)
         self.scan_field.returnPressed.connect(self._on_scan_field)
@@ -222,11 +223,11 @@ class BenchWindow(QMainWindow):
         if state is State.SIGNED_OUT:
             self.sign_in_page.show_badge(step.badge)
             self.pages.setCurrentWidget(self.sign_in_page)
-            self.scan_field.setPlaceholderText("Scan your badge")
+            self.scan_field.setPlaceholderText(_("Scan your badge"))
             self.actions.apply_permissions()
         elif state is State.READY:
             self.pages.setCurrentWidget(self.ready_page)
-            self.scan_field.setPlaceholderText(SCAN_PLACEHOLDER)
+            self.scan_field.setPlaceholderText(_(SCAN_PLACEHOLDER))
         elif state is State.PICKING:
             self.picker.show_candidates(step.code, step.candidates)
             self.pages.setCurrentWidget(self.picker)

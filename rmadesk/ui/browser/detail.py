@@ -6,6 +6,7 @@ import html
 from datetime import datetime
 
 from rmadesk.services.browse import HistoryEntry, UnitDetail
+from rmadesk.text.i18n import _
 from rmadesk.ui.bench.panels import money_text
 from rmadesk.ui.common.style import DISPOSITION_COLOURS, NEUTRAL
 
@@ -18,38 +19,45 @@ def local_time(moment: datetime | None) -> str:
 
 def bench_text(bench: str) -> str:
     """ "bench 3" for a bench named 3, but "bench-1" as it is."""
-    return bench if bench.lower().startswith("bench") else f"bench {bench}"
+    return bench if bench.lower().startswith("bench") else _("bench {bench}").format(bench=bench)
 
 
 def unit_html(unit: UnitDetail) -> str:
     e = html.escape
-    head = f"<b>Unit {unit.seq}</b>" + (
-        f" &nbsp;<span style='color:#546e7a'>LPN {e(unit.lpn)}</span>" if unit.lpn else ""
-    )
+    unit_title = _("Unit {number}").format(number=unit.seq)
+    lpn = _("LPN {lpn}").format(lpn=e(unit.lpn)) if unit.lpn else ""
+    head = f"<b>{unit_title}</b>" + (f" &nbsp;<span style='color:#546e7a'>{lpn}</span>" if lpn else "")
     o = unit.outcome
     if o is None:
-        body = f"<span style='color:{NEUTRAL}'>Not decided yet.</span>"
+        body = f"<span style='color:{NEUTRAL}'>" + _("Not decided yet.") + "</span>"
     else:
         colour = DISPOSITION_COLOURS.get(o.disposition.value, NEUTRAL)
-        stock = "restocked" if o.restocked else "held"
+        stock = _("restocked") if o.restocked else _("held")
+        where = _("→ {location} ({stock}) · reimbursement {amount}").format(
+            location=e(o.location),
+            stock=stock,
+            amount=e(money_text(o.reimbursement_total, o.currency)).replace(" ", "&nbsp;"),
+        )
         body = (
             f"<span style='color:{colour}; font-weight:700'>{e(o.disposition.label)}</span>"
-            f" → {e(o.location)} ({stock}) · reimbursement "
-            f"{e(money_text(o.reimbursement_total, o.currency)).replace(' ', '&nbsp;')}"
+            f" {where}"
             f"<br><span style='color:#546e7a'>{e(o.inspector)} · {e(bench_text(o.bench))} · "
             f"{local_time(o.decided_at)}</span>"
         )
         if o.override_reason:
-            recommended = o.recommended.label if o.recommended else "another disposition"
-            body += f"<br><i>Overrode {e(recommended)}: {e(o.override_reason)}</i>"
+            recommended = o.recommended.label if o.recommended else _("another disposition")
+            overrode = _("Overrode {recommended}: {reason}").format(
+                recommended=e(recommended), reason=e(o.override_reason)
+            )
+            body += f"<br><i>{overrode}</i>"
     extra = []
     if unit.reversed_outcomes:
-        extra.append(f"{unit.reversed_outcomes} earlier outcome(s) reversed")
+        extra.append(_("{count} earlier outcome(s) reversed").format(count=unit.reversed_outcomes))
     if unit.marketplace_disposition:
         said = unit.marketplace_disposition + (
             f" ({unit.marketplace_reason})" if unit.marketplace_reason else ""
         )
-        extra.append(f"marketplace said {said}")
+        extra.append(_("marketplace said {said}").format(said=said))
     if extra:
         body += f"<br><span style='color:#546e7a'>{e('; '.join(extra))}</span>"
     return f"{head}<br>{body}"
@@ -57,7 +65,7 @@ def unit_html(unit: UnitDetail) -> str:
 
 def history_html(history: tuple[HistoryEntry, ...]) -> str:
     if not history:
-        return "<span style='color:#546e7a'>Nothing recorded yet.</span>"
+        return "<span style='color:#546e7a'>" + _("Nothing recorded yet.") + "</span>"
     lines = []
     for entry in history:
         who = ", ".join(x for x in (entry.actor, bench_text(entry.bench) if entry.bench else None) if x)

@@ -20,30 +20,36 @@ from rmadesk.services.browse import (
     BrowseRow,
     BrowseService,
 )
+from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import INFO, OK, WARN
 
 STATUS_COLOURS = {AWAITING: INFO, IN_INSPECTION: WARN, DONE: OK}
 KIND_LABELS = {
-    AuthorizationKind.RMA.value: "RMA",
-    AuthorizationKind.RA.value: "RA",
-    AuthorizationKind.RGA.value: "RGA",
-    AuthorizationKind.RETURNLESS.value: "Returnless",
+    AuthorizationKind.RMA.value: N_("RMA"),
+    AuthorizationKind.RA.value: N_("RA"),
+    AuthorizationKind.RGA.value: N_("RGA"),
+    AuthorizationKind.RETURNLESS.value: N_("Returnless"),
 }
 COLUMN_TIPS = {
-    "rma": "The marketplace's RMA ID, else the seller's Merchant RMA ID",
-    "quantity": "Units authorized",
-    "decided": "Units with a recorded outcome",
-    "status": "Awaiting: none decided · In inspection: some decided · Done: every unit decided",
-    "requested": "Return request date",
+    "rma": N_("The marketplace's RMA ID, else the seller's Merchant RMA ID"),
+    "quantity": N_("Units authorized"),
+    "decided": N_("Units with a recorded outcome"),
+    "status": N_("Awaiting: none decided · In inspection: some decided · Done: every unit decided"),
+    "requested": N_("Return request date"),
 }
 NUMERIC = {"quantity", "decided"}
-SEARCH_FAILED = "The search failed unexpectedly ({error}). Press F5 to try again."
+SEARCH_FAILED = N_("The search failed unexpectedly ({error}). Press F5 to try again.")
 
 
 def date_text(day: date | None) -> str:
     return day.strftime("%d %b %Y") if day else "—"
+
+
+def kind_text(kind: str) -> str:
+    """An authorization kind as shown ("RMA", "Returnless"); an unknown one as it is stored."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 class _Latest:
@@ -218,7 +224,7 @@ class AuthorizationsModel(QAbstractTableModel):
             return
         self._set_fetching(False)
         self._exhausted = True  # no retry loop from the view; F5 tries again
-        show_failure(exc, self._fail, unexpected=SEARCH_FAILED)
+        show_failure(exc, self._fail, unexpected=_(SEARCH_FAILED))
 
     def _fail(self, message: str) -> None:
         self.error = message
@@ -234,7 +240,7 @@ class AuthorizationsModel(QAbstractTableModel):
         return next(n for n, r in enumerate(self._rows) if r.auth_id == auth_id)
 
     def column_of(self, key: str) -> int:
-        return [k for k, _ in COLUMNS].index(key)
+        return [k for k, _title in COLUMNS].index(key)
 
     # ----- Qt overrides -------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
@@ -285,9 +291,9 @@ class AuthorizationsModel(QAbstractTableModel):
             return None
         key, title = COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return title
+            return _(title)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return COLUMN_TIPS.get(key, title)
+            return _(COLUMN_TIPS[key]) if key in COLUMN_TIPS else _(title)
         if role == Qt.ItemDataRole.TextAlignmentRole and key in NUMERIC:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
@@ -300,7 +306,7 @@ class AuthorizationsModel(QAbstractTableModel):
 
 def _display(row: BrowseRow, key: str) -> str:
     if key == "rma":
-        return row.rma_id or row.merchant_rma_id or "(returnless)"
+        return row.rma_id or row.merchant_rma_id or _("(returnless)")
     if key == "order":
         return row.order_id
     if key == "sku":
@@ -312,13 +318,13 @@ def _display(row: BrowseRow, key: str) -> str:
     if key == "decided":
         return str(row.decided)
     if key == "status":
-        return STATUS_LABELS[row.status]
+        return _(STATUS_LABELS[row.status])
     if key == "reason":
         return row.reason or "—"
     if key == "requested":
         return date_text(row.request_date)
     if key == "kind":
-        return KIND_LABELS.get(row.kind, row.kind)
+        return kind_text(row.kind)
     return ""
 
 
@@ -326,12 +332,16 @@ def _tooltip(row: BrowseRow, key: str) -> str:
     if key == "rma":
         parts = []
         if row.rma_id:
-            parts.append(f"Amazon RMA ID {row.rma_id}")
+            parts.append(_("Amazon RMA ID {id}").format(id=row.rma_id))
         if row.merchant_rma_id:
-            parts.append(f"Merchant RMA ID {row.merchant_rma_id}")
-        return " · ".join(parts) or f"Returnless refund: order {row.order_id}, SKU {row.sku}"
+            parts.append(_("Merchant RMA ID {id}").format(id=row.merchant_rma_id))
+        return " · ".join(parts) or _("Returnless refund: order {order}, SKU {sku}").format(
+            order=row.order_id, sku=row.sku
+        )
     if key in ("decided", "status"):
-        return f"{STATUS_LABELS[row.status]}: {row.decided} of {row.quantity} units decided"
+        return _("{status}: {decided} of {quantity} units decided").format(
+            status=_(STATUS_LABELS[row.status]), decided=row.decided, quantity=row.quantity
+        )
     if key == "item":
         return row.item_name
     return _display(row, key)

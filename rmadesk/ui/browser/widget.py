@@ -33,6 +33,7 @@ from rmadesk.services.browse import (
     BrowseService,
     UnitDetail,
 )
+from rmadesk.text.i18n import _, ngettext
 from rmadesk.ui.bench.panels import money_text
 from rmadesk.ui.browser.detail import history_html, local_time, unit_html
 from rmadesk.ui.browser.model import (
@@ -41,6 +42,7 @@ from rmadesk.ui.browser.model import (
     STATUS_COLOURS,
     AuthorizationsModel,
     date_text,
+    kind_text,
 )
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
@@ -151,7 +153,7 @@ class BrowserWidget(QWidget):
         bottom = QHBoxLayout()
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
-        keys = QLabel("Ctrl+F Search · ↑↓ Move · Enter Details · F5 Refresh · Esc Clear search")
+        keys = QLabel(_("Ctrl+F Search · ↑↓ Move · Enter Details · F5 Refresh · Esc Clear search"))
         keys.setObjectName("hint")
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(keys)
@@ -163,27 +165,27 @@ class BrowserWidget(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText(
-            "Search an RMA ID, Merchant RMA ID, order, tracking ID, LPN, SKU or item…"
+            _("Search an RMA ID, Merchant RMA ID, order, tracking ID, LPN, SKU or item…")
         )
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search authorizations")
+        self.search.setAccessibleName(_("Search authorizations"))
         self.search.setFont(scaled_font(self.font(), self.points * 1.1))
         self.search.textEdited.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._search_now)
         self.status_combo = QComboBox()
-        self.status_combo.setAccessibleName("Status")
-        self.status_combo.addItem("Any status", None)
+        self.status_combo.setAccessibleName(_("Status"))
+        self.status_combo.addItem(_("Any status"), None)
         for status, label in STATUS_LABELS.items():
-            self.status_combo.addItem(label, status)
+            self.status_combo.addItem(_(label), status)
         self.kind_combo = QComboBox()
-        self.kind_combo.setAccessibleName("Kind")
-        self.kind_combo.addItem("Any kind", None)
-        for kind, label in KIND_LABELS.items():
-            self.kind_combo.addItem(label, kind)
+        self.kind_combo.setAccessibleName(_("Kind"))
+        self.kind_combo.addItem(_("Any kind"), None)
+        for kind in KIND_LABELS:
+            self.kind_combo.addItem(kind_text(kind), kind)
         for combo in (self.status_combo, self.kind_combo):
             combo.currentIndexChanged.connect(lambda _n: self.apply_filter())
-        self.dates_box = QCheckBox("Requested")
-        self.dates_box.setToolTip("Only authorizations whose return was requested between these dates")
+        self.dates_box = QCheckBox(_("Requested"))
+        self.dates_box.setToolTip(_("Only authorizations whose return was requested between these dates"))
         today = QDate.currentDate()
         self.date_from = self._date_edit(today.addDays(-30))
         self.date_to = self._date_edit(today)
@@ -191,8 +193,8 @@ class BrowserWidget(QWidget):
         self.date_from.dateChanged.connect(self._from_changed)
         self.date_to.dateChanged.connect(lambda _d: self._search_timer.start())
         self._dates_toggled(False)
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Clear the search and every filter")
+        self.clear_button = QPushButton(_("Clear"))
+        self.clear_button.setToolTip(_("Clear the search and every filter"))
         self.clear_button.clicked.connect(self.clear_filters)
         row.addWidget(self.search, 1)
         row.addWidget(self.status_combo)
@@ -213,7 +215,7 @@ class BrowserWidget(QWidget):
     def _build_table(self) -> QTableView:
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Authorizations")
+        self.table.setAccessibleName(_("Authorizations"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -250,7 +252,7 @@ class BrowserWidget(QWidget):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(6)
         top = QHBoxLayout()
-        self.detail_title = QLabel("No authorization selected")
+        self.detail_title = QLabel(_("No authorization selected"))
         self.detail_title.setObjectName("cardTitle")
         self.detail_title.setFont(scaled_font(self.font(), self.points * 1.35, bold=True))
         self.detail_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -260,7 +262,7 @@ class BrowserWidget(QWidget):
         top.addWidget(self.detail_title, 1)
         top.addWidget(self.detail_status, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
-        self.detail_item = QLabel("Select a row to see its units, their outcomes and its history.")
+        self.detail_item = QLabel(_("Select a row to see its units, their outcomes and its history."))
         self.detail_item.setWordWrap(True)
         self.detail_item.setFont(scaled_font(self.font(), self.points * 1.1, bold=True))
         layout.addWidget(self.detail_item)
@@ -270,20 +272,20 @@ class BrowserWidget(QWidget):
         self.fields_grid.setColumnStretch(1, 1)
         self.fields: dict[str, QLabel] = {}
         names = (
-            ("kind", "Kind"),
-            ("rma", "RMA ID"),
-            ("merchant", "Merchant RMA ID"),
-            ("order", "Order"),
-            ("sku", "SKU / ASIN"),
-            ("quantity", "Units"),
-            ("reason", "Reason"),
-            ("comment", "Customer says"),
-            ("requested", "Requested"),
-            ("policy", "In policy"),
-            ("price", "Unit price"),
-            ("tracking", "Tracking"),
-            ("request_status", "Request status"),
-            ("arrived", "First scanned"),
+            ("kind", _("Kind")),
+            ("rma", _("RMA ID")),
+            ("merchant", _("Merchant RMA ID")),
+            ("order", _("Order")),
+            ("sku", _("SKU / ASIN")),
+            ("quantity", _("Units")),
+            ("reason", _("Reason")),
+            ("comment", _("Customer says")),
+            ("requested", _("Requested")),
+            ("policy", _("In policy")),
+            ("price", _("Unit price")),
+            ("tracking", _("Tracking")),
+            ("request_status", _("Request status")),
+            ("arrived", _("First scanned")),
         )
         for n, (key, title) in enumerate(names):
             name = QLabel(title)
@@ -296,12 +298,12 @@ class BrowserWidget(QWidget):
             self.fields[key] = value
             self.fields[f"{key}:name"] = name
         layout.addLayout(self.fields_grid)
-        self.units_title = self._section("Units")
+        self.units_title = self._section(_("Units"))
         layout.addWidget(self.units_title)
         self.units_box = QVBoxLayout()
         self.units_box.setSpacing(6)
         layout.addLayout(self.units_box)
-        self.history_title = self._section("History")
+        self.history_title = self._section(_("History"))
         layout.addWidget(self.history_title)
         self.history_label = QLabel()
         self.history_label.setWordWrap(True)
@@ -330,8 +332,8 @@ class BrowserWidget(QWidget):
             self.addAction(act)
             return act
 
-        self.act_search = action("Search", ["Ctrl+F"], self.focus_search)
-        self.act_refresh = action("Refresh", ["F5"], self.refresh)
+        self.act_search = action(_("Search"), ["Ctrl+F"], self.focus_search)
+        self.act_refresh = action(_("Refresh"), ["F5"], self.refresh)
         self.search_keys = _SearchKeys(self.table, self)
         self.search.installEventFilter(self.search_keys)
         self.search.installEventFilter(self)
@@ -425,7 +427,7 @@ class BrowserWidget(QWidget):
     def _on_page_loaded(self, _added: int) -> None:
         self._show_count()
         if not self.model.rowCount() and self.model.exhausted:
-            self._clear_detail("Nothing matches. Try fewer words, another spelling, or clear the filters.")
+            self._clear_detail(_("Nothing matches. Try fewer words, another spelling, or clear the filters."))
             return
         if self.table.currentIndex().isValid():
             return
@@ -440,16 +442,17 @@ class BrowserWidget(QWidget):
             return
         self.count_label.setStyleSheet("")
         if model.total is None or model.everything is None:
-            text = "Counting…" if model.rowCount() else "Searching…"
+            text = _("Counting…") if model.rowCount() else _("Searching…")
         elif model.filter.is_empty:
-            text = f"{model.everything:,} authorizations"
+            text = _("{count} authorizations").format(count=f"{model.everything:,}")
         else:
-            noun = "authorization" if model.everything == 1 else "authorizations"
-            text = f"{model.total:,} of {model.everything:,} {noun}"
+            text = ngettext(
+                "{found} of {count} authorization", "{found} of {count} authorizations", model.everything
+            ).format(found=f"{model.total:,}", count=f"{model.everything:,}")
             if model.total == 0:
-                text += " — nothing matches; try fewer words or clear the filters"
+                text += " — " + _("nothing matches; try fewer words or clear the filters")
         if model.loading and model.rowCount():
-            text += " · loading more…"
+            text += " · " + _("loading more…")
         self.count_label.setText(text)
 
     def _on_load_failed(self, message: str) -> None:
@@ -500,14 +503,14 @@ class BrowserWidget(QWidget):
 
     def _on_detail_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._detail_generation:
-            show_failure(exc, self._on_load_failed, unexpected=SEARCH_FAILED)
+            show_failure(exc, self._on_load_failed, unexpected=_(SEARCH_FAILED))
 
     def _clear_detail(self, message: str) -> None:
         self._detail_generation += 1  # a detail still on its way is no longer wanted
         self._detail_timer.stop()
         self.detail = None
         self._selected_id = None
-        self.detail_title.setText("No authorization selected")
+        self.detail_title.setText(_("No authorization selected"))
         self.detail_status.hide()
         self.detail_item.setText(message)
         self._show_fields(False)
@@ -522,28 +525,31 @@ class BrowserWidget(QWidget):
 
     def _fill_detail(self, d: AuthorizationDetail) -> None:
         a = d.authorization
-        self.detail_title.setText(f"{KIND_LABELS.get(a.kind.value, a.kind.value)} {a.display_id}")
-        self.detail_status.setText(STATUS_LABELS[d.status])
+        self.detail_title.setText(f"{kind_text(a.kind.value)} {a.display_id}")
+        self.detail_status.setText(_(STATUS_LABELS[d.status]))
         self.detail_status.setStyleSheet(f"background: {STATUS_COLOURS[d.status]};")
         self.detail_status.show()
-        self.detail_item.setText(a.item_name or "(no item name in the report)")
+        self.detail_item.setText(a.item_name or _("(no item name in the report)"))
         self._show_fields(True)
-        policy = {True: "Yes", False: "No — out of policy", None: "Unknown"}[a.in_policy]
-        order = a.order_id + (f"  ·  ordered {date_text(d.order_date)}" if d.order_date else "")
+        policy = {True: _("Yes"), False: _("No — out of policy"), None: _("Unknown")}[a.in_policy]
+        order = a.order_id + (
+            "  ·  " + _("ordered {date}").format(date=date_text(d.order_date)) if d.order_date else ""
+        )
         tracking = (d.tracking_id or "") + (f"  ·  {d.carrier}" if d.carrier else "")
         values = {
-            "kind": KIND_LABELS.get(a.kind.value, a.kind.value)
-            + (f"  ·  {d.marketplace}" if d.marketplace else ""),
+            "kind": kind_text(a.kind.value) + (f"  ·  {d.marketplace}" if d.marketplace else ""),
             "rma": a.rma_id or "",
             "merchant": a.merchant_rma_id or "",
             "order": order,
             "sku": a.sku + (f"  ·  {a.asin}" if a.asin else ""),
-            "quantity": f"{a.quantity} authorized, {d.decided} decided",
+            "quantity": _("{authorized} authorized, {decided} decided").format(
+                authorized=a.quantity, decided=d.decided
+            ),
             "reason": a.reason or "—",
             "comment": f"“{a.customer_comment}”" if a.customer_comment else "",
             "requested": date_text(a.request_date),
             "policy": policy,
-            "price": money_text(a.unit_price.amount, a.unit_price.currency) if a.unit_price else "Unknown",
+            "price": money_text(a.unit_price.amount, a.unit_price.currency) if a.unit_price else _("Unknown"),
             "tracking": tracking,
             "request_status": a.status or "",
             "arrived": local_time(d.arrived_at) if d.arrived_at else "",
@@ -559,7 +565,9 @@ class BrowserWidget(QWidget):
         self.unit_labels = [self._unit_label(u) for u in d.units]
         for label in self.unit_labels:
             self.units_box.addWidget(label)
-        self.units_title.setText(f"Units ({d.decided} of {len(d.units)} decided)")
+        self.units_title.setText(
+            _("Units ({decided} of {count} decided)").format(decided=d.decided, count=len(d.units))
+        )
         self.history_label.setText(history_html(d.history))
         self.detail_area.verticalScrollBar().setValue(0)
 

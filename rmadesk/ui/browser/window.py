@@ -6,6 +6,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from rmadesk.services.browse import BrowseService
+from rmadesk.text.i18n import _
 from rmadesk.ui.browser.widget import BrowserWidget
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import STYLE_SHEET
@@ -26,12 +27,12 @@ class BrowserWindow(QMainWindow):
         self, service: BrowseService, *, points: float = 11.0, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("RMA Desk — find a return")
+        self.setWindowTitle(_("RMA Desk — find a return"))
         self.setStyleSheet(STYLE_SHEET)
         self.runner = Runner(self)
         self.browser = BrowserWidget(service, self.runner, points=points)
         self.setCentralWidget(self.browser)
-        close = QAction("Close", self)
+        close = QAction(_("Close"), self)
         close.setShortcuts([QKeySequence(QKeySequence.StandardKey.Close)])
         close.triggered.connect(self.close)
         self.addAction(close)

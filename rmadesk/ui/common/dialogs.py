@@ -5,8 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from rmadesk.domain.model import OutcomeView
+from rmadesk.text.i18n import N_, _
 
-KEYS_HELP = """<h3>Keys and codes</h3>
+# Translators: keep the HTML tags, the key names and the CMD-... codes as they are.
+KEYS_HELP = N_("""<h3>Keys and codes</h3>
 <table cellpadding='4'>
 <tr><td><b>Scan</b> an RMA</td><td>opens the return (works wherever the focus is)</td></tr>
 <tr><td><b>F2</b> / <b>F3</b></td><td>Yes / No to the current question</td></tr>
@@ -22,15 +24,15 @@ KEYS_HELP = """<h3>Keys and codes</h3>
 <tr><td><b>Ctrl+P</b></td><td>save the bench's command-code sheet</td></tr>
 <tr><td><b>Ctrl+Shift+L</b></td><td>sign out</td></tr>
 <tr><td><b>F1</b></td><td>this help</td></tr>
-</table>"""
+</table>""")
 
 
 def ask_inspector(parent: QWidget | None, bench: str, last: str = "") -> str | None:
     """Who is inspecting at this bench; None when the person cancels."""
     name, ok = QInputDialog.getText(
         parent,
-        "RMA Desk: who is inspecting?",
-        f"Your name (written with every decision on bench {bench}):",
+        _("RMA Desk: who is inspecting?"),
+        _("Your name (written with every decision on bench {bench}):").format(bench=bench),
         QLineEdit.EchoMode.Normal,
         last,
     )
@@ -39,7 +41,7 @@ def ask_inspector(parent: QWidget | None, bench: str, last: str = "") -> str | N
 
 
 def show_help(parent: QWidget | None) -> None:
-    QMessageBox.information(parent, "RMA Desk: keys and codes", KEYS_HELP)
+    QMessageBox.information(parent, _("RMA Desk: keys and codes"), _(KEYS_HELP))
 
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> None:
@@ -54,14 +56,22 @@ def ask_reversal(
 ) -> tuple[str, str] | None:
     """Which unit's outcome to reverse and why; None when the supervisor cancels."""
     labels = [
-        f"Unit {seq}: {outcome.disposition.label} → {outcome.location} ({outcome.inspector}, {outcome.bench})"
+        _("Unit {seq}: {disposition} → {location} ({inspector}, {bench})").format(
+            seq=seq,
+            disposition=outcome.disposition.label,
+            location=outcome.location,
+            inspector=outcome.inspector,
+            bench=outcome.bench,
+        )
         for seq, outcome in decided
     ]
-    title = "RMA Desk: reverse an outcome"
-    picked, ok = QInputDialog.getItem(parent, title, f"{display_id}: which outcome?", labels, 0, False)
+    title = _("RMA Desk: reverse an outcome")
+    picked, ok = QInputDialog.getItem(
+        parent, title, _("{rma}: which outcome?").format(rma=display_id), labels, 0, False
+    )
     if not ok:
         return None
-    reason, ok = QInputDialog.getText(parent, title, "Why is it reversed?")
+    reason, ok = QInputDialog.getText(parent, title, _("Why is it reversed?"))
     if not ok or not reason.strip():
         return None
     return decided[labels.index(picked)][1].outcome_uid, reason.strip()
@@ -74,10 +84,12 @@ def confirm(parent: QWidget | None, title: str, question: str) -> bool:
 
 def ask_admin(parent: QWidget | None, problem: str) -> tuple[str, str] | None:
     """An admin's badge and PIN; None when cancelled."""
-    badge, ok = QInputDialog.getText(parent, "RMA Desk: admin", f"{problem}\n\nScan an admin's badge:")
+    badge, ok = QInputDialog.getText(
+        parent, _("RMA Desk: admin"), _("{problem}\n\nScan an admin's badge:").format(problem=problem)
+    )
     if not ok or not badge.strip():
         return None
-    pin, ok = QInputDialog.getText(parent, "RMA Desk: admin", "PIN:", QLineEdit.EchoMode.Password)
+    pin, ok = QInputDialog.getText(parent, _("RMA Desk: admin"), _("PIN:"), QLineEdit.EchoMode.Password)
     if not ok or not pin:
         return None
     return badge.strip(), pin

@@ -11,13 +11,14 @@ from types import TracebackType
 from PySide6.QtWidgets import QWidget
 
 from rmadesk.domain.errors import UserError
+from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common import dialogs
 
 log = logging.getLogger(__name__)
 
-MESSAGE_TITLE = "RMA Desk"
-UNEXPECTED_TITLE = "RMA Desk: something went wrong"
-UNEXPECTED_TEXT = (
+MESSAGE_TITLE = N_("RMA Desk")
+UNEXPECTED_TITLE = N_("RMA Desk: something went wrong")
+UNEXPECTED_TEXT = N_(
     "RMA Desk hit an unexpected problem. Your work on screen was kept. "
     "Copy the details below for your supervisor."
 )
@@ -45,7 +46,7 @@ def show_failure(
         if show is not None and unexpected is not None:
             show(unexpected.format(error=f"{type(exc).__name__}: {exc}"))
     elif show is None:
-        dialogs.show_error(parent, MESSAGE_TITLE, message)
+        dialogs.show_error(parent, _(MESSAGE_TITLE), message)
     else:
         show(message)
 
@@ -55,7 +56,7 @@ def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType 
     message = user_message(exc)
     if message is not None:
         log.error("unhandled error: %s", message)
-        dialogs.show_error(None, MESSAGE_TITLE, message)
+        dialogs.show_error(None, _(MESSAGE_TITLE), message)
     else:
         report_unexpected(exc, tb=tb)
 
@@ -66,7 +67,7 @@ def report_unexpected(
     """A bug: log its traceback and show it in a box the person can copy it from."""
     details = "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__))
     log.error("unhandled error\n%s", details)
-    dialogs.show_error(parent, UNEXPECTED_TITLE, UNEXPECTED_TEXT, details)
+    dialogs.show_error(parent, _(UNEXPECTED_TITLE), _(UNEXPECTED_TEXT), details)
 
 
 def install_excepthook() -> None:

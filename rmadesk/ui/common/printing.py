@@ -10,12 +10,17 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QWidget
 
 from rmadesk.domain.errors import UserError
+from rmadesk.text.i18n import _
 
 
 def _paint(printer: QPrinter, image: QImage) -> None:
     painter = QPainter()
     if not painter.begin(printer):
-        raise UserError(f"The printer {printer.printerName() or printer.outputFileName()} cannot be used.")
+        raise UserError(
+            _("The printer {printer} cannot be used.").format(
+                printer=printer.printerName() or printer.outputFileName()
+            )
+        )
     try:
         page = painter.viewport()
         size = image.size().scaled(page.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -29,7 +34,7 @@ def _paint(printer: QPrinter, image: QImage) -> None:
 def _image(path: Path) -> QImage:
     image = QImage(str(path))
     if image.isNull():
-        raise UserError(f"{path} is not an image that can be printed.")
+        raise UserError(_("{path} is not an image that can be printed.").format(path=path))
     return image
 
 
@@ -38,7 +43,9 @@ def print_image(path: Path, printer_name: str) -> None:
     info = QPrinterInfo.printerInfo(printer_name)
     if info.isNull():
         raise UserError(
-            f"There is no printer named “{printer_name}” on this computer. Check the label_printer setting."
+            _(
+                "There is no printer named “{printer}” on this computer. Check the label_printer setting."
+            ).format(printer=printer_name)
         )
     printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
     _paint(printer, _image(path))

@@ -16,12 +16,13 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QMainWindow, QTabl
 from rmadesk.domain.people import Actor
 from rmadesk.services.audit import AuditRow, audit_page, count_events
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
-COLUMNS = ("When", "Who", "Bench", "Action", "What", "Before", "After")
+COLUMNS = (N_("When"), N_("Who"), N_("Bench"), N_("Action"), N_("What"), N_("Before"), N_("After"))
 
 
 class AuditModel(QAbstractTableModel):
@@ -73,7 +74,7 @@ class AuditModel(QAbstractTableModel):
 
     def _failed(self, exc: BaseException) -> None:
         self._fetching = False
-        show_failure(exc, self.failed.emit, unexpected="The audit trail could not be read ({error}).")
+        show_failure(exc, self.failed.emit, unexpected=_("The audit trail could not be read ({error})."))
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802 - Qt override
         return not parent.isValid() and not self._fetching and len(self.rows) < self.total
@@ -127,7 +128,7 @@ class AuditModel(QAbstractTableModel):
     ) -> object:
         horizontal = orientation == Qt.Orientation.Horizontal
         if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
+            return _(COLUMNS[section])
         return None
 
 
@@ -136,15 +137,15 @@ class AuditWindow(QMainWindow):
 
     def __init__(self, store: Store, actor: Actor, runner: Runner | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("RMA Desk — audit trail")
+        self.setWindowTitle(_("RMA Desk — audit trail"))
         self.resize(1200, 700)
         self.runner = runner or Runner(self)
         self.model = AuditModel(store, actor, self.runner, self)
         central = QWidget()
         layout = QVBoxLayout(central)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search by person, action, bench or RMA…")
-        self.status = QLabel("Loading…")
+        self.search.setPlaceholderText(_("Search by person, action, bench or RMA…"))
+        self.status = QLabel(_("Loading…"))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
@@ -160,6 +161,8 @@ class AuditWindow(QMainWindow):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(lambda: self.model.search(self.search.text()))
         self.search.textChanged.connect(lambda _text: self._debounce.start())
-        self.model.loaded.connect(lambda total: self.status.setText(f"{total:,} changes"))
+        self.model.loaded.connect(
+            lambda total: self.status.setText(_("{count:,} changes").format(count=total))
+        )
         self.model.failed.connect(lambda message: self.status.setText(message))
         self.model.search("")

@@ -31,17 +31,20 @@ from rmadesk.domain.people import Actor
 from rmadesk.formats.spec import RowProblem
 from rmadesk.services.imports import ImportResult, import_report
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
 
 _Index = QModelIndex | QPersistentModelIndex
-REPORT_FILTER = "Return reports (*.txt *.tsv *.csv *.tab);;All files (*)"
+# The file dialog's filter names (translated with _() where shown; the patterns are not).
+REPORT_FILES = N_("Return reports")
+ALL_FILES = N_("All files")
 
 
 class ProblemsModel(QAbstractTableModel):
     """The rows an import rejected: line number and reason."""
 
-    HEADERS = ("Line", "Why it was not imported")
+    HEADERS = (N_("Line"), N_("Why it was not imported"))
 
     def __init__(self, problems: Sequence[RowProblem], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,7 +74,7 @@ class ProblemsModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < 2
         ):
-            return self.HEADERS[section]
+            return _(self.HEADERS[section])
         return None
 
 
@@ -80,7 +83,7 @@ class ImportResultDialog(QDialog):
 
     def __init__(self, result: ImportResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"RMA Desk: imported {result.file_name}")
+        self.setWindowTitle(_("RMA Desk: imported {file}").format(file=result.file_name))
         self.resize(820, 520)
         layout = QVBoxLayout(self)
         summary = QLabel(result.summary())
@@ -93,7 +96,11 @@ class ImportResultDialog(QDialog):
             layout.addWidget(notes)
         self.problems = ProblemsModel(result.problems, self)
         if result.problems:
-            layout.addWidget(QLabel(f"{result.rejected} rows were not imported (the file is unchanged):"))
+            layout.addWidget(
+                QLabel(
+                    _("{count} rows were not imported (the file is unchanged):").format(count=result.rejected)
+                )
+            )
             table = QTableView()
             table.setModel(self.problems)
             table.verticalHeader().hide()
@@ -105,7 +112,10 @@ class ImportResultDialog(QDialog):
 
 
 def choose_report_file(parent: QWidget | None) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(parent, "Import a returns report", str(Path.home()), REPORT_FILTER)
+    report_filter = _(REPORT_FILES) + " (*.txt *.tsv *.csv *.tab);;" + _(ALL_FILES) + " (*)"
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, _("Import a returns report"), str(Path.home()), report_filter
+    )
     return Path(path) if path else None
 
 
@@ -150,8 +160,10 @@ class ReportImporter(QObject):
 
     def start(self, path: Path) -> None:
         """Import the file; the progress bar follows the worker, the result comes back here."""
-        self._dialog = QProgressDialog(f"Importing {path.name}…", "", 0, 0, self.parent_widget)
-        self._dialog.setWindowTitle("RMA Desk: import")
+        self._dialog = QProgressDialog(
+            _("Importing {name}…").format(name=path.name), "", 0, 0, self.parent_widget
+        )
+        self._dialog.setWindowTitle(_("RMA Desk: import"))
         self._dialog.setCancelButton(None)
         self._dialog.setMinimumDuration(300)
         self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -191,6 +203,6 @@ class ReportImporter(QObject):
         show_failure(exc, self._refused)
 
     def _refused(self, message: str) -> None:
-        message = f"Nothing was imported. {message}"
+        message = _("Nothing was imported. {reason}").format(reason=message)
         self.import_failed.emit(message)
         self.on_error(message)

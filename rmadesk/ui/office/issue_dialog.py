@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.errors import UserError
 from rmadesk.services.issue import MAX_QUANTITY, Issued, IssueRequest, save_slip
+from rmadesk.text.i18n import _
 from rmadesk.ui.common import printing
 
 
@@ -30,35 +31,37 @@ class IssueDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("RMA Desk: issue a seller RMA")
+        self.setWindowTitle(_("RMA Desk: issue a seller RMA"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Authorize a return outside the marketplace's policy. RMA Desk issues a unique number "
-            "with a check character and prints the slip for the parcel."
+            _(
+                "Authorize a return outside the marketplace's policy. RMA Desk issues a unique number "
+                "with a check character and prints the slip for the parcel."
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
         self.order = QLineEdit()
-        self.order.setPlaceholderText("e.g. 114-3941689-8772232")
+        self.order.setPlaceholderText(_("e.g. 114-3941689-8772232"))
         self.sku = QLineEdit()
         self.item = QLineEdit()
-        self.item.setPlaceholderText("optional: taken from an imported return of this order when empty")
+        self.item.setPlaceholderText(_("optional: taken from an imported return of this order when empty"))
         self.quantity = QSpinBox()
         self.quantity.setRange(1, MAX_QUANTITY)
         self.kind = QComboBox()
-        self.kind.addItem("RMA: return merchandise authorization", "RMA")
-        self.kind.addItem("RA: return authorization (other marketplaces)", "RA")
-        self.kind.addItem("RGA: returned goods to the supplier", "RGA")
+        self.kind.addItem(_("RMA: return merchandise authorization"), "RMA")
+        self.kind.addItem(_("RA: return authorization (other marketplaces)"), "RA")
+        self.kind.addItem(_("RGA: returned goods to the supplier"), "RGA")
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("why the return is approved")
-        form.addRow("Order ID", self.order)
-        form.addRow("SKU", self.sku)
-        form.addRow("Item", self.item)
-        form.addRow("Quantity", self.quantity)
-        form.addRow("Kind", self.kind)
-        form.addRow("Reason", self.reason)
+        self.reason.setPlaceholderText(_("why the return is approved"))
+        form.addRow(_("Order ID"), self.order)
+        form.addRow(_("SKU"), self.sku)
+        form.addRow(_("Item"), self.item)
+        form.addRow(_("Quantity"), self.quantity)
+        form.addRow(_("Kind"), self.kind)
+        form.addRow(_("Reason"), self.reason)
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b3261e; font-weight: 600;")
@@ -67,7 +70,7 @@ class IssueDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Issue")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Issue"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -85,11 +88,11 @@ class IssueDialog(QDialog):
     def accept(self) -> None:
         missing = [
             name
-            for name, field in (("order ID", self.order), ("SKU", self.sku), ("reason", self.reason))
+            for name, field in ((_("order ID"), self.order), (_("SKU"), self.sku), (_("reason"), self.reason))
             if not field.text().strip()
         ]
         if missing:
-            self.error.setText("Fill in the " + ", ".join(missing) + ".")
+            self.error.setText(_("Fill in the {fields}.").format(fields=", ".join(missing)))
             return
         super().accept()
 
@@ -100,20 +103,24 @@ class IssuedDialog(QDialog):
     def __init__(self, issued: Issued, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.issued = issued
-        self.setWindowTitle(f"RMA Desk: {issued.kind} {issued.rma_id} issued")
+        self.setWindowTitle(
+            _("RMA Desk: {kind} {rma_id} issued").format(kind=issued.kind, rma_id=issued.rma_id)
+        )
         layout = QVBoxLayout(self)
         number = QLabel(issued.rma_id)
         number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         number.setStyleSheet("font-size: 32pt; font-weight: 700; letter-spacing: 3px;")
-        layout.addWidget(QLabel(f"{issued.kind} issued for order {issued.slip.order_id}:"))
+        layout.addWidget(
+            QLabel(_("{kind} issued for order {order}:").format(kind=issued.kind, order=issued.slip.order_id))
+        )
         layout.addWidget(number)
-        self.status = QLabel("Print the slip and put it in the parcel, or send it to the customer.")
+        self.status = QLabel(_("Print the slip and put it in the parcel, or send it to the customer."))
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         buttons = QDialogButtonBox()
-        save = QPushButton("Save slip as PDF…")
-        print_button = QPushButton("Print slip…")
+        save = QPushButton(_("Save slip as PDF…"))
+        print_button = QPushButton(_("Print slip…"))
         buttons.addButton(save, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(print_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -124,9 +131,9 @@ class IssuedDialog(QDialog):
 
     def save_slip(self, path: Path | None = None) -> Path | None:
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
+            chosen, _filter = QFileDialog.getSaveFileName(
                 self,
-                "Save the RMA slip",
+                _("Save the RMA slip"),
                 str(Path.home() / f"{self.issued.rma_id}.pdf"),
                 "PDF (*.pdf);;PNG (*.png)",
             )
@@ -138,7 +145,7 @@ class IssuedDialog(QDialog):
         except UserError as exc:
             self.status.setText(exc.message)
             return None
-        self.status.setText(f"Slip saved to {written}.")
+        self.status.setText(_("Slip saved to {path}.").format(path=written))
         return written
 
     def print_slip(self) -> None:
@@ -146,7 +153,7 @@ class IssuedDialog(QDialog):
         try:
             image = save_slip(folder / f"{self.issued.rma_id}.png", self.issued.slip)
             if printing.print_image_with_dialog(self, image):
-                self.status.setText("Slip sent to the printer.")
+                self.status.setText(_("Slip sent to the printer."))
         except UserError as exc:
             self.status.setText(exc.message)
 

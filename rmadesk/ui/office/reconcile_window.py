@@ -22,11 +22,38 @@ from PySide6.QtWidgets import (
 
 from rmadesk.services.reconcile import RECONCILE_COLUMNS, ReconcileRow, csv_fields, reconcile
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_COLOURS = {"paid_differently": "#8a5a00", "unpaid_overdue": "#b3261e", "paid_unclaimed": "#1f4e8c"}
+# The table's headers, by the CSV's column names (translated with _() where shown).
+HEADERS = {
+    "status": N_("status"),
+    "rma_id": N_("rma id"),
+    "order_id": N_("order id"),
+    "sku": N_("sku"),
+    "units_claimed": N_("units claimed"),
+    "units_paid": N_("units paid"),
+    "expected_total": N_("expected total"),
+    "paid_total": N_("paid total"),
+    "difference": N_("difference"),
+    "currency": N_("currency"),
+    "decided_at": N_("decided at"),
+    "days_since_decision": N_("days since decision"),
+    "last_paid_on": N_("last paid on"),
+    "reimbursement_ids": N_("reimbursement ids"),
+    "expected_components": N_("expected components"),
+}
+# The statuses the filter offers, in its order, with their names (translated with _() where shown).
+STATUS_CHOICES = (
+    ("unpaid_overdue", N_("Unpaid overdue")),
+    ("paid_differently", N_("Paid differently")),
+    ("paid_unclaimed", N_("Paid unclaimed")),
+    ("unpaid_waiting", N_("Unpaid waiting")),
+    ("paid", N_("Paid")),
+)
 
 
 class ReconcileModel(QAbstractTableModel):
@@ -62,13 +89,13 @@ class ReconcileModel(QAbstractTableModel):
     ) -> object:
         horizontal = orientation == Qt.Orientation.Horizontal
         if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(RECONCILE_COLUMNS):
-            return RECONCILE_COLUMNS[section].replace("_", " ")
+            return _(HEADERS[RECONCILE_COLUMNS[section]])
         return None
 
 
 def ask_csv_path(parent: QWidget | None) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(
-        parent, "Save the reconciliation", str(Path.home() / "reconcile.csv"), "CSV (*.csv)"
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, _("Save the reconciliation"), str(Path.home() / "reconcile.csv"), "CSV (*.csv)"
     )
     return Path(path) if path else None
 
@@ -78,7 +105,7 @@ class ReconcileWindow(QMainWindow):
 
     def __init__(self, store: Store, runner: Runner | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("RMA Desk — reconcile reimbursements")
+        self.setWindowTitle(_("RMA Desk — reconcile reimbursements"))
         self.resize(1200, 640)
         self.store = store
         self.runner = runner or Runner(self)
@@ -88,21 +115,21 @@ class ReconcileWindow(QMainWindow):
         layout = QVBoxLayout(central)
         bar = QHBoxLayout()
         self.status = QComboBox()
-        self.status.addItem("Every line", None)
-        for value in ("unpaid_overdue", "paid_differently", "paid_unclaimed", "unpaid_waiting", "paid"):
-            self.status.addItem(value.replace("_", " ").capitalize(), value)
+        self.status.addItem(_("Every line"), None)
+        for value, name in STATUS_CHOICES:
+            self.status.addItem(_(name), value)
         self.days = QSpinBox()
         self.days.setRange(1, 365)
         self.days.setValue(30)
-        self.days.setSuffix(" days before overdue")
-        save = QPushButton("Save CSV…")
-        bar.addWidget(QLabel("Show"))
+        self.days.setSuffix(_(" days before overdue"))
+        save = QPushButton(_("Save CSV…"))
+        bar.addWidget(QLabel(_("Show")))
         bar.addWidget(self.status)
         bar.addWidget(self.days)
         bar.addStretch(1)
         bar.addWidget(save)
         layout.addLayout(bar)
-        self.info = QLabel("Loading…")
+        self.info = QLabel(_("Loading…"))
         layout.addWidget(self.info)
         table = QTableView()
         table.setModel(self.model)
@@ -124,12 +151,16 @@ class ReconcileWindow(QMainWindow):
         self._show()
 
     def _failed(self, exc: BaseException) -> None:
-        show_failure(exc, self.info.setText, unexpected="Reconciliation failed: {error}")
+        show_failure(exc, self.info.setText, unexpected=_("Reconciliation failed: {error}"))
 
     def _show(self) -> None:
         self.model.set_rows(self.all_rows, self.status.currentData())
         problems = sum(1 for r in self.all_rows if r.status.is_problem)
-        self.info.setText(f"{len(self.all_rows)} order lines; {problems} need attention.")
+        self.info.setText(
+            _("{lines} order lines; {problems} need attention.").format(
+                lines=len(self.all_rows), problems=problems
+            )
+        )
 
     def save_csv(self, path: Path | None = None) -> Path | None:
         path = path or ask_csv_path(self)
@@ -141,7 +172,11 @@ class ReconcileWindow(QMainWindow):
                 writer.writerow(RECONCILE_COLUMNS)
                 writer.writerows(self.model.rows)
         except OSError as exc:
-            self.info.setText(f"The CSV cannot be written to {path}: {exc.strerror or exc}.")
+            self.info.setText(
+                _("The CSV cannot be written to {path}: {reason}.").format(
+                    path=path, reason=exc.strerror or exc
+                )
+            )
             return None
-        self.info.setText(f"Saved {len(self.model.rows)} lines to {path}.")
+        self.info.setText(_("Saved {count} lines to {path}.").format(count=len(self.model.rows), path=path))
         return path

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from rmadesk.domain.model import Disposition
 from rmadesk.summary.figures import HourCount, SkuReasons, Summary
+from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.style import ERROR, INFO, scaled_font
 
 INK = "#1c2430"
@@ -29,7 +30,7 @@ MUTED = "#546e7a"
 GRID = "#e3e8ec"
 PREVIOUS = "#a7b6c2"  # the comparison window: a quiet grey beside this window's blue
 MAX_HOUR_BARS = 48  # past two days, the hours of the day are shown instead (as in the PDF report)
-OTHER_REASONS = "other reasons"
+OTHER_REASONS = N_("other reasons")
 
 
 LABEL_DIGITS = 72  # bars times digits of the largest value: up to 24 bars of 3 digits get labels
@@ -138,11 +139,11 @@ class DispositionChart(SummaryChart):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Units by disposition", parent)
+        super().__init__(_("Units by disposition"), parent)
         self.series = QHorizontalBarSeries()
         # Horizontal bars are drawn from the bottom up: the sets and categories go in reverse.
-        self.previous = QBarSet("Before")
-        self.current = QBarSet("This window")
+        self.previous = QBarSet(_("Before"))
+        self.current = QBarSet(_("This window"))
         for bar_set in (self.previous, self.current):
             bar_set.append([0.0] * len(Disposition))
             self.series.append(bar_set)
@@ -196,9 +197,9 @@ class HourChart(SummaryChart):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Units by hour", parent)
+        super().__init__(_("Units by hour"), parent)
         self.series = QBarSeries()
-        self.bars = QBarSet("Units")
+        self.bars = QBarSet(_("Units"))
         self.series.append(self.bars)
         self.series.setBarWidth(0.75)
         self.series.setLabelsVisible(True)
@@ -223,11 +224,11 @@ class HourChart(SummaryChart):
         if 0 < len(summary.units_by_hour) <= MAX_HOUR_BARS:
             labels = hour_labels(summary.units_by_hour)
             values = [h.units for h in summary.units_by_hour]
-            self.chart_.setTitle("Units by hour (local time)")
+            self.chart_.setTitle(_("Units by hour (local time)"))
         else:
             labels = [f"{h:02d}" for h in range(24)]
             values = list(summary.units_by_hour_of_day)
-            self.chart_.setTitle("Units by hour of the day (local time, all days)")
+            self.chart_.setTitle(_("Units by hour of the day (local time, all days)"))
         # Labels on many thin bars, or long numbers on two dozen, would overlap; the table has them.
         self.series.setLabelsVisible(len(values) * len(str(max(values, default=0))) <= LABEL_DIGITS)
         if self.bars.count():
@@ -254,17 +255,17 @@ class ParetoChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.view = SummaryChart("Return reasons", self)
+        self.view = SummaryChart(_("Return reasons"), self)
         chart = self.view.chart_
         self.series = QBarSeries()
-        self.bars = QBarSet("Returns")
+        self.bars = QBarSet(_("Returns"))
         self.series.append(self.bars)
         self.series.setLabelsVisible(True)
         # At the foot of the bar: the cumulative line runs through the top of the first bars.
         self.series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideBase)
         self.series.setLabelsFormat("@value")
         self.line = QLineSeries()
-        self.line.setName("Cumulative share")
+        self.line.setName(_("Cumulative share"))
         chart.addSeries(self.series)
         chart.addSeries(self.line)
         _colour_bars(self.bars, INFO, label="white")
@@ -291,7 +292,7 @@ class ParetoChart(QWidget):
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         scale_value_axis(self.axis_y, 0)
 
-        self.sku_label = QLabel("SKU")
+        self.sku_label = QLabel(_("SKU"))
         self.sku_combo = QComboBox()
         self.sku_combo.setMinimumContentsLength(18)
         self.sku_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -348,8 +349,11 @@ class ParetoChart(QWidget):
             chosen = next((n for n, sku in enumerate(skus) if sku in alerting), 0)
         self.sku_combo.setCurrentIndex(chosen if skus else -1)
         self.sku_combo.blockSignals(False)
-        share = f"{float(summary.alert_share) * 100:g}%"
-        self.threshold.setText(f"Alert: one reason ≥ {share} of ≥ {summary.alert_min_count} returns")
+        self.threshold.setText(
+            _("Alert: one reason ≥ {percent}% of ≥ {count} returns").format(
+                percent=f"{float(summary.alert_share) * 100:g}", count=summary.alert_min_count
+            )
+        )
         self._draw()
 
     def show_sku(self, sku: str) -> None:
@@ -370,7 +374,7 @@ class ParetoChart(QWidget):
         if self.bars.count():
             self.bars.remove(0, self.bars.count())
         if found is None:
-            self.view.chart_.setTitle("Return reasons: no returns decided in this window")
+            self.view.chart_.setTitle(_("Return reasons: no returns decided in this window"))
             self.axis_x.setCategories([])
             self.line.clear()
             scale_value_axis(self.axis_y, 0)
@@ -379,10 +383,12 @@ class ParetoChart(QWidget):
         counts = [r.count for r in found.reasons]
         shares = [float(r.cumulative_share) * 100 for r in found.reasons]
         if found.other:
-            labels.append(OTHER_REASONS)
+            labels.append(_(OTHER_REASONS))
             counts.append(found.other)
             shares.append(100.0)
-        self.view.chart_.setTitle(f"Return reasons: {found.sku} ({found.returns} returns)")
+        self.view.chart_.setTitle(
+            _("Return reasons: {sku} ({count} returns)").format(sku=found.sku, count=found.returns)
+        )
         # A count inside its bar's base: past four digits it no longer fits (the table has it).
         self.series.setLabelsVisible(len(str(max(counts, default=0))) <= PARETO_LABEL_DIGITS)
         self.axis_x.setCategories(labels)

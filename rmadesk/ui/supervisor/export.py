@@ -8,18 +8,16 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from rmadesk.domain.errors import UserError
 from rmadesk.summary import render
+from rmadesk.text.i18n import _
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.style import ERROR, INFO
 from rmadesk.ui.supervisor.widgets import write_table_csv
-
-CSV_FILTER = "CSV files (*.csv)"
-PDF_FILTER = "PDF files (*.pdf)"
 
 
 # ----- dialogs that tests replace ----------------------------------------------------------------------
 def ask_save_path(parent: QWidget | None, title: str, default: Path, file_filter: str) -> Path | None:
     """Where to save a file; None when the person cancels."""
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(default), file_filter)
+    chosen, _chosen_filter = QFileDialog.getSaveFileName(parent, title, str(default), file_filter)
     return Path(chosen) if chosen else None
 
 
@@ -38,7 +36,7 @@ class SupervisorExports:
 
     def _ready_to_save(self) -> bool:
         if self.summary is None:
-            self._export_failed("Nothing to save yet: the figures are still being read.")
+            self._export_failed(_("Nothing to save yet: the figures are still being read."))
             return False
         return True
 
@@ -57,7 +55,9 @@ class SupervisorExports:
         name = name or self.current_table()
         table = self.tables[name]
         default = self.export_folder / f"rmadesk-{name}-{self._stem()}.csv"
-        path = ask_save_path(self, f"Save “{table.title}” as CSV", default, CSV_FILTER)
+        path = ask_save_path(
+            self, _("Save “{table}” as CSV").format(table=table.title), default, _("CSV files") + " (*.csv)"
+        )
         if path is None:
             return None
         path = path if path.suffix else path.with_suffix(".csv")
@@ -69,14 +69,14 @@ class SupervisorExports:
         except UserError as exc:
             self._export_failed(exc.message)
             return None
-        self._exported(path, f"Saved {table.title} to {path}.")
+        self._exported(path, _("Saved {table} to {path}.").format(table=table.title, path=path))
         return path
 
     def save_all_csv(self) -> list[Path]:
         """Save every table of the summary in a folder, one CSV file each (Ctrl+Shift+S)."""
         if not self._ready_to_save():
             return []
-        folder = ask_folder(self, "Save all tables as CSV in…", self.export_folder)
+        folder = ask_folder(self, _("Save all tables as CSV in…"), self.export_folder)
         if folder is None:
             return []
         self.export_folder = folder
@@ -89,7 +89,10 @@ class SupervisorExports:
         except UserError as exc:
             self._export_failed(exc.message)
             return written
-        self._exported(folder, f"Saved {len(written)} tables as CSV files in {folder}.")
+        self._exported(
+            folder,
+            _("Saved {count} tables as CSV files in {folder}.").format(count=len(written), folder=folder),
+        )
         return written
 
     def save_pdf(self) -> None:
@@ -98,23 +101,25 @@ class SupervisorExports:
             return
         assert self.summary is not None
         default = self.export_folder / f"rmadesk-summary-{self._stem()}.pdf"
-        path = ask_save_path(self, "Save the PDF report", default, PDF_FILTER)
+        path = ask_save_path(self, _("Save the PDF report"), default, _("PDF files") + " (*.pdf)")
         if path is None:
             return
         path = path if path.suffix else path.with_suffix(".pdf")
         self.export_folder = path.parent
         summary, options = self.summary, render.Options(site=self.site)
-        self._note(f"Writing the PDF report to {path}…", INFO)
+        self._note(_("Writing the PDF report to {path}…").format(path=path), INFO)
         self.runner.run(
             lambda: render.write(summary, "pdf", path, options),
             lambda written: (
-                None if self._closed else self._exported(written, f"Saved the PDF report to {written}.")
+                None
+                if self._closed
+                else self._exported(written, _("Saved the PDF report to {path}.").format(path=written))
             ),
             lambda exc: (
                 None
                 if self._closed
                 else show_failure(
-                    exc, self._export_failed, unexpected="The PDF report could not be written ({error})."
+                    exc, self._export_failed, unexpected=_("The PDF report could not be written ({error}).")
                 )
             ),
         )

@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from rmadesk.summary.figures import DurationStats, Summary
 from rmadesk.summary.render.tables import summary_tables
+from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.style import ERROR
 
 ALERT_BACKGROUND = "#fdecea"
@@ -27,30 +28,30 @@ _LOWEST = -1e300  # an empty cell of a numeric column sorts first
 
 # The tabs of the view in order: table name -> tab title. "arrival" is built here (see screen_tables).
 TABS: dict[str, str] = {
-    "inspectors": "Inspectors",
-    "benches": "Benches",
-    "hours": "By hour",
-    "overrides": "Overrides",
-    "reimbursement": "Reimbursement",
-    "restocked": "Restocked",
-    "arrival": "Arrival → decision",
-    "waiting": "Waiting",
-    "reasons": "Top reasons",
-    "alerts": "Alerts",
-    "comparison": "Comparison",
-    "figures": "All figures",
+    "inspectors": N_("Inspectors"),
+    "benches": N_("Benches"),
+    "hours": N_("By hour"),
+    "overrides": N_("Overrides"),
+    "reimbursement": N_("Reimbursement"),
+    "restocked": N_("Restocked"),
+    "arrival": N_("Arrival → decision"),
+    "waiting": N_("Waiting"),
+    "reasons": N_("Top reasons"),
+    "alerts": N_("Alerts"),
+    "comparison": N_("Comparison"),
+    "figures": N_("All figures"),
 }
 EMPTY_TEXT: dict[str, str] = {
-    "inspectors": "No decisions in this window.",
-    "benches": "No decisions in this window.",
-    "hours": "No hours to show.",
-    "overrides": "Nobody overrode a recommendation in this window.",
-    "reimbursement": "No reimbursement expected from this window's decisions.",
-    "restocked": "Nothing was restocked in this window.",
-    "waiting": "Nothing is waiting.",
-    "reasons": "No returns were decided in this window.",
-    "alerts": "No alerts: no SKU repeats one return reason over the thresholds.",
-    "comparison": "Nothing to compare.",
+    "inspectors": N_("No decisions in this window."),
+    "benches": N_("No decisions in this window."),
+    "hours": N_("No hours to show."),
+    "overrides": N_("Nobody overrode a recommendation in this window."),
+    "reimbursement": N_("No reimbursement expected from this window's decisions."),
+    "restocked": N_("Nothing was restocked in this window."),
+    "waiting": N_("Nothing is waiting."),
+    "reasons": N_("No returns were decided in this window."),
+    "alerts": N_("No alerts: no SKU repeats one return reason over the thresholds."),
+    "comparison": N_("Nothing to compare."),
 }
 
 
@@ -70,9 +71,9 @@ def _hours_text(value: float | None) -> str:
 
 def _arrival_rows(current: DurationStats, previous: DurationStats) -> list[list[str]]:
     return [
-        ["Units with an arrival time", str(current.count), str(previous.count)],
-        ["Median hours", _hours_text(current.median), _hours_text(previous.median)],
-        ["Average hours", _hours_text(current.average), _hours_text(previous.average)],
+        [_("Units with an arrival time"), str(current.count), str(previous.count)],
+        [_("Median hours"), _hours_text(current.median), _hours_text(previous.median)],
+        [_("Average hours"), _hours_text(current.average), _hours_text(previous.average)],
     ]
 
 
@@ -85,15 +86,16 @@ def screen_tables(summary: Summary) -> dict[str, ScreenTable]:
     reason_rows = frozenset(n for n, row in enumerate(rows) if (row[0], row[2]) in alerting)
     header, rows = tables["alerts"]
     screen = {
-        name: ScreenTable(TABS.get(name, name), header, rows) for name, (header, rows) in tables.items()
+        name: ScreenTable(_(TABS[name]) if name in TABS else name, header, rows)
+        for name, (header, rows) in tables.items()
     }
-    screen["reasons"] = ScreenTable(TABS["reasons"], *tables["reasons"], highlighted=reason_rows)
+    screen["reasons"] = ScreenTable(_(TABS["reasons"]), *tables["reasons"], highlighted=reason_rows)
     screen["alerts"] = ScreenTable(
-        TABS["alerts"], *tables["alerts"], highlighted=frozenset(range(len(summary.alerts)))
+        _(TABS["alerts"]), *tables["alerts"], highlighted=frozenset(range(len(summary.alerts)))
     )
     screen["arrival"] = ScreenTable(
-        TABS["arrival"],
-        ["Arrival to decision", "This window", summary.previous_label],
+        _(TABS["arrival"]),
+        [_("Arrival to decision"), _("This window"), summary.previous_label],
         _arrival_rows(summary.current.arrival_to_decision_hours, summary.previous.arrival_to_decision_hours),
     )
     ordered = {name: screen[name] for name in TABS}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rmadesk.domain.errors import UserError
 from rmadesk.settings import Settings
+from rmadesk.text.i18n import _
 from rmadesk.ui.supervisor.window import SupervisorWindow
 
 
@@ -36,7 +37,7 @@ def run_supervisor(settings: Settings) -> int:
     except UserError as exc:
         if collecting:
             gc.enable()
-        dialogs.show_error(None, "RMA Desk: supervisor view", exc.message)
+        dialogs.show_error(None, _("RMA Desk: supervisor view"), exc.message)
         return 2
     install_excepthook()  # as on the bench: a bug is logged and shown with details to copy
     collector = GarbageCollector(window)  # collects on the GUI thread while the window lives

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.shifts import zone_name
 from rmadesk.summary.figures import Summary
 from rmadesk.summary.windows import CURRENT, CUSTOM, PREVIOUS, SHIFT, TODAY, WEEK, PickedWindow
+from rmadesk.text.i18n import _, ngettext
 from rmadesk.ui.common.style import STYLE_SHEET, WARN
 from rmadesk.ui.supervisor.charts import DispositionChart, HourChart, ParetoChart
 from rmadesk.ui.supervisor.models import TABS
@@ -69,32 +70,35 @@ class SupervisorView:
         top = QHBoxLayout()
         top.setSpacing(10)
         site = self.settings.site.strip()
-        self.heading = QLabel(f"Supervisor · {site}" if site else "Supervisor")
+        self.heading = QLabel(_("Supervisor · {site}").format(site=site) if site else _("Supervisor"))
         self.window_combo = QComboBox()
-        self.window_combo.addItem("Current shift", CURRENT)
-        self.window_combo.addItem("Previous shift", PREVIOUS)
+        self.window_combo.addItem(_("Current shift"), CURRENT)
+        self.window_combo.addItem(_("Previous shift"), PREVIOUS)
         for shift in self.shifts:
             self.window_combo.addItem(
-                f"Latest {shift.name} shift ({shift.start:%H:%M}–{shift.end:%H:%M})", f"{SHIFT}:{shift.name}"
+                _("Latest {shift} shift ({start}–{end})").format(
+                    shift=shift.name, start=f"{shift.start:%H:%M}", end=f"{shift.end:%H:%M}"
+                ),
+                f"{SHIFT}:{shift.name}",
             )
-        self.window_combo.addItem("Today", TODAY)
-        self.window_combo.addItem("This week", WEEK)
-        self.window_combo.addItem("Custom range", CUSTOM)
-        self.window_combo.setToolTip("Which window of time the figures are for")
+        self.window_combo.addItem(_("Today"), TODAY)
+        self.window_combo.addItem(_("This week"), WEEK)
+        self.window_combo.addItem(_("Custom range"), CUSTOM)
+        self.window_combo.setToolTip(_("Which window of time the figures are for"))
         self.window_combo.currentIndexChanged.connect(self._combo_changed)
-        self.from_edit = self._datetime_edit("Start of the range (local time)")
-        self.to_edit = self._datetime_edit("End of the range (local time, excluded)")
-        self.range_dash = QLabel("to")
+        self.from_edit = self._datetime_edit(_("Start of the range (local time)"))
+        self.to_edit = self._datetime_edit(_("End of the range (local time, excluded)"))
+        self.range_dash = QLabel(_("to"))
         for widget in (self.from_edit, self.range_dash, self.to_edit):
             widget.hide()
-        self.updated = QLabel("Loading…")
+        self.updated = QLabel(_("Loading…"))
         self.updated.setObjectName("updated")
-        self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.setToolTip("Read the figures again now (F5)")
+        self.refresh_button = QPushButton(_("Refresh"))
+        self.refresh_button.setToolTip(_("Read the figures again now (F5)"))
         self.refresh_button.clicked.connect(self.refresh)
-        self.wall_button = QPushButton("Wall screen")
+        self.wall_button = QPushButton(_("Wall screen"))
         self.wall_button.setCheckable(True)
-        self.wall_button.setToolTip("Full screen with large type (F11)")
+        self.wall_button.setToolTip(_("Full screen with large type (F11)"))
         self.wall_button.toggled.connect(self.set_wall_screen)
         top.addWidget(self.heading)
         top.addSpacing(12)
@@ -134,7 +138,9 @@ class SupervisorView:
             tile = Tile(spec)
             self.tiles[spec.key] = tile
             grid.addWidget(tile, n // 4, n % 4)
-        self.tiles["waiting"].title.setText(f"Waiting > {self.settings.waiting_hours} h")
+        self.tiles["waiting"].title.setText(
+            _("Waiting > {hours} h").format(hours=self.settings.waiting_hours)
+        )
         outer.addLayout(grid)
 
         self.tabs = QTabWidget()
@@ -143,7 +149,7 @@ class SupervisorView:
         for name, title in TABS.items():
             page = TablePage(name)
             self.pages[name] = page
-            self.tabs.addTab(page, title)
+            self.tabs.addTab(page, _(title))
         self.disposition_chart = DispositionChart()
         self.hour_chart = HourChart()
         self.pareto = ParetoChart()
@@ -163,8 +169,10 @@ class SupervisorView:
         outer.addWidget(self.splitter, 1)
 
         self.keys = QLabel(
-            "F5 Refresh · Ctrl+S Save table as CSV · Ctrl+Shift+S Save all tables · Ctrl+P PDF report · "
-            "F11 Wall screen · Ctrl+W Close"
+            _(
+                "F5 Refresh · Ctrl+S Save table as CSV · Ctrl+Shift+S Save all tables · Ctrl+P PDF report · "
+                "F11 Wall screen · Ctrl+W Close"
+            )
         )
         self.keys.setObjectName("keys")
         outer.addWidget(self.keys)
@@ -185,10 +193,12 @@ class SupervisorView:
         span = f"{a:%a %d %b %H:%M} – " + (f"{b:%H:%M}" if a.date() == b.date() else f"{b:%a %d %b %H:%M}")
         running = picked.start <= summary.generated_at < picked.end
         e = html.escape
+        running_text = _("running")
         self.window_line.setText(
             f"<b>{e(picked.label[:1].upper() + picked.label[1:])}</b> · {e(span)} ({e(zone_name(self.tz))})"
-            + (" · <span style='color:#1b7a3a'><b>running</b></span>" if running else "")
-            + f" · compared with {e(summary.previous_label)}"
+            + (f" · <span style='color:#1b7a3a'><b>{e(running_text)}</b></span>" if running else "")
+            + " · "
+            + e(_("compared with {window}").format(window=summary.previous_label))
         )
 
     def _show_tiles(self, picked: PickedWindow, summary: Summary) -> None:
@@ -205,11 +215,13 @@ class SupervisorView:
             tile = self.tiles[spec.key]
             if spec.key == "waiting":
                 waiting = summary.waiting
-                noun = "unit" if waiting.undecided_units == 1 else "units"
                 tile.show_figure(
                     count_text(waiting.count),
-                    f"{waiting.undecided_units} {noun} undecided, requested by "
-                    f"{waiting.requested_on_or_before:%d %b}",
+                    ngettext(
+                        "{count} unit undecided, requested by {day}",
+                        "{count} units undecided, requested by {day}",
+                        waiting.undecided_units,
+                    ).format(count=waiting.undecided_units, day=f"{waiting.requested_on_or_before:%d %b}"),
                     WARN if waiting.count else MUTED,
                     WARN if waiting.count else INK,
                 )
@@ -218,7 +230,9 @@ class SupervisorView:
             tile.show_figure(spec.text(values[spec.key]), note, colour)
         share = current.override_share
         self.tiles["overrides"].setToolTip(
-            f"{share * 100:.1f}% of the units decided" if share is not None else "No units decided"
+            _("{percent}% of the units decided").format(percent=f"{share * 100:.1f}")
+            if share is not None
+            else _("No units decided")
         )
 
     def _show_alerts(self, summary: Summary) -> None:
@@ -226,12 +240,14 @@ class SupervisorView:
             self.alerts.hide()
             return
         parts = [
-            f"{a.sku}: {a.reason} in {a.count} of {a.returns} returns ({a.share * 100:.0f}%)"
+            _("{sku}: {reason} in {count} of {returns} returns ({percent}%)").format(
+                sku=a.sku, reason=a.reason, count=a.count, returns=a.returns, percent=f"{a.share * 100:.0f}"
+            )
             for a in summary.alerts[:ALERTS_IN_BANNER]
         ]
         more = len(summary.alerts) - len(parts)
         if more:  # the banner stays a few lines high; the tab lists them all
-            parts.append(f"and {more} more in the Alerts tab")
-        noun = "Alert" if len(summary.alerts) == 1 else f"{len(summary.alerts)} alerts"
+            parts.append(_("and {count} more in the Alerts tab").format(count=more))
+        noun = ngettext("Alert", "{count} alerts", len(summary.alerts)).format(count=len(summary.alerts))
         self.alerts.setText(f"⚠ {noun}: " + "  ·  ".join(parts))
         self.alerts.show()

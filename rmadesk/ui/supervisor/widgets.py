@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
 from rmadesk.summary.figures import Delta
+from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.style import DISPOSITION_COLOURS, ERROR, NEUTRAL, OK, scaled_font
 from rmadesk.ui.supervisor.models import EMPTY_TEXT, ScreenTable, SummaryTableModel, sorting_proxy
 
@@ -37,8 +38,10 @@ def seconds_text(seconds: float | Decimal | None) -> str:
         return "—"
     value = float(seconds)
     if value >= 600:
-        return f"{value / 60:.1f} min"
-    return f"{value:.0f} s" if round(value, 1) == round(value) else f"{value:.1f} s"
+        return _("{minutes} min").format(minutes=f"{value / 60:.1f}")
+    return _("{seconds} s").format(
+        seconds=f"{value:.0f}" if round(value, 1) == round(value) else f"{value:.1f}"
+    )
 
 
 def rate_text(value: Decimal | float | None) -> str:
@@ -67,33 +70,38 @@ class TileSpec:
 
 
 TILES = (
-    TileSpec("units", "Units inspected", "units", count_text, 1),
+    TileSpec("units", N_("Units inspected"), "units", count_text, 1),
     *(
         TileSpec(
             d.value, d.label, f"units {d.value.replace('_', '-')}", count_text, 0, DISPOSITION_COLOURS[d]
         )
         for d in Disposition
     ),
-    TileSpec("per_hour", "Units per hour", "units per hour", rate_text, 1),
-    TileSpec("median", "Median time per unit", "median seconds per unit", seconds_text, -1),
-    TileSpec("overrides", "Overrides", "overrides", count_text, -1),
-    TileSpec("waiting", "Waiting", "", count_text, 0),
+    TileSpec("per_hour", N_("Units per hour"), "units per hour", rate_text, 1),
+    TileSpec("median", N_("Median time per unit"), "median seconds per unit", seconds_text, -1),
+    TileSpec("overrides", N_("Overrides"), "overrides", count_text, -1),
+    TileSpec("waiting", N_("Waiting"), "", count_text, 0),
 )
 
 
 def delta_text(spec: TileSpec, delta: Delta | None, versus: str) -> tuple[str, str]:
     """The tile's second line (change against the comparison window) and its colour."""
     if delta is None or delta.previous is None:
-        return f"no figure for {versus}", MUTED
+        return _("no figure for {versus}").format(versus=versus), MUTED
     before = spec.text(delta.previous)
     change = delta.change
     if change is None:
-        return f"{versus}: {before}", MUTED
+        return _("{versus}: {before}").format(versus=versus, before=before), MUTED
     if change == 0:
-        return f"= same as {versus}", MUTED
+        return _("= same as {versus}").format(versus=versus), MUTED
     arrow, sign = ("▲", "+") if change > 0 else ("▼", "−")
     colour = NEUTRAL if not spec.better else OK if change * spec.better > 0 else ERROR
-    return f"{arrow} {sign}{spec.text(abs(change))} vs {versus} ({before})", colour
+    return (
+        _("{arrow} {sign}{change} vs {versus} ({before})").format(
+            arrow=arrow, sign=sign, change=spec.text(abs(change)), versus=versus, before=before
+        ),
+        colour,
+    )
 
 
 class Tile(QFrame):
@@ -103,7 +111,7 @@ class Tile(QFrame):
         super().__init__(parent)
         self.spec = spec
         self.setObjectName("tile")
-        self.title = QLabel(spec.title)
+        self.title = QLabel(_(spec.title))
         self.title.setObjectName("tileTitle")
         self.value = QLabel("—")
         self.value.setStyleSheet(f"color: {spec.colour};")
@@ -149,7 +157,7 @@ class TablePage(QStackedWidget):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.setWordWrap(False)
-        self.empty = QLabel(EMPTY_TEXT.get(name, "Nothing to show."))
+        self.empty = QLabel(_(EMPTY_TEXT[name]) if name in EMPTY_TEXT else _("Nothing to show."))
         self.empty.setObjectName("empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -183,5 +191,9 @@ def write_table_csv(header: list[str], rows: list[list[str]], path: Path) -> Pat
             writer.writerow(header)
             writer.writerows(rows)
     except OSError as exc:
-        raise UserError(f"The table cannot be written to {path}: {exc.strerror or exc}.") from exc
+        raise UserError(
+            _("The table cannot be written to {path}: {reason}.").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from exc
     return path

@@ -26,6 +26,7 @@ from rmadesk.summary.windows import (
     WindowChoice,
     resolve_choice,
 )
+from rmadesk.text.i18n import _
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import ERROR, OK, scaled_font
@@ -87,7 +88,9 @@ class SupervisorWindow(SupervisorView, SupervisorExports, QMainWindow):
             alert_share = Decimal(str(settings.alert_share))
         except InvalidOperation:
             raise UserError(
-                f"The alert_share setting must be a decimal such as 0.5, not {settings.alert_share!r}."
+                _("The alert_share setting must be a decimal such as 0.5, not {value}.").format(
+                    value=repr(settings.alert_share)
+                )
             ) from None
         super().__init__()
         self.store = store
@@ -120,7 +123,7 @@ class SupervisorWindow(SupervisorView, SupervisorExports, QMainWindow):
         self._custom_timer.setSingleShot(True)
         self._custom_timer.setInterval(CUSTOM_DEBOUNCE_MS)
         self._custom_timer.timeout.connect(self._choice_changed)
-        self.setWindowTitle("RMA Desk — supervisor")
+        self.setWindowTitle(_("RMA Desk — supervisor"))
         self.setMinimumSize(1000, 680)
         self._build()
         self._build_actions()
@@ -141,20 +144,20 @@ class SupervisorWindow(SupervisorView, SupervisorExports, QMainWindow):
             self.addAction(act)
             return act
 
-        self.act_refresh = action("Refresh", ["F5"], self.refresh)
-        self.act_csv = action("Save table as CSV…", ["Ctrl+S"], self.save_table_csv)
-        self.act_all_csv = action("Save all tables as CSV…", ["Ctrl+Shift+S"], self.save_all_csv)
-        self.act_pdf = action("Save PDF report…", ["Ctrl+P"], self.save_pdf)
-        self.act_wall = action("Wall screen", ["F11"], lambda: self.set_wall_screen(not self.wall_screen))
-        self.act_leave_wall = action("Leave wall screen", ["Esc"], lambda: self.set_wall_screen(False))
+        self.act_refresh = action(_("Refresh"), ["F5"], self.refresh)
+        self.act_csv = action(_("Save table as CSV…"), ["Ctrl+S"], self.save_table_csv)
+        self.act_all_csv = action(_("Save all tables as CSV…"), ["Ctrl+Shift+S"], self.save_all_csv)
+        self.act_pdf = action(_("Save PDF report…"), ["Ctrl+P"], self.save_pdf)
+        self.act_wall = action(_("Wall screen"), ["F11"], lambda: self.set_wall_screen(not self.wall_screen))
+        self.act_leave_wall = action(_("Leave wall screen"), ["Esc"], lambda: self.set_wall_screen(False))
         self.act_leave_wall.setEnabled(False)
-        self.act_close = action("Close", ["Ctrl+W"], self.close)
-        menu = self.menuBar().addMenu("&File")
+        self.act_close = action(_("Close"), ["Ctrl+W"], self.close)
+        menu = self.menuBar().addMenu(_("&File"))
         for act in (self.act_csv, self.act_all_csv, self.act_pdf):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(self.act_close)
-        view = self.menuBar().addMenu("&View")
+        view = self.menuBar().addMenu(_("&View"))
         view.addAction(self.act_refresh)
         view.addAction(self.act_wall)
 
@@ -312,17 +315,19 @@ class SupervisorWindow(SupervisorView, SupervisorExports, QMainWindow):
         if self._closed:
             return
         if generation == self._generation:
-            show_failure(exc, self._show_problem, unexpected="The figures could not be read ({error}).")
+            show_failure(exc, self._show_problem, unexpected=_("The figures could not be read ({error})."))
         else:
             self._again = True
         self._after_load()
 
     def _show_problem(self, message: str) -> None:
         self.problem = message
-        kept = (
-            f" The figures below are from {self._local(self._updated):%H:%M:%S}; they refresh by themselves."
+        kept = " " + (
+            _("The figures below are from {time}; they refresh by themselves.").format(
+                time=f"{self._local(self._updated):%H:%M:%S}"
+            )
             if self.summary is not None and self._updated is not None
-            else " Press F5 to try again."
+            else _("Press F5 to try again.")
         )
         self._problem_text = (
             message.rstrip() + ("" if message.rstrip().endswith((".", "!", "?")) else ".") + kept
@@ -338,14 +343,14 @@ class SupervisorWindow(SupervisorView, SupervisorExports, QMainWindow):
 
     def _show_updated(self) -> None:
         if self._updated is None:
-            text = "Loading…" if self.loading else "Not read yet"
+            text = _("Loading…") if self.loading else _("Not read yet")
         else:
-            text = f"Updated {self._local(self._updated):%H:%M:%S}"
+            text = _("Updated {time}").format(time=f"{self._local(self._updated):%H:%M:%S}")
             if self.loading:
-                text += " · refreshing…"
+                text += " · " + _("refreshing…")
         colour = ERROR if self.problem else MUTED
         self.updated.setStyleSheet(f"color: {colour};")
-        self.updated.setText(text + (" · refresh failed" if self.problem else ""))
+        self.updated.setText(text + (" · " + _("refresh failed") if self.problem else ""))
 
     def _say(self, text: str, colour: str) -> None:
         self.banner.setText(text)
@@ -375,7 +380,10 @@ class SupervisorWindow(SupervisorView, SupervisorExports, QMainWindow):
         for name, page in self.pages.items():
             page.show_table(self.tables[name])
         alerts_tab = self.tabs.indexOf(self.pages["alerts"])
-        self.tabs.setTabText(alerts_tab, f"Alerts ({len(summary.alerts)})" if summary.alerts else "Alerts")
+        self.tabs.setTabText(
+            alerts_tab,
+            _("Alerts ({count})").format(count=len(summary.alerts)) if summary.alerts else _("Alerts"),
+        )
         self.tabs.tabBar().setTabTextColor(alerts_tab, QColor(ERROR if summary.alerts else INK))
         self.disposition_chart.show_summary(summary, picked.name, picked.versus)
         self.hour_chart.show_summary(summary)
