@@ -75,7 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p_import = sub.add_parser("import", parents=[common], help=_("import a returns report file"))
+    p_import = sub.add_parser(
+        "import",
+        parents=[common],
+        help=_("import a returns report file"),
+        epilog=_(
+            "Exit status: 0 every row imported; 1 some rows rejected (each listed with its line); "
+            "2 not a report RMA Desk reads, or nothing imported."
+        ),
+    )
     p_import.add_argument(
         "file", type=Path, help=_("the report (tab-separated text, as the marketplace sends it)")
     )
@@ -212,7 +220,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             "  " + _("line {line}: {reason}").format(line=problem.line, reason=problem.reason),
             file=sys.stderr,
         )
-    return 0
+    return result.exit_status
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -117,6 +117,15 @@ class ReportSpec:
         """The required header groups of which table has no header."""
         return [group for group in self.required if not any(table.has_column(name) for name in group)]
 
+    def needed_width(self, table: Table) -> int:
+        """How many leading cells a row must have to hold a cell of every required column."""
+        needed = 0
+        for group in self.required:
+            positions = [p for name in group if (p := table.column(name)) is not None]
+            if positions:
+                needed = max(needed, min(positions) + 1)
+        return needed
+
     def known_columns(self, table: Table) -> int:
         """How many of this report's headers table has: the better fit is the report with more."""
         names = [name for column in self.columns for name in column.headers] + list(self.unread)
@@ -240,28 +249,31 @@ class RowsRead:
     rows: tuple[ReportRow, ...]
     problems: tuple[RowProblem, ...]
     duplicates: int
+    short_rows: int = 0
 
 
 def read_rows(spec: ReportSpec, table: Table) -> RowsRead:
-    """Each data row as the spec's row type or a RowProblem; a repeated key collapses, the last wins."""
+    """Each data row as the spec's row type or a RowProblem; a repeated key collapses, the last wins.
+
+    A row that stops before the header's last columns (the marketplaces leave out trailing empty cells)
+    is read with those cells empty, as long as every required column is among the cells it has.
+    """
     width = len(table.header)
+    needed = spec.needed_width(table)
     problems: list[RowProblem] = []
     lines: list[int] = []
     rows: list[tuple[str, ...]] = []
+    short = 0
     for line, fields in table.rows:
         if len(fields) == width or fits_width(fields, width):
             lines.append(line)
             rows.append(fields)
+        elif needed <= len(fields) < width:
+            short += 1
+            lines.append(line)
+            rows.append(fields + ("",) * (width - len(fields)))
         else:
-            problems.append(
-                RowProblem(
-                    line,
-                    _(
-                        "this line has {count} columns but the header has {width}, so its values "
-                        "cannot be matched to the columns (a tab is missing or extra)"
-                    ).format(count=len(fields), width=width),
-                )
-            )
+            problems.append(RowProblem(line, _width_problem(len(fields), width, needed)))
     cells = _Cells(spec, table, rows)
     spec.validate(cells)
     row_type = spec.row_type
@@ -282,4 +294,18 @@ def read_rows(spec: ReportSpec, table: Table) -> RowsRead:
             del by_key[key]
         by_key[key] = row
     problems.sort(key=lambda problem: problem.line)
-    return RowsRead(rows=tuple(by_key.values()), problems=tuple(problems), duplicates=duplicates)
+    return RowsRead(
+        rows=tuple(by_key.values()), problems=tuple(problems), duplicates=duplicates, short_rows=short
+    )
+
+
+def _width_problem(count: int, width: int, needed: int) -> str:
+    if count < width:
+        return _(
+            "this line has {count} columns but the header has {width}, and the required columns reach "
+            "to column {needed}, so its values cannot be matched to the columns (a tab is missing)"
+        ).format(count=count, width=width, needed=needed)
+    return _(
+        "this line has {count} columns but the header has {width}, so its values "
+        "cannot be matched to the columns (a tab is missing or extra)"
+    ).format(count=count, width=width)

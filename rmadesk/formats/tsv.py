@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 from dataclasses import dataclass
 
@@ -139,44 +138,66 @@ def _read_record(lines: list[str], index: int, width: int | None) -> tuple[list[
         return line.split("\t"), index + 1
     record = line
     end = index
-    while _ends_inside_quotes(record) and end + 1 < len(lines) and end - index < _MAX_LINES_PER_RECORD:
+    fields = split_fields(record)
+    while fields is None and end + 1 < len(lines) and end - index < _MAX_LINES_PER_RECORD:
         end += 1
         record += "\n" + lines[end]
-    if _ends_inside_quotes(record):
-        return line.split("\t"), index + 1
-    try:
-        fields = next(csv.reader([record], delimiter="\t", quotechar='"'))
-    except csv.Error:
-        return line.split("\t"), index + 1
-    if end > index and width is not None and not fits_width(fields, width):
+        fields = split_fields(record)
+    if fields is None or (end > index and width is not None and not fits_width(fields, width)):
         # Joining lines only made sense if it produced a whole row; take the quote literally instead.
         return line.split("\t"), index + 1
     return fields, end + 1
 
 
-def _ends_inside_quotes(record: str) -> bool:
-    """True if a quoted field (one that starts with a quote, as the csv module reads it) is still open."""
-    inside = False
-    at_field_start = True
-    position = 0
-    length = len(record)
+# Why a spreadsheet saving tab-separated text quotes a field; a field quoted for none of them is text.
+_QUOTING_REASONS = ("\t", "\n", '"', ",")
+
+
+def split_fields(record: str) -> list[str] | None:
+    """The tab-separated fields of record; None while a quoted field is still open at its end.
+
+    Amazon's reports are not quoted: a quote is part of the text (``"Ortho" Knee Brace``). A file saved
+    by a spreadsheet as tab-separated text quotes a field that holds a tab, a line break, a quote or a
+    comma, the whole field, with its own quotes doubled. Only such a field is unquoted; any other keeps
+    its quotes as written.
+    """
+    fields: list[str] = []
+    position, length = 0, len(record)
+    while True:
+        if position < length and record[position] == '"':
+            value, after = _quoted(record, position)
+            if after is None:
+                return None
+            if (after == length or record[after] == "\t") and any(c in value for c in _QUOTING_REASONS):
+                fields.append(value)
+                if after == length:
+                    return fields
+                position = after + 1
+                continue
+        tab = record.find("\t", position)
+        if tab < 0:
+            fields.append(record[position:])
+            return fields
+        fields.append(record[position:tab])
+        position = tab + 1
+
+
+def _quoted(record: str, start: int) -> tuple[str, int | None]:
+    """The text of the quoted field opening at start, doubled quotes made single, and the position
+    after its closing quote; None for the position when the field does not close in record."""
+    parts: list[str] = []
+    position, length = start + 1, len(record)
     while position < length:
-        char = record[position]
-        if inside:
-            if char == '"':
-                if position + 1 < length and record[position + 1] == '"':
-                    position += 2
-                    continue
-                inside = False
-        elif char == "\t":
-            at_field_start = True
-            position += 1
+        close = record.find('"', position)
+        if close < 0:
+            break
+        parts.append(record[position:close])
+        if close + 1 < length and record[close + 1] == '"':
+            parts.append('"')
+            position = close + 2
             continue
-        elif char == '"' and at_field_start:
-            inside = True
-        at_field_start = False
-        position += 1
-    return inside
+        return "".join(parts), close + 1
+    return "", None
 
 
 def fits_width(fields: tuple[str, ...] | list[str], width: int) -> bool:

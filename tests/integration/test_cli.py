@@ -229,7 +229,7 @@ def test_import_prints_summary_and_rejected_lines(capsys, store: Store, tmp_path
     ]
     path = write_report(tmp_path / "returns.txt", rows)
     code, out, err = run(capsys, "import", str(path), "--db", store.url, "--user", "maria", "--bench", "b4")
-    assert code == 0, err
+    assert code == 1, err  # some rows rejected
     assert "returns.txt: seller-fulfilled returns report, 4 rows" in out
     assert "2 added, 0 updated, 0 unchanged" in out
     assert "2 rejected" in out
@@ -249,6 +249,20 @@ def test_import_prints_summary_and_rejected_lines(capsys, store: Store, tmp_path
     assert "0 added, 1 updated, 1 unchanged" in out
     assert "note:" in out and "Closed" in out
     assert err == ""
+
+
+def test_an_import_that_rejects_every_row_exits_2_and_says_nothing_was_imported(
+    capsys, store: Store, tmp_path: Path
+) -> None:
+    path = write_report(
+        tmp_path / "bad.txt", [{**TEE, "Return quantity": "two"}, {**KETTLE, "Merchant SKU": ""}]
+    )
+    code, out, err = run(capsys, "import", str(path), "--db", store.url)
+    assert code == 2
+    assert "0 added, 0 updated, 0 unchanged; 2 rejected; nothing imported." in out
+    assert len(err.strip().splitlines()) == 2
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(Authorization)) == 0
 
 
 def test_import_not_a_report(capsys, tmp_path: Path) -> None:

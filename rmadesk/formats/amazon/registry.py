@@ -63,6 +63,7 @@ class ParsedReport:
     problems: tuple[RowProblem, ...]
     duplicates: int
     total_lines: int
+    short_rows: int = 0
 
     @property
     def label(self) -> str:
@@ -87,6 +88,7 @@ def read_report(data: bytes) -> ParsedReport:
         problems=read.problems,
         duplicates=read.duplicates,
         total_lines=len(table.rows),
+        short_rows=read.short_rows,
     )
 
 

@@ -16,7 +16,7 @@ from rmadesk.services.imports.mfn_returns import MfnImporter
 from rmadesk.services.imports.result import ImportResult
 from rmadesk.store.models import AuditEvent, ImportBatch
 from rmadesk.store.uow import Store
-from rmadesk.text.i18n import _
+from rmadesk.text.i18n import _, ngettext
 
 __all__ = ["IMPORTERS", "ImportResult", "Progress", "import_report", "read_report_file"]
 
@@ -85,7 +85,7 @@ def import_report(
             unchanged=importer.unchanged,
             duplicates=report.duplicates,
             problems=tuple(sorted((*report.problems, *importer.problems), key=lambda problem: problem.line)),
-            notes=tuple(importer.notes),
+            notes=(*_reading_notes(report), *importer.notes),
             report_kind=report.kind.value,
             authorizations_added=importer.authorizations_added,
             units_added=importer.units_added,
@@ -129,3 +129,20 @@ def import_report(
                 )
             )
     return result
+
+
+def _reading_notes(report: ParsedReport) -> list[str]:
+    """What a person should know about how the file was read."""
+    notes = []
+    if report.short_rows:
+        n = report.short_rows
+        notes.append(
+            ngettext(
+                "{count} row ended before the last columns (the marketplace leaves trailing empty cells "
+                "out); its missing cells were read as empty.",
+                "{count} rows ended before the last columns (the marketplace leaves trailing empty cells "
+                "out); their missing cells were read as empty.",
+                n,
+            ).format(count=n)
+        )
+    return notes

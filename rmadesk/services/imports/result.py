@@ -44,6 +44,18 @@ class ImportResult:
     def rejected(self) -> int:
         return len(self.problems)
 
+    @property
+    def imported(self) -> int:
+        """Rows that are now in the database as the file says (added, updated or already so)."""
+        return self.added + self.updated + self.unchanged
+
+    @property
+    def exit_status(self) -> int:
+        """The command line's status: 0 every row imported, 1 some rows rejected, 2 nothing imported."""
+        if not self.imported:
+            return 2
+        return 1 if self.problems else 0
+
     def summary(self) -> str:
         """One line, e.g. 'r.txt: FBA customer returns report, 8 rows; 5 added, ... (2 authorizations,
         5 units added); 3 rejected; 1 duplicate row collapsed.'"""
@@ -77,4 +89,6 @@ class ImportResult:
             n = self.duplicates
             rows = ngettext("{count} duplicate row", "{count} duplicate rows", n).format(count=n)
             parts.append(_("{rows} collapsed").format(rows=rows))
+        if not self.imported:
+            parts.append(_("nothing imported"))
         return "; ".join(parts) + "."
