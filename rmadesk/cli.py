@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
         "file", type=Path, help=_("the report (tab-separated text, as the marketplace sends it)")
     )
     p_import.add_argument("--user", metavar="NAME", default=None, help=_("who imports (for the audit trail)"))
+    p_import.add_argument(
+        "--marketplace",
+        metavar="CODE",
+        default=None,
+        help=_(
+            "the marketplace the report is from: US, CA, MX, UK, DE, FR, IT, ES, NL, IN, JP, AE, AU... "
+            "(its currency, how it writes numbers, its encoding; default: the marketplace setting)"
+        ),
+    )
 
     p_export = sub.add_parser("export", parents=[common], help=_("write recorded data as CSV to stdout"))
     p_export.add_argument("what", choices=["outcomes"], help=_("what to export"))
@@ -211,7 +220,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     store = _open_store(settings)
-    result = import_report(store, args.file, actor=_cli_actor(args, store, settings))
+    result = import_report(
+        store,
+        args.file,
+        actor=_cli_actor(args, store, settings),
+        marketplace=args.marketplace or settings.marketplace,
+    )
     print(result.summary())
     for note in result.notes:
         print("  " + _("note: {note}").format(note=note))

@@ -41,6 +41,7 @@ class Settings:
         label_folder: the folder of unit label files.
         label_size: the unit label's size.
         site: the site's name on reports.
+        marketplace: the marketplace whose reports are imported (currency, numbers, encoding).
         claim_minutes: how long a bench's claim on an open unit lasts without being renewed.
         timezone, shifts: the site's time zone and shift windows for summaries.
         alert_share, alert_min_count: when one reason repeated on a SKU raises an alert.
@@ -64,6 +65,9 @@ class Settings:
     )
     label_size: str = field(default="4x2", metadata={"doc": "Unit label size: 4x2 or 2.25x1.25 (inches)"})
     site: str = field(default="", metadata={"doc": "Site name on reports"})
+    marketplace: str = field(
+        default="", metadata={"doc": "Marketplace of imported reports: US, UK, DE, JP, IN, AE... (empty: US)"}
+    )
     claim_minutes: int = field(default=15, metadata={"doc": "How long a bench holds a unit it opened"})
     idle_minutes: int = field(default=10, metadata={"doc": "Sign out a bench idle this long (with users)"})
     timezone: str = field(

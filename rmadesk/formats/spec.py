@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rmadesk.formats.cells import (
     DATE_FORMATS_HINT,
+    POINT_DECIMALS,
+    decimal_comma_in,
     parse_date,
     parse_money,
     parse_whole_number,
@@ -57,6 +61,7 @@ _PARSERS: dict[CellType, Callable[[str], Any] | None] = {
     CellType.FLAG: parse_yes_no,
     CellType.UPPER: str.upper,
 }
+_POINT_GROUPS = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+")
 # Why a cell is refused, translated with _() when a row is refused; {hint} is DATE_FORMATS_HINT.
 _UNREADABLE = {
     CellType.DATE: N_("{column} '{value}' is not a date ({hint})"),
@@ -96,6 +101,7 @@ class ReportSpec:
         key: fields of which a row needs at least one to be told apart from other rows.
         defaults: (field, value) for fields that an empty cell leaves at value rather than None.
         unread: headers of the report that RMA Desk does not read, still counted to recognise it.
+        currency_field: the row field that holds a row's currency (none: the marketplace's).
     """
 
     kind: str
@@ -109,6 +115,7 @@ class ReportSpec:
     key: tuple[str, ...] = ()
     defaults: tuple[tuple[str, Any], ...] = ()
     unread: tuple[str, ...] = ()
+    currency_field: str = "currency"
 
     def column(self, field: str) -> Column:
         return next(column for column in self.columns if column.field == field)
@@ -164,8 +171,11 @@ class _Cells:
     only a few hundred distinct dates, amounts and counts.
     """
 
-    def __init__(self, spec: ReportSpec, table: Table, rows: list[tuple[str, ...]]) -> None:
+    def __init__(
+        self, spec: ReportSpec, table: Table, rows: list[tuple[str, ...]], decimal_comma: bool | None = None
+    ) -> None:
         self.count = len(rows)
+        self.decimal_comma = decimal_comma
         self.columns: dict[str, list[Any] | None] = {}
         self.unreadable: dict[str, set[int]] = {}
         self.reasons: dict[int, list[str]] = {}
@@ -190,12 +200,21 @@ class _Cells:
             return
         parsed: dict[str, Any] = {"": None}
         refused: dict[str, str] = {}
-        for value in set(raw):
-            if value:
+        distinct = set(raw)
+        reason = _UNREADABLE.get(column.reads_as, "")
+        if column.reads_as is CellType.MONEY:
+            parse, reason, ambiguous = self._money_reader(distinct)
+            for value in distinct & ambiguous:
+                refused[value] = _(
+                    "{column} '{value}' could be read two ways (a thousand and more, or a decimal): say "
+                    "which marketplace the report is from (its numbers are written its way)"
+                ).format(column=column.label, value=value)
+        for value in distinct:
+            if value and value not in refused:
                 try:
                     parsed[value] = parse(value)
                 except ValueError:
-                    refused[value] = _(_UNREADABLE[column.reads_as]).format(
+                    refused[value] = _(reason).format(
                         column=column.label, value=value, hint=_(DATE_FORMATS_HINT)
                     )
         if refused:
@@ -204,6 +223,24 @@ class _Cells:
                     unreadable.add(index)
                     self.refuse(index, refused[value])
         self.columns[column.field] = list(map(parsed.get, raw))
+
+    def _money_reader(self, values: set[str]) -> tuple[Callable[[str], Any], str, set[str]]:
+        """How this column's amounts are read: the parser, the reason a cell is refused, and the cells
+        that are ambiguous (1.234 in a column whose convention neither the marketplace nor another
+        cell tells)."""
+        comma = self.decimal_comma
+        ambiguous: set[str] = set()
+        if comma is None:
+            comma = decimal_comma_in(list(values))
+            if not comma and not any(POINT_DECIMALS.fullmatch(value) for value in values):
+                ambiguous = {value for value in values if _POINT_GROUPS.fullmatch(value)}
+        if comma:
+            return (
+                functools.partial(parse_money, decimal_comma=True),
+                N_("{column} '{value}' is not an amount of money (expected e.g. 19,99 or 1.234,50)"),
+                ambiguous,
+            )
+        return parse_money, _UNREADABLE[CellType.MONEY], ambiguous
 
     def refuse(self, index: int, reason: str) -> None:
         self.reasons.setdefault(index, []).append(reason)
@@ -252,11 +289,13 @@ class RowsRead:
     short_rows: int = 0
 
 
-def read_rows(spec: ReportSpec, table: Table) -> RowsRead:
+def read_rows(spec: ReportSpec, table: Table, decimal_comma: bool | None = None) -> RowsRead:
     """Each data row as the spec's row type or a RowProblem; a repeated key collapses, the last wins.
 
     A row that stops before the header's last columns (the marketplaces leave out trailing empty cells)
     is read with those cells empty, as long as every required column is among the cells it has.
+    decimal_comma: how amounts are written (1.141,18), when the marketplace is known; None lets each
+    amount column's cells tell.
     """
     width = len(table.header)
     needed = spec.needed_width(table)
@@ -274,7 +313,7 @@ def read_rows(spec: ReportSpec, table: Table) -> RowsRead:
             rows.append(fields + ("",) * (width - len(fields)))
         else:
             problems.append(RowProblem(line, _width_problem(len(fields), width, needed)))
-    cells = _Cells(spec, table, rows)
+    cells = _Cells(spec, table, rows, decimal_comma)
     spec.validate(cells)
     row_type = spec.row_type
     names = [field.name for field in dataclasses.fields(row_type) if field.name != "line"]

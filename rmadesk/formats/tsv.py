@@ -5,6 +5,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from rmadesk.domain.errors import NotAReport
+from rmadesk.text.i18n import _
+
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_LE_BOM = b"\xff\xfe"
 _UTF16_BE_BOM = b"\xfe\xff"
@@ -13,8 +16,24 @@ _UTF16_BE_BOM = b"\xfe\xff"
 _UTF16_SAMPLE_BYTES = 4096
 
 
-def decode_report(data: bytes) -> tuple[str, str]:
-    """Decode a report file's bytes; returns (text, name of the encoding used)."""
+# The single- and double-byte encodings the marketplaces' reports come in, in the order a tie goes:
+# Windows-1252 (North America, western Europe), Shift_JIS as Windows writes it (Japan), then central
+# European, Turkish and Arabic Windows code pages.
+LEGACY_ENCODINGS = ("cp1252", "cp932", "cp1250", "cp1254", "cp1256")
+# charset-normalizer's "chaos" of a decoding: 0 reads as text, 1 is noise. Above this, no guess is trusted.
+_MOST_CHAOS = 0.2
+# Decodings this close to the least chaotic one count as ties, which the order of preference settles.
+_TIE = 0.02
+
+
+def decode_report(data: bytes, preferred: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Decode a report file's bytes; returns (text, name of the encoding used).
+
+    A BOM or the NUL pattern of UTF-16 decides; then strict UTF-8. Other bytes are in a legacy code
+    page: ``preferred`` (the marketplace's) is tried first, and when it does not decode cleanly the
+    code page is told by charset-normalizer among LEGACY_ENCODINGS. A guess too weak to trust raises
+    NotAReport rather than store mojibake.
+    """
     if data.startswith(_UTF8_BOM):
         # A BOM says UTF-8; a stray bad byte in an item name should not stop an import of ASCII IDs.
         return data[len(_UTF8_BOM) :].decode("utf-8", errors="replace"), "utf-8-sig"
@@ -30,11 +49,42 @@ def decode_report(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D); latin-1 maps every byte.
-        return data.decode("latin-1"), "latin-1"
+    return _decode_legacy(data, preferred)
+
+
+def _decode_legacy(data: bytes, preferred: tuple[str, ...]) -> tuple[str, str]:
+    order = list(dict.fromkeys((*preferred, *LEGACY_ENCODINGS)))
+    # Code pages that read these bytes as the same text are one candidate, the first in order.
+    texts: dict[str, str] = {}
+    for encoding in order:
+        try:
+            texts.setdefault(data.decode(encoding), encoding)
+        except UnicodeDecodeError:
+            continue
+    decodable = list(texts.values())
+    if decodable:
+        from charset_normalizer import from_bytes  # only for files that are neither UTF-8 nor UTF-16
+
+        chaos = {m.encoding: m.chaos for m in from_bytes(data, cp_isolation=decodable)}
+        least = min((chaos[e] for e in decodable if e in chaos), default=1.0)
+        decodable = [e for e in decodable if e in chaos and chaos[e] <= least + _TIE and least <= _MOST_CHAOS]
+    if decodable:
+        encoding = decodable[0]  # the marketplace's first, then the order of LEGACY_ENCODINGS
+        return data.decode(encoding), encoding
+    if _looks_binary(data):
+        return data.decode("latin-1"), "latin-1"  # every byte maps; refused as binary data afterwards
+    raise NotAReport(
+        _(
+            "the text of this file is in no encoding RMA Desk can tell for sure (tried UTF-8, UTF-16 and "
+            "{tried}). Download the report again, or say which marketplace it is from (--marketplace JP "
+            "on the command line, or the marketplace setting) so that its encoding is tried first."
+        ).format(tried=", ".join(order))
+    )
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    return sum(1 for byte in sample if byte < 32 and byte not in b"\t\n\r\f\v") > 0.01 * len(sample)
 
 
 def _guess_utf16_without_bom(data: bytes) -> str | None:

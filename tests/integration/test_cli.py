@@ -259,7 +259,7 @@ def test_an_import_that_rejects_every_row_exits_2_and_says_nothing_was_imported(
     )
     code, out, err = run(capsys, "import", str(path), "--db", store.url)
     assert code == 2
-    assert "0 added, 0 updated, 0 unchanged; 2 rejected; nothing imported." in out
+    assert "0 added, 0 updated, 0 unchanged; 2 rejected; nothing imported;" in out
     assert len(err.strip().splitlines()) == 2
     with store.read() as session:
         assert session.scalar(select(func.count()).select_from(Authorization)) == 0

@@ -179,7 +179,8 @@ def test_fba_returns_fixture_imports_one_unit_per_license_plate(store: Store) ->
     assert result.report_kind == "fba_returns" and seen == [(4, 4)]
     assert result.summary() == (
         "fba_customer_returns.txt: FBA customer returns report, 8 rows; 4 added, 0 updated, 0 unchanged "
-        "(4 authorizations, 5 units added); 3 rejected; 1 duplicate row collapsed."
+        "(4 authorizations, 5 units added); 3 rejected; 1 duplicate row collapsed; marketplace US, USD; "
+        "read as utf-8."
     )
 
     tee = auth_of(store, TEE_KEY)

@@ -77,8 +77,14 @@ def test_a_truncated_utf16_file_without_bom_is_still_read() -> None:
         ("Caf\u00e9 \u20ac5".encode(), "Caf\u00e9 \u20ac5", "utf-8"),
         (b"plain ascii", "plain ascii", "utf-8"),
         (b"Caf\xe9 \x80 5", "Caf\u00e9 \u20ac 5", "cp1252"),
-        # 0x81 is undefined in Windows-1252, so only latin-1 can read this file.
-        (b"Caf\xe9 \x81", "Caf\u00e9 \x81", "latin-1"),
+        # Shift_JIS as Windows writes it, from amazon.co.jp: not Latin-1 mojibake.
+        (
+            "商品名\tニットセーター 黒 Mサイズ\n".encode("cp932"),
+            "商品名\tニットセーター 黒 Mサイズ\n",
+            "cp932",
+        ),
+        ("Artikel\tSchöne Grüße, Größe M\n".encode("cp1252"), "Artikel\tSchöne Grüße, Größe M\n", "cp1252"),
+        ("المنتج\tقميص أسود\n".encode("cp1256"), "المنتج\tقميص أسود\n", "cp1256"),
     ],
 )
 def test_decode_report_picks_the_encoding(data: bytes, text: str, encoding: str) -> None:
@@ -313,6 +319,7 @@ def test_mfn_row_values_are_read_exactly() -> None:
         order_quantity=1,
         refunded_amount=Decimal("19.99"),
         return_delivery_date=date(2026, 11, 5),
+        category=None,
     )
     assert row.key == "DkQxRtLmRRMA"
 

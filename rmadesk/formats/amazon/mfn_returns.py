@@ -39,6 +39,7 @@ class MfnReturn:
     order_quantity: int | None
     refunded_amount: Decimal | None
     return_delivery_date: date | None
+    category: str | None
 
     @property
     def key(self) -> str:
@@ -61,7 +62,7 @@ SPEC = ReportSpec(
         Column("return_request_date", ("Return request date",), CellType.DATE),
         Column("return_request_status", ("Return request status",)),
         Column("amazon_rma_id", ("Amazon RMA ID",)),
-        Column("merchant_rma_id", ("Merchant RMA ID",)),
+        Column("merchant_rma_id", ("Merchant RMA ID", "Seller RMA ID")),  # amazon.in: Seller
         Column("label_type", ("Label type",)),
         Column("tracking_id", ("Tracking ID",)),
         Column("return_carrier", ("Return carrier",)),
@@ -80,12 +81,19 @@ SPEC = ReportSpec(
         Column("order_quantity", ("Order quantity",), CellType.COUNT),
         Column("refunded_amount", ("Refunded Amount",), CellType.MONEY),
         Column("return_delivery_date", ("Return delivery date",), CellType.DATE),
+        Column("category", ("Category", "Product category")),
     ),
-    required=(("Order ID",), ("Merchant SKU",), ("Return quantity",), ("Amazon RMA ID", "Merchant RMA ID")),
+    required=(
+        ("Order ID",),
+        ("Merchant SKU",),
+        ("Return quantity",),
+        ("Amazon RMA ID", "Merchant RMA ID", "Seller RMA ID"),
+    ),
     telltales=(
         "Order ID",
         "Amazon RMA ID",
         "Merchant RMA ID",
+        "Seller RMA ID",
         "Return quantity",
         "Return request date",
         "Merchant SKU",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rmadesk.domain.errors import NotAReport
 from rmadesk.formats.amazon import fba_reimbursements, fba_returns, mfn_returns
+from rmadesk.formats.marketplaces import Marketplace
 from rmadesk.formats.spec import ReportRow, ReportSpec, RowProblem, read_rows
 from rmadesk.formats.tsv import Table, decode_report, read_table
 from rmadesk.text.i18n import _
@@ -65,6 +66,11 @@ class ParsedReport:
     total_lines: int
     short_rows: int = 0
 
+    def currencies(self, default: str) -> tuple[str, ...]:
+        """The currencies of the rows, sorted; ``default`` for a row without one (or a report with none)."""
+        found = {getattr(row, self.kind.spec.currency_field, None) or default for row in self.rows}
+        return tuple(sorted(found)) or (default,)
+
     @property
     def label(self) -> str:
         return self.kind.label
@@ -76,11 +82,18 @@ def detect_report(data: bytes) -> ReportKind:
     return _recognize(table)
 
 
-def read_report(data: bytes) -> ParsedReport:
-    """Recognize which of Amazon's return reports data holds and read it; raises NotAReport otherwise."""
-    encoding, table = _open(data)
+def read_report(data: bytes, market: Marketplace | None = None, *, numbers_told: bool = True) -> ParsedReport:
+    """Recognize which of Amazon's return reports data holds and read it; raises NotAReport otherwise.
+
+    market, when known, says which encoding to try first and how its amounts are written (1.141,18 in
+    Germany); without it, or when not numbers_told (a default marketplace, not the person's word),
+    each amount column's own cells tell.
+    """
+    encoding, table = _open(data, market.encodings if market else ())
     kind = _recognize(table)
-    read = read_rows(kind.spec, table)
+    read = read_rows(
+        kind.spec, table, decimal_comma=market.decimal_comma if market and numbers_told else None
+    )
     return ParsedReport(
         kind=kind,
         encoding=encoding,
@@ -92,10 +105,10 @@ def read_report(data: bytes) -> ParsedReport:
     )
 
 
-def _open(data: bytes) -> tuple[str, Table]:
+def _open(data: bytes, encodings: tuple[str, ...] = ()) -> tuple[str, Table]:
     """Decode data and read its table; returns (encoding, table), or raises NotAReport for no table."""
     _refuse_known_non_text(data)
-    text, encoding = decode_report(data)
+    text, encoding = decode_report(data, encodings)
     if not text.strip():
         raise NotAReport(
             _("this file is empty, so there is nothing to import. {reads}").format(reads=what_we_read())

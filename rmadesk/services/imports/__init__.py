@@ -9,6 +9,7 @@ from pathlib import Path
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor, Permission, open_actor
 from rmadesk.formats.amazon.registry import ParsedReport, ReportKind, read_report
+from rmadesk.formats.marketplaces import marketplace as find_marketplace
 from rmadesk.services.imports.base import Progress, ReportImporter
 from rmadesk.services.imports.fba_reimbursements import ReimbursementsImporter
 from rmadesk.services.imports.fba_returns import FbaReturnsImporter
@@ -56,6 +57,7 @@ def import_report(
     actor: Actor | str,
     bench: str = "",
     progress: Progress | None = None,
+    marketplace: str | None = None,
 ) -> ImportResult:
     """Import a report file: seller-fulfilled returns, FBA customer returns or FBA reimbursements.
 
@@ -63,16 +65,20 @@ def import_report(
     Raises NotAReport (nothing imported) for a file that is none of the three reports.
     progress(done, total) is called with report rows as each chunk is written.
     A signed-in actor must be a supervisor or an admin; a bare name is a bench that runs open.
+    marketplace (a code such as "DE", see rmadesk.formats.marketplaces) says how the file's numbers are
+    written, which encoding to try first, and the currency of rows without one; without it, the
+    currency is US dollars and each amount column's cells tell how its numbers are written.
     """
+    market = find_marketplace(marketplace)
     if isinstance(actor, str):
         actor = open_actor(actor, bench)
     actor.require(Permission.IMPORT)
     actor, bench = actor.name, actor.bench
     data = _read_bytes(path)
-    report = read_report(data)
+    report = read_report(data, market, numbers_told=bool(marketplace))
     digest = hashlib.sha256(data).hexdigest()
     with store.unit_of_work() as session:
-        importer = IMPORTERS[report.kind](session, progress)
+        importer = IMPORTERS[report.kind](session, progress, market)
         with importer.w.importing():
             importer.run(report.rows)
         result = ImportResult(
@@ -90,6 +96,8 @@ def import_report(
             authorizations_added=importer.authorizations_added,
             units_added=importer.units_added,
             units_removed=importer.units_removed,
+            marketplace=market.code,
+            currencies=report.currencies(market.currency),
         )
         session.add(
             ImportBatch(

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
+from rmadesk.formats.marketplaces import Marketplace
 from rmadesk.formats.spec import CellType, ReportRow, ReportSpec, RowProblem
 from rmadesk.store import bulk
 from rmadesk.store.bulk import BulkWriter
@@ -155,9 +156,10 @@ class ReportImporter:
 
     checks: ClassVar[tuple[StoreCheck, ...]] = ()
 
-    def __init__(self, session: Session, progress: Progress | None) -> None:
+    def __init__(self, session: Session, progress: Progress | None, market: Marketplace) -> None:
         self.w = BulkWriter(session)
         self.progress = progress
+        self.market = market  # whose currency a row without one is in
         self.added = self.updated = self.unchanged = 0
         self.authorizations_added = self.units_added = self.units_removed = 0
         self.notes: list[str] = []

@@ -296,7 +296,7 @@ class FbaReturnsImporter(ReportImporter):
                     first.reason,
                     _first(rows, "customer_comments"),
                     first.return_date,
-                    "USD",
+                    self.market.currency,
                     count,
                     now,
                     now,

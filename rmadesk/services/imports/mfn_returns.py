@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
 from rmadesk.formats.amazon.mfn_returns import SPEC, MfnReturn
+from rmadesk.formats.marketplaces import Marketplace
 from rmadesk.formats.spec import RowProblem
 from rmadesk.services.imports.base import (
     AUTH,
@@ -53,6 +54,7 @@ _MFN_CHECKS = store_checks(
         "quantity": _A.quantity,
         "order_quantity": _A.order_quantity,
         "order_amount": _A.order_amount,
+        "category": _A.category,
     },
 )
 
@@ -82,7 +84,10 @@ _MFN_COLUMNS = (
     "currency",
     "order_amount",
     "order_quantity",
+    # Read since the reports gained them; a row without them keeps the digest it had before.
+    "category",
 )
+_FIRST_COLUMNS = _MFN_COLUMNS.index("category")
 _KEY, _MERCHANT, _QUANTITY, _STATUS = (
     _MFN_COLUMNS.index(name) for name in ("auth_key", "merchant_rma_id", "quantity", "request_status")
 )
@@ -106,7 +111,7 @@ _RETURNLESS = AuthorizationKind.RETURNLESS.value
 _MFN_SOURCE = AuthorizationSource.MFN_REPORT.value
 
 
-def _mfn_values(row: MfnReturn) -> tuple[Any, ...]:
+def _mfn_values(row: MfnReturn, currency: str) -> tuple[Any, ...]:
     return (
         row.key,
         _RMA if row.amazon_rma_id or row.merchant_rma_id else _RETURNLESS,
@@ -128,10 +133,16 @@ def _mfn_values(row: MfnReturn) -> tuple[Any, ...]:
         row.in_policy,
         row.return_type,
         row.resolution,
-        row.currency or "USD",
+        row.currency or currency,
         row.order_amount,
         row.order_quantity,
+        row.category,
     )
+
+
+def _digest(values: tuple[Any, ...]) -> str:
+    later = values[_FIRST_COLUMNS:]
+    return content_digest(values if any(value is not None for value in later) else values[:_FIRST_COLUMNS])
 
 
 def _mfn_codes(values: tuple[Any, ...]) -> list[tuple[str, str | None]]:
@@ -151,17 +162,17 @@ class MfnImporter(ReportImporter):
 
     checks = _MFN_CHECKS
 
-    def __init__(self, session: Session, progress: Progress | None) -> None:
-        super().__init__(session, progress)
+    def __init__(self, session: Session, progress: Progress | None, market: Marketplace) -> None:
+        super().__init__(session, progress, market)
         self.merchant_ids: dict[str, str] = {}  # Merchant RMA IDs this import gave out, to their keys
 
     def write(self, rows: Sequence[MfnReturn]) -> None:
-        values = [_mfn_values(row) for row in rows]
+        values = [_mfn_values(row, self.market.currency) for row in rows]
         refused = self._merchant_id_taken(rows, values)
         if refused:
             rows = [row for index, row in enumerate(rows) if index not in refused]
             values = [vals for index, vals in enumerate(values) if index not in refused]
-        digests = [content_digest(vals) for vals in values]
+        digests = [_digest(vals) for vals in values]
         existing = {
             old.auth_key: old
             for old in self.w.select_in(

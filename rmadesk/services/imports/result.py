@@ -23,6 +23,7 @@ class ImportResult:
         report_kind: the ReportKind value of the report.
         authorizations_added: authorizations created (FBA units are grouped per order and SKU).
         units_added / units_removed: units created, and undecided units dropped by a lowered quantity.
+        marketplace / currencies: the marketplace the file was read for, and the currencies of its rows.
     """
 
     file_name: str
@@ -39,6 +40,8 @@ class ImportResult:
     authorizations_added: int = 0
     units_added: int = 0
     units_removed: int = 0
+    marketplace: str = ""
+    currencies: tuple[str, ...] = ()
 
     @property
     def rejected(self) -> int:
@@ -91,4 +94,12 @@ class ImportResult:
             parts.append(_("{rows} collapsed").format(rows=rows))
         if not self.imported:
             parts.append(_("nothing imported"))
+        if self.marketplace:
+            parts.append(
+                _("marketplace {marketplace}, {currencies}; read as {encoding}").format(
+                    marketplace=self.marketplace,
+                    currencies=", ".join(self.currencies),
+                    encoding=self.encoding,
+                )
+            )
         return "; ".join(parts) + "."

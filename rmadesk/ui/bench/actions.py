@@ -56,6 +56,7 @@ class BenchActions(QObject):
             actor=lambda: window.session.inspector,
             bench=window.bench,
             on_error=window.reject,
+            marketplace=window.service.settings.marketplace,
         )
         self.importer.imported.connect(self._on_imported)
         self.idle = QTimer(self)

@@ -143,9 +143,11 @@ class ReportImporter(QObject):
         actor: Callable[[], Actor | str],
         bench: str,
         on_error: Callable[[str], None],
+        marketplace: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.parent_widget = parent
+        self.marketplace = marketplace
         self.store = store
         self.runner = runner
         self.actor = actor
@@ -169,10 +171,12 @@ class ReportImporter(QObject):
         self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress = (0, 0)
         self._timer.start()
-        store, actor, bench = self.store, self.actor(), self.bench
+        store, actor, bench, marketplace = self.store, self.actor(), self.bench, self.marketplace
 
         def work() -> ImportResult:
-            return import_report(store, path, actor=actor, bench=bench, progress=self._report_progress)
+            return import_report(
+                store, path, actor=actor, bench=bench, progress=self._report_progress, marketplace=marketplace
+            )
 
         self.runner.run(work, self._done, self._failed)
 

@@ -1,0 +1,187 @@
+"""Reports as the marketplaces of other regions write them: header spellings, encodings, currencies,
+decimal commas and European dates, imported into a real SQLite file and real PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from rmadesk.domain.errors import NotAReport, UserError
+from rmadesk.domain.policy import load_policy
+from rmadesk.formats.marketplaces import MARKETPLACES, marketplace
+from rmadesk.services.bench import BenchService
+from rmadesk.services.imports import import_report
+from rmadesk.settings import Settings
+from rmadesk.store.models import Authorization, MarketplaceReimbursement, Unit
+from rmadesk.store.uow import Store
+from tests.integration.test_import_fba import PAID_HEADER, RETURNS_HEADER, fba, paid
+
+# amazon.in's seller-fulfilled returns report: its own spellings of five headers, and Category.
+INDIA_HEADER = [
+    "Order ID", "Order date", "Return request date", "Return request status", "Amazon RMA ID",
+    "Seller RMA ID", "Label type", "Label cost", "Currency code", "Return carrier", "Tracking ID",
+    "Label to be paid by", "A-to-z claim", "Is prime", "ASIN", "Merchant SKU", "Item Name",
+    "Return quantity", "Return reason", "In policy", "Return type", "Resolution", "Invoice number",
+    "Return delivery date", "Order Amount", "Order quantity", "SafeT Action reason", "SafeT claim ID",
+    "SafeT claim state", "SafeT claim creation time", "SafeT claim reimbursement amount",
+    "Refunded Amount", "Category",
+]  # fmt: skip
+
+
+def india_row(**cells: str) -> list[str]:
+    values = {
+        "Order ID": "403-1234567-7654321",
+        "Order date": "28-Oct-2026",
+        "Return request date": "02-Nov-2026",
+        "Return request status": "Approved",
+        "Seller RMA ID": "SRMA-IN-0001",
+        "Label type": "Prepaid",
+        "Currency code": "INR",
+        "Return carrier": "ATS",
+        "Tracking ID": "362880541234",
+        "A-to-z claim": "N",
+        "ASIN": "B0INKURTA1",
+        "Merchant SKU": "KURTA-BLU-M",
+        "Item Name": "Cotton kurta, blue, M",
+        "Return quantity": "1",
+        "Return reason": "AMZ-PG-APP-TOO-SMALL",
+        "In policy": "Y",
+        "Order Amount": "1,299.00",
+        "Refunded Amount": "1,299.00",
+        "Category": "Apparel",
+    }
+    values.update({name.replace("_", " "): value for name, value in cells.items()})
+    return [values.get(column, "") for column in INDIA_HEADER]
+
+
+def write(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    text = "\r\n".join("\t".join(line) for line in [header, *rows]) + "\r\n"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_india_spellings_and_category_are_read_and_the_seller_rma_scans(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "in.txt", INDIA_HEADER, [india_row()])
+    result = import_report(store, path, actor="office", marketplace="IN")
+    assert (result.added, result.rejected) == (1, 0)
+    assert "marketplace IN, INR" in result.summary()
+    with store.read() as session:
+        auth = session.scalars(select(Authorization)).one()
+        assert (auth.merchant_rma_id, auth.currency, auth.category) == ("SRMA-IN-0001", "INR", "Apparel")
+        assert auth.order_amount == Decimal("1299.00")
+    found = BenchService(store, load_policy("default"), Settings(database_url=store.url)).lookup(
+        "SRMA-IN-0001"
+    )
+    assert (found.merchant_rma_id, found.category) == ("SRMA-IN-0001", "Apparel")
+    # The same file again changes nothing.
+    again = import_report(store, path, actor="office", marketplace="IN")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+
+
+JAPAN_NAME = "ニットセーター 黒 Mサイズ"
+
+
+@pytest.mark.parametrize("given", ["JP", None])
+def test_a_japanese_report_in_shift_jis_is_read_as_japanese(
+    store: Store, tmp_path: Path, given: str | None
+) -> None:
+    rows = [[fba(product_name=JAPAN_NAME, customer_comments="サイズが小さい")[c] for c in RETURNS_HEADER]]
+    path = write(tmp_path / "jp.txt", RETURNS_HEADER, rows, encoding="cp932")
+    result = import_report(store, path, actor="office", marketplace=given)
+    assert result.encoding == "cp932"
+    assert "read as cp932" in result.summary()
+    with store.read() as session:
+        auth = session.scalars(select(Authorization)).one()
+        assert auth.item_name == JAPAN_NAME
+        assert auth.customer_comment == "サイズが小さい"
+        # The currency is the marketplace's, never a constant: JPY when it says JP, else the default US.
+        assert auth.currency == ("JPY" if given else "USD")
+
+
+def test_noise_in_no_encoding_is_refused_rather_than_stored(tmp_path: Path, store: Store) -> None:
+    header = "\t".join(RETURNS_HEADER).encode()
+    noise = ("a±b§c¶d×e÷f¤g¦h¨i¬j¯k°" * 20).encode("cp1252")  # no language reads like this
+    path = tmp_path / "noise.txt"
+    path.write_bytes(header + b"\n" + noise + b"\n")
+    with pytest.raises(NotAReport, match="no encoding RMA Desk can tell"):
+        import_report(store, path, actor="office")
+
+
+@pytest.mark.parametrize(("code", "currency"), [("UK", "GBP"), ("DE", "EUR"), ("AE", "AED"), ("IN", "INR")])
+def test_fba_returns_take_the_currency_of_their_marketplace(
+    store: Store, tmp_path: Path, code: str, currency: str
+) -> None:
+    path = write(tmp_path / "r.txt", RETURNS_HEADER, [[fba()[c] for c in RETURNS_HEADER]])
+    import_report(store, path, actor="office", marketplace=code)
+    with store.read() as session:
+        assert session.scalars(select(Authorization.currency)).one() == currency
+
+
+def test_the_emirates_report_without_a_status_column_imports(store: Store, tmp_path: Path) -> None:
+    header = [c for c in RETURNS_HEADER if c != "status"]
+    row = fba(fulfillment_center_id="DXB3")
+    path = write(tmp_path / "ae.txt", header, [[row[c] for c in header]])
+    result = import_report(store, path, actor="office", marketplace="AE")
+    assert (result.added, result.rejected) == (1, 0)
+    with store.read() as session:
+        assert session.scalars(select(Unit.marketplace_status)).one() is None
+
+
+def _german(**cells: str) -> list[str]:
+    row = paid(currency_unit="EUR", **cells)
+    return [row[c] for c in PAID_HEADER]
+
+
+def test_german_reimbursements_with_decimal_commas_and_dotted_dates(store: Store, tmp_path: Path) -> None:
+    rows = [
+        _german(approval_date="14.03.2023 07:49:55 UTC", amount_per_unit="1141,18", amount_total="1141,18"),
+        _german(reimbursement_id="5900000002", amount_per_unit="1.234", amount_total="1.234"),
+        _german(reimbursement_id="5900000003", amount_per_unit="12,50", amount_total="1.234,50"),
+    ]
+    path = write(tmp_path / "de.txt", PAID_HEADER, rows, encoding="cp1252")
+    result = import_report(store, path, actor="office", marketplace="DE")
+    assert (result.added, result.rejected) == (3, 0), result.problems
+    with store.read() as session:
+        paid_rows = {r.reimbursement_id: r for r in session.scalars(select(MarketplaceReimbursement))}
+    assert paid_rows["5900000001"].amount_total == Decimal("1141.18")
+    assert paid_rows["5900000001"].approval_date == date(2023, 3, 14)
+    # In a German file 1.234 is one thousand two hundred thirty-four, never 1.234.
+    assert paid_rows["5900000002"].amount_total == Decimal("1234")
+    assert paid_rows["5900000003"].amount_total == Decimal("1234.50")
+
+
+def test_decimal_commas_are_told_by_the_file_when_no_marketplace_is_given(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = [
+        _german(amount_per_unit="1141,18", amount_total="1141,18"),
+        _german(reimbursement_id="5900000002", amount_per_unit="1.234,00", amount_total="1.234,00"),
+    ]
+    path = write(tmp_path / "de.txt", PAID_HEADER, rows)
+    result = import_report(store, path, actor="office")
+    assert (result.added, result.rejected) == (2, 0), result.problems
+    with store.read() as session:
+        totals = sorted(session.scalars(select(MarketplaceReimbursement.amount_total)))
+    assert totals == [Decimal("1141.18"), Decimal("1234.00")]
+
+
+def test_an_amount_that_reads_two_ways_is_refused_without_a_marketplace(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "x.txt", PAID_HEADER, [_german(amount_per_unit="1.234", amount_total="1.234")])
+    result = import_report(store, path, actor="office")
+    (problem,) = result.problems
+    assert "'1.234' could be read two ways" in problem.reason and "marketplace" in problem.reason
+    assert result.exit_status == 2
+
+
+def test_marketplaces_are_known_by_code_alias_and_domain() -> None:
+    assert marketplace("de").currency == "EUR" and marketplace("de").decimal_comma
+    assert marketplace("GB") is MARKETPLACES["UK"]
+    assert marketplace("amazon.co.jp").encodings == ("cp932",)
+    assert marketplace(None).code == "US" and not marketplace(None).decimal_comma
+    assert marketplace("JP").currency == "JPY"
+    with pytest.raises(UserError, match="There is no marketplace “XX”"):
+        marketplace("XX")
