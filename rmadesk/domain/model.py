@@ -176,6 +176,7 @@ class AuthorizationView:
     category: str | None
     status: str | None
     units: tuple[UnitView, ...] = ()
+    currency: str = "USD"
 
     @property
     def display_id(self) -> str:

@@ -344,9 +344,24 @@ class BenchService:
         with self.store.read() as session:
             return authorization_view(_load_authorization(session, auth_id))
 
+    def cannot_value(self, auth: AuthorizationView) -> str | None:
+        """Why the policy cannot value a decision on this return (no terms for its currency), or None."""
+        if auth.currency.upper() in self.policy.markets:
+            return None
+        return _(
+            "{display_id} is in {currency}, and the policy “{policy}” has no terms for {currency} (it has "
+            "{known}), so no decision on it can be valued. Nothing was written: ask a supervisor to add "
+            "a [markets.{currency}] section to the policy, then scan it again."
+        ).format(
+            display_id=auth.display_id,
+            currency=auth.currency,
+            policy=self.policy.name,
+            known=", ".join(sorted(self.policy.markets)),
+        )
+
     def preview(self, auth: AuthorizationView, disposition: Disposition) -> OutcomePreview:
         """Where the unit would go and what the policy says it earns."""
-        currency = auth.unit_price.currency if auth.unit_price else "USD"
+        currency = auth.currency
         price = auth.unit_price.amount if auth.unit_price else Decimal("0")
         tax = auth.unit_tax.amount if auth.unit_tax else Decimal("0")
         reimbursement = compute_reimbursement(

@@ -384,6 +384,17 @@ class InspectionSession:
                 )
             elif named is not None:
                 unit = named
+        cannot_value = self.service.cannot_value(auth) if unit is not None else None
+        if cannot_value is not None and unit is not None:
+            self.state = State.DONE  # the unit's claim is let go, for a bench whose policy can value it
+            return self._show(
+                cannot_value,
+                Tone.ERROR,
+                sound=Sound.REJECT,
+                refusal=_("no policy terms"),
+                event=Event.CARD_SHOWN,
+                job=self._release(unit.unit_id),
+            )
         if unit is None:
             self.state = State.DONE
             return self._show(

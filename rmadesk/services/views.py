@@ -66,6 +66,7 @@ def authorization_view(auth: Authorization) -> AuthorizationView:
         in_policy=auth.in_policy,
         unit_price=Money(price, auth.currency) if price is not None else None,
         unit_tax=Money(tax, auth.currency) if tax is not None else None,
+        currency=auth.currency,
         category=auth.category,
         status=auth.request_status,
         units=tuple(unit_view(u) for u in auth.units),

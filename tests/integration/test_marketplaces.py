@@ -3,22 +3,25 @@ decimal commas and European dates, imported into a real SQLite file and real Pos
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rmadesk.domain.errors import NotAReport, UserError
 from rmadesk.domain.policy import load_policy
 from rmadesk.formats.marketplaces import MARKETPLACES, marketplace
 from rmadesk.services.bench import BenchService
 from rmadesk.services.imports import import_report
+from rmadesk.services.inspection import InspectionSession, State
 from rmadesk.settings import Settings
-from rmadesk.store.models import Authorization, MarketplaceReimbursement, Unit
+from rmadesk.store.models import Authorization, MarketplaceReimbursement, Outcome, Unit
 from rmadesk.store.uow import Store
 from tests.integration.test_import_fba import PAID_HEADER, RETURNS_HEADER, fba, paid
+from tests.integration.test_inspection_session import settle
 
 # amazon.in's seller-fulfilled returns report: its own spellings of five headers, and Category.
 INDIA_HEADER = [
@@ -185,3 +188,28 @@ def test_marketplaces_are_known_by_code_alias_and_domain() -> None:
     assert marketplace("JP").currency == "JPY"
     with pytest.raises(UserError, match="There is no marketplace “XX”"):
         marketplace("XX")
+
+
+@pytest.mark.parametrize("name", ["default", "marketplace"])
+def test_the_packaged_policies_value_a_return_from_every_marketplace(name: str) -> None:
+    policy = load_policy(name)
+    missing = {m.code: m.currency for m in MARKETPLACES.values() if m.currency not in policy.markets}
+    assert not missing
+    assert policy.markets["JPY"].minor_unit == 0
+
+
+def test_the_bench_says_a_currency_has_no_terms_before_any_question(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "in.txt", INDIA_HEADER, [india_row()])
+    import_report(store, path, actor="office", marketplace="IN")
+    policy = load_policy("default")
+    usd_only = replace(policy, markets={"USD": policy.markets["USD"]})
+    session = InspectionSession(BenchService(store, usd_only, Settings(bench="b1", sounds=False)), "Ana")
+    step = settle(session.scan("SRMA-IN-0001"))
+    assert step.state is State.DONE
+    assert "in INR" in (step.message or "") and "no terms for INR" in (step.message or "")
+    assert "[markets.INR]" in (step.message or "") and "Nothing was written" in (step.message or "")
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Outcome)) == 0
+    # With the packaged policy the same return goes to its questions.
+    session = InspectionSession(BenchService(store, policy, Settings(bench="b2", sounds=False)), "Ana")
+    assert settle(session.scan("SRMA-IN-0001")).state is State.ASKING

@@ -546,9 +546,9 @@ def test_toml_duplicate_key_names_the_line() -> None:
 
 def test_currency_without_terms_is_a_user_error(default: Policy) -> None:
     with pytest.raises(PolicyError) as caught:
-        reimburse(default, SELLER, "20.00", currency="JPY")
+        reimburse(default, SELLER, "20.00", currency="CHF")
     assert isinstance(caught.value, UserError)
-    assert caught.value.field == "markets.JPY"
+    assert caught.value.field == "markets.CHF"
     assert "USD" in str(caught.value)
 
 
