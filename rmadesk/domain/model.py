@@ -142,12 +142,14 @@ class UnitView:
         unit_id: database id of the unit.
         seq: position of the unit in its authorization, 1-based.
         outcome: the recorded outcome, or None while undecided.
+        comment: the customer's comment on this unit (the FBA report has one per license plate).
     """
 
     unit_id: int
     seq: int
     lpn: str | None = None
     outcome: OutcomeView | None = None
+    comment: str | None = None
 
     @property
     def decided(self) -> bool:

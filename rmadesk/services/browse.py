@@ -164,6 +164,7 @@ class AuthorizationDetail:
         authorization: the card fields, as the bench shows them.
         units: every unit with its current outcome.
         history: audit events and the import or issue, oldest first.
+        refunded_amount ... safet_amount: the seller-fulfilled report's refund, return label and claims.
     """
 
     authorization: AuthorizationView
@@ -180,6 +181,14 @@ class AuthorizationDetail:
     arrived_at: datetime | None
     units: tuple[UnitDetail, ...]
     history: tuple[HistoryEntry, ...]
+    refunded_amount: Decimal | None = None
+    return_delivery_date: date | None = None
+    label_cost: Decimal | None = None
+    label_paid_by: str | None = None
+    a_to_z_claim: bool | None = None
+    safet_claim_id: str | None = None
+    safet_claim_state: str | None = None
+    safet_amount: Decimal | None = None
 
 
 # ----- SQL for the derived columns ------------------------------------------------------------------
@@ -589,6 +598,14 @@ class BrowseService:
                 arrived_at=auth.arrived_at,
                 units=units,
                 history=tuple(self._history(session, auth)),
+                refunded_amount=auth.refunded_amount,
+                return_delivery_date=auth.return_delivery_date,
+                label_cost=auth.label_cost,
+                label_paid_by=auth.label_paid_by,
+                a_to_z_claim=auth.a_to_z_claim,
+                safet_claim_id=auth.safet_claim_id,
+                safet_claim_state=auth.safet_claim_state,
+                safet_amount=auth.safet_amount,
             )
 
     def _history(self, session: Session, auth: Authorization) -> list[HistoryEntry]:

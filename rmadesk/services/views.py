@@ -44,6 +44,7 @@ def unit_view(unit: Unit) -> UnitView:
         seq=unit.seq,
         lpn=unit.lpn,
         outcome=outcome_view(outcome) if outcome else None,
+        comment=unit.marketplace_comment,
     )
 
 

@@ -84,6 +84,15 @@ class Authorization(Base):
     source_hash: Mapped[str | None] = mapped_column(String(64))
     fnsku: Mapped[str | None] = mapped_column(String(20))
     issued_by: Mapped[str | None] = mapped_column(String(80))
+    # What the seller-fulfilled report says of the refund, the label and the claims (migration 0011).
+    refunded_amount: Mapped[Decimal | None] = mapped_column(Money)
+    return_delivery_date: Mapped[date | None] = mapped_column(Date)
+    label_cost: Mapped[Decimal | None] = mapped_column(Money)
+    label_paid_by: Mapped[str | None] = mapped_column(String(20))
+    a_to_z_claim: Mapped[bool | None] = mapped_column(Boolean)
+    safet_claim_id: Mapped[str | None] = mapped_column(String(40))
+    safet_claim_state: Mapped[str | None] = mapped_column(String(40))
+    safet_amount: Mapped[Decimal | None] = mapped_column(Money)
 
     units: Mapped[list[Unit]] = relationship(
         back_populates="authorization", order_by="Unit.seq", cascade="all, delete-orphan"
@@ -140,6 +149,7 @@ class Unit(Base):
     marketplace_disposition: Mapped[str | None] = mapped_column(String(40))
     marketplace_reason: Mapped[str | None] = mapped_column(String(60))
     marketplace_status: Mapped[str | None] = mapped_column(String(40))
+    marketplace_comment: Mapped[str | None] = mapped_column(Text)  # the FBA report's, per license plate
     fulfillment_center: Mapped[str | None] = mapped_column(String(12))
     returned_on: Mapped[date | None] = mapped_column(Date)
     source_hash: Mapped[str | None] = mapped_column(String(64))

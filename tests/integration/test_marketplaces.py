@@ -213,3 +213,46 @@ def test_the_bench_says_a_currency_has_no_terms_before_any_question(store: Store
     # With the packaged policy the same return goes to its questions.
     session = InspectionSession(BenchService(store, policy, Settings(bench="b2", sounds=False)), "Ana")
     assert settle(session.scan("SRMA-IN-0001")).state is State.ASKING
+
+
+def test_refund_label_and_claim_fields_of_the_report_are_kept(store: Store, tmp_path: Path) -> None:
+    row = india_row(
+        Refunded_Amount="1,199.00",
+        Return_delivery_date="05-Nov-2026",
+        Label_cost="65.00",
+        Label_to_be_paid_by="Seller",
+        **{"A-to-z claim": "Y", "SafeT claim ID": "ST-88231", "SafeT claim state": "Approved"},
+        SafeT_claim_reimbursement_amount="450.00",
+    )
+    import_report(store, write(tmp_path / "in.txt", INDIA_HEADER, [row]), actor="office", marketplace="IN")
+    with store.read() as session:
+        auth = session.scalars(select(Authorization)).one()
+    assert (auth.refunded_amount, auth.return_delivery_date) == (Decimal("1199.00"), date(2026, 11, 5))
+    assert (auth.label_cost, auth.label_paid_by, auth.a_to_z_claim) == (Decimal("65.00"), "Seller", True)
+    assert (auth.safet_claim_id, auth.safet_claim_state, auth.safet_amount) == (
+        "ST-88231",
+        "Approved",
+        Decimal("450.00"),
+    )
+
+
+def test_each_fba_unit_keeps_its_own_customer_comment(store: Store, tmp_path: Path) -> None:
+    rows = [
+        fba(license_plate_number="LPNJK0000001", customer_comments="zip broken"),
+        fba(license_plate_number="LPNJK0000002", customer_comments="never worn, wrong colour"),
+        fba(license_plate_number="LPNJK0000003", customer_comments=""),
+    ]
+    path = write(tmp_path / "r.txt", RETURNS_HEADER, [[r[c] for c in RETURNS_HEADER] for r in rows])
+    result = import_report(store, path, actor="office", marketplace="UK")
+    assert result.units_added == 3
+    with store.read() as session:
+        comments = dict(session.execute(select(Unit.lpn, Unit.marketplace_comment)).all())
+        auth = session.scalars(select(Authorization)).one()
+    assert comments == {
+        "LPNJK0000001": "zip broken",
+        "LPNJK0000002": "never worn, wrong colour",
+        "LPNJK0000003": None,
+    }
+    assert auth.customer_comment == "zip broken"  # the authorization's stays the first unit's
+    again = import_report(store, path, actor="office", marketplace="UK")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)

@@ -320,6 +320,12 @@ def test_mfn_row_values_are_read_exactly() -> None:
         refunded_amount=Decimal("19.99"),
         return_delivery_date=date(2026, 11, 5),
         category=None,
+        label_cost=Decimal("6.49"),
+        label_paid_by="Seller",
+        a_to_z_claim=False,
+        safet_claim_id=None,
+        safet_claim_state=None,
+        safet_amount=None,
     )
     assert row.key == "DkQxRtLmRRMA"
 

@@ -40,6 +40,12 @@ class MfnReturn:
     refunded_amount: Decimal | None
     return_delivery_date: date | None
     category: str | None
+    label_cost: Decimal | None
+    label_paid_by: str | None
+    a_to_z_claim: bool | None
+    safet_claim_id: str | None
+    safet_claim_state: str | None
+    safet_amount: Decimal | None
 
     @property
     def key(self) -> str:
@@ -82,6 +88,12 @@ SPEC = ReportSpec(
         Column("refunded_amount", ("Refunded Amount",), CellType.MONEY),
         Column("return_delivery_date", ("Return delivery date",), CellType.DATE),
         Column("category", ("Category", "Product category")),
+        Column("label_cost", ("Label cost",), CellType.MONEY),
+        Column("label_paid_by", ("Label to be paid by",)),
+        Column("a_to_z_claim", ("A-to-Z Claim",), CellType.FLAG),
+        Column("safet_claim_id", ("SafeT claim id",)),
+        Column("safet_claim_state", ("SafeT claim state",)),
+        Column("safet_amount", ("SafeT claim reimbursement amount",), CellType.MONEY),
     ),
     required=(
         ("Order ID",),
@@ -103,14 +115,8 @@ SPEC = ReportSpec(
     key=("amazon_rma_id", "merchant_rma_id", "return_request_date"),
     defaults=(("item_name", ""),),
     unread=(
-        "Label cost",
-        "Label to be paid by",
-        "A-to-Z Claim",
         "Invoice number",
         "SafeT Action reason",
-        "SafeT claim id",
-        "SafeT claim state",
         "SafeT claim creation time",
-        "SafeT claim reimbursement amount",
     ),
 )

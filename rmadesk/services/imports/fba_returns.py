@@ -58,6 +58,7 @@ _FINDINGS = (
     ("marketplace_reason", N_("reason")),
     ("fulfillment_center", N_("fulfillment center")),
     ("returned_on", N_("return date")),
+    ("marketplace_comment", N_("customer comment")),
 )
 _FINDING_COLUMNS = tuple(name for name, _label in _FINDINGS)
 _NEW_UNIT_COLUMNS = ("id", "authorization_id", "seq", "attempt", "lpn", *_FINDING_COLUMNS, "source_hash")
@@ -108,7 +109,14 @@ def _unit_hash(row: FbaReturn) -> str:
 
 
 def _unit_findings(row: FbaReturn) -> tuple[Any, ...]:
-    return (row.status, row.detailed_disposition, row.reason, row.fulfillment_center_id, row.return_date)
+    return (
+        row.status,
+        row.detailed_disposition,
+        row.reason,
+        row.fulfillment_center_id,
+        row.return_date,
+        row.customer_comments,
+    )
 
 
 def _first(rows: Sequence[FbaReturn], attribute: str) -> Any:

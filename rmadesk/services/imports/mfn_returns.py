@@ -55,6 +55,12 @@ _MFN_CHECKS = store_checks(
         "order_quantity": _A.order_quantity,
         "order_amount": _A.order_amount,
         "category": _A.category,
+        "label_paid_by": _A.label_paid_by,
+        "safet_claim_id": _A.safet_claim_id,
+        "safet_claim_state": _A.safet_claim_state,
+        "refunded_amount": _A.refunded_amount,
+        "label_cost": _A.label_cost,
+        "safet_amount": _A.safet_amount,
     },
 )
 
@@ -86,6 +92,14 @@ _MFN_COLUMNS = (
     "order_quantity",
     # Read since the reports gained them; a row without them keeps the digest it had before.
     "category",
+    "refunded_amount",
+    "return_delivery_date",
+    "label_cost",
+    "label_paid_by",
+    "a_to_z_claim",
+    "safet_claim_id",
+    "safet_claim_state",
+    "safet_amount",
 )
 _FIRST_COLUMNS = _MFN_COLUMNS.index("category")
 _KEY, _MERCHANT, _QUANTITY, _STATUS = (
@@ -137,6 +151,14 @@ def _mfn_values(row: MfnReturn, currency: str) -> tuple[Any, ...]:
         row.order_amount,
         row.order_quantity,
         row.category,
+        row.refunded_amount,
+        row.return_delivery_date,
+        row.label_cost,
+        row.label_paid_by,
+        row.a_to_z_claim,
+        row.safet_claim_id,
+        row.safet_claim_state,
+        row.safet_amount,
     )
 
 

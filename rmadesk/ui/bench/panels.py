@@ -142,7 +142,8 @@ class AuthorizationCard(QFrame):
         self.fields["order"].setText(auth.order_id)
         self.fields["sku"].setText(f"{auth.sku}" + (f"  ·  {auth.asin}" if auth.asin else ""))
         self.fields["reason"].setText(auth.reason or "—")
-        self.fields["comment"].setText(f"“{auth.customer_comment}”" if auth.customer_comment else "—")
+        comment = (unit.comment if unit is not None else None) or auth.customer_comment
+        self.fields["comment"].setText(f"“{comment}”" if comment else "—")
         self.fields["requested"].setText(auth.request_date.strftime("%d %b %Y") if auth.request_date else "—")
         policy = {True: _("Yes"), False: _("No — out of policy"), None: _("Unknown")}[auth.in_policy]
         self.fields["policy"].setText(policy)

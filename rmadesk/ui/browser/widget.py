@@ -286,6 +286,9 @@ class BrowserWidget(QWidget):
             ("tracking", _("Tracking")),
             ("request_status", _("Request status")),
             ("arrived", _("First scanned")),
+            ("refund", _("Refund")),
+            ("label", _("Return label")),
+            ("claims", _("Claims")),
         )
         for n, (key, title) in enumerate(names):
             name = QLabel(title)
@@ -553,6 +556,7 @@ class BrowserWidget(QWidget):
             "tracking": tracking,
             "request_status": a.status or "",
             "arrived": local_time(d.arrived_at) if d.arrived_at else "",
+            **_refund_and_claims(d, a.currency),
         }
         for key, value in values.items():
             # A field the authorization does not have takes no room.
@@ -579,3 +583,28 @@ class BrowserWidget(QWidget):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setContentsMargins(10, 6, 10, 6)
         return label
+
+
+def _refund_and_claims(d: AuthorizationDetail, currency: str) -> dict[str, str]:
+    """The report's refund, return label and claims, as the detail pane's fields (empty: not shown)."""
+    refund = []
+    if d.refunded_amount is not None:
+        refund.append(_("{amount} refunded").format(amount=money_text(d.refunded_amount, currency)))
+    if d.return_delivery_date is not None:
+        refund.append(_("delivered back {date}").format(date=date_text(d.return_delivery_date)))
+    label = []
+    if d.label_cost is not None:
+        label.append(money_text(d.label_cost, currency))
+    if d.label_paid_by:
+        label.append(_("paid by {who}").format(who=d.label_paid_by))
+    claims = []
+    if d.a_to_z_claim:
+        claims.append(_("A-to-z guarantee claim"))
+    if d.safet_claim_id or d.safet_claim_state:
+        safet = _("SafeT claim {id}").format(id=d.safet_claim_id or "").strip()
+        if d.safet_claim_state:
+            safet += f" ({d.safet_claim_state})"
+        if d.safet_amount is not None:
+            safet += "  " + _("{amount} reimbursed").format(amount=money_text(d.safet_amount, currency))
+        claims.append(safet)
+    return {"refund": "  ·  ".join(refund), "label": "  ·  ".join(label), "claims": "  ·  ".join(claims)}

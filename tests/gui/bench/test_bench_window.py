@@ -456,3 +456,18 @@ def test_find_a_return_opens_the_browser_from_the_bench(bench: Bench) -> None:
     model = browser.browser.model
     bench.qtbot.waitUntil(lambda: model.rowCount() == 5, timeout=5000)  # the five demo returns
     browser.close()
+
+
+def test_the_card_shows_the_comment_of_the_unit_a_license_plate_names(bench: Bench, tmp_path) -> None:
+    from rmadesk.services.imports import import_report
+    from tests.integration.test_import_fba import RETURNS_HEADER, fba, write_tsv
+
+    rows = [
+        fba(license_plate_number="LPNJK0000001", customer_comments="zip broken"),
+        fba(license_plate_number="LPNJK0000002", customer_comments="never worn, wrong colour"),
+    ]
+    import_report(bench.store, write_tsv(tmp_path / "r.txt", RETURNS_HEADER, rows), actor="office")
+    bench.scan("LPNJK0000002", wait="card")
+    card = bench.window.work_page.card
+    assert card.unit_badge.text() == "Unit 2 of 2"
+    assert card.fields["comment"].text() == "“never worn, wrong colour”"

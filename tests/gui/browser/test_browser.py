@@ -454,3 +454,40 @@ def test_f5_reads_again_new_authorizations_included(qtbot: QtBot, store: Store, 
     assert widget.count_label.text() == "1 of 451 authorizations"
     widget.close()
     settle(qtbot, runner)
+
+
+def test_the_detail_shows_the_refund_label_and_claims_the_report_gave(
+    qtbot: QtBot, browser: BrowserWidget, store: Store, runner: Runner
+) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy import update
+
+    with store.unit_of_work() as session:
+        session.execute(
+            update(Authorization)
+            .where(Authorization.rma_id == KETTLE)
+            .values(
+                refunded_amount=Decimal("39.90"),
+                return_delivery_date=date(2026, 11, 5),
+                label_cost=Decimal("6.49"),
+                label_paid_by="Seller",
+                a_to_z_claim=True,
+                safet_claim_id="ST-1",
+                safet_claim_state="Approved",
+                safet_amount=Decimal("12.00"),
+            )
+        )
+    row = next(n for n in range(browser.model.rowCount()) if browser.model.row_at(n).rma_id == KETTLE)
+    with qtbot.waitSignal(browser.detail_shown, timeout=5000):
+        browser.table.selectRow(row)
+    assert browser.fields["refund"].text() == "39.90 USD refunded  ·  delivered back 05 Nov 2026"
+    assert browser.fields["label"].text() == "6.49 USD  ·  paid by Seller"
+    assert browser.fields["claims"].text() == (
+        "A-to-z guarantee claim  ·  SafeT claim ST-1 (Approved)  12.00 USD reimbursed"
+    )
+    other = next(n for n in range(browser.model.rowCount()) if browser.model.row_at(n).rma_id != KETTLE)
+    with qtbot.waitSignal(browser.detail_shown, timeout=5000):
+        browser.table.selectRow(other)
+    assert not browser.fields["claims"].isVisibleTo(browser)  # a return without claims shows no line
