@@ -114,7 +114,10 @@ def test_noise_in_no_encoding_is_refused_rather_than_stored(tmp_path: Path, stor
         import_report(store, path, actor="office")
 
 
-@pytest.mark.parametrize(("code", "currency"), [("UK", "GBP"), ("DE", "EUR"), ("AE", "AED"), ("IN", "INR")])
+@pytest.mark.parametrize(
+    ("code", "currency"),
+    [("UK", "GBP"), ("DE", "EUR"), ("ES", "EUR"), ("AE", "AED"), ("IN", "INR"), ("JP", "JPY")],
+)
 def test_fba_returns_take_the_currency_of_their_marketplace(
     store: Store, tmp_path: Path, code: str, currency: str
 ) -> None:
@@ -122,6 +125,17 @@ def test_fba_returns_take_the_currency_of_their_marketplace(
     import_report(store, path, actor="office", marketplace=code)
     with store.read() as session:
         assert session.scalars(select(Authorization.currency)).one() == currency
+
+
+def test_a_spanish_report_in_windows_1252_keeps_its_accents(store: Store, tmp_path: Path) -> None:
+    name = "Camiseta niño, talla M — algodón"
+    rows = [[fba(product_name=name, customer_comments="llegó rota")[c] for c in RETURNS_HEADER]]
+    path = write(tmp_path / "es.txt", RETURNS_HEADER, rows, encoding="cp1252")
+    result = import_report(store, path, actor="office", marketplace="ES")
+    assert (result.encoding, result.currencies) == ("cp1252", ("EUR",))
+    with store.read() as session:
+        auth = session.scalars(select(Authorization)).one()
+    assert (auth.item_name, auth.customer_comment, auth.currency) == (name, "llegó rota", "EUR")
 
 
 def test_the_emirates_report_without_a_status_column_imports(store: Store, tmp_path: Path) -> None:
