@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rmadesk.domain.errors import NotAReport, UserError
+from rmadesk.domain.model import Disposition
 from rmadesk.domain.policy import load_policy
 from rmadesk.formats.marketplaces import MARKETPLACES, marketplace
 from rmadesk.services.bench import BenchService
@@ -270,3 +271,21 @@ def test_each_fba_unit_keeps_its_own_customer_comment(store: Store, tmp_path: Pa
     assert auth.customer_comment == "zip broken"  # the authorization's stays the first unit's
     again = import_report(store, path, actor="office", marketplace="UK")
     assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_the_category_of_the_report_decides_the_closing_fee(store: Store, tmp_path: Path) -> None:
+    rows = [
+        india_row(Category="Books", **{"Seller RMA ID": "SRMA-IN-BOOK", "Merchant SKU": "BOOK-1"}),
+        india_row(Category="Apparel", **{"Seller RMA ID": "SRMA-IN-TEE", "Merchant SKU": "TEE-1"}),
+    ]
+    import_report(store, write(tmp_path / "in.txt", INDIA_HEADER, rows), actor="office", marketplace="IN")
+    service = BenchService(store, load_policy("default"), Settings(database_url=store.url))
+    book, tee = (service.lookup(code) for code in ("SRMA-IN-BOOK", "SRMA-IN-TEE"))
+    components = {
+        auth.category: [
+            line.component for line in service.preview(auth, Disposition.SELLABLE).reimbursement.lines
+        ]
+        for auth in (book, tee)
+    }
+    # Books are media: a sellable book earns back part of the media closing fee; a shirt earns nothing.
+    assert components == {"Books": ["variable_closing_fee_part"], "Apparel": []}
