@@ -42,6 +42,12 @@ class ReportRow(Protocol):
     def key(self) -> str: ...
 
 
+def row_identity(row: ReportRow) -> str:
+    """What makes a row another row rather than a repeat: its ``identity`` if the row type has one
+    (a return and its item), else its key."""
+    return getattr(row, "identity", None) or row.key
+
+
 class CellType(enum.StrEnum):
     """How a column's cells are read."""
 
@@ -326,7 +332,7 @@ def read_rows(spec: ReportSpec, table: Table, decimal_comma: bool | None = None)
             problems.append(RowProblem(line, "; ".join(reasons)))
             continue
         row = row_type(line, *values)
-        key = row.key
+        key = row_identity(row)
         if key in by_key:
             duplicates += 1
             # Deleting first moves the key to the end, so the survivor sits where its last copy was.

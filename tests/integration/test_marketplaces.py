@@ -289,3 +289,24 @@ def test_the_category_of_the_report_decides_the_closing_fee(store: Store, tmp_pa
     }
     # Books are media: a sellable book earns back part of the media closing fee; a shirt earns nothing.
     assert components == {"Books": ["variable_closing_fee_part"], "Apparel": []}
+
+
+def test_a_second_item_of_one_rma_is_listed_as_not_imported_never_collapsed(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = [
+        india_row(**{"Amazon RMA ID": "DmUlTiItRRMA", "Seller RMA ID": "", "Merchant SKU": "KURTA-BLU-M"}),
+        india_row(**{"Amazon RMA ID": "DmUlTiItRRMA", "Seller RMA ID": "", "Merchant SKU": "KURTA-BLU-M"}),
+        india_row(**{"Amazon RMA ID": "DmUlTiItRRMA", "Seller RMA ID": "", "Merchant SKU": "SCARF-RED"}),
+    ]
+    path = write(tmp_path / "in.txt", INDIA_HEADER, rows)
+    for attempt in range(2):  # the same file again changes nothing and says the same
+        result = import_report(store, path, actor="office", marketplace="IN")
+        assert result.duplicates == 1  # lines 2 and 3: the same item twice
+        (problem,) = result.problems
+        assert problem.line == 4
+        assert "DmUlTiItRRMA lists more than one item" in problem.reason and "SCARF-RED" in problem.reason
+        assert result.exit_status == 1
+        assert (result.added, result.unchanged) == ((1, 0) if attempt == 0 else (0, 1))
+    with store.read() as session:
+        assert session.scalars(select(Authorization.sku)).all() == ["KURTA-BLU-M"]

@@ -57,6 +57,11 @@ class MfnReturn:
         assert self.return_request_date is not None  # rows without any key are refused when read
         return f"{self.order_id}|{self.sku}|{self.return_request_date.isoformat()}"
 
+    @property
+    def identity(self) -> str:
+        """What makes a row another row: its return and its item (one RMA may list several items)."""
+        return f"{self.key}|{self.sku}"
+
 
 SPEC = ReportSpec(
     kind="mfn_returns",

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, func, select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
 from rmadesk.formats.amazon.mfn_returns import SPEC, MfnReturn
 from rmadesk.formats.marketplaces import Marketplace
-from rmadesk.formats.spec import RowProblem
+from rmadesk.formats.spec import ReportRow, RowProblem
 from rmadesk.services.imports.base import (
     AUTH,
     CODE,
@@ -187,6 +187,32 @@ class MfnImporter(ReportImporter):
     def __init__(self, session: Session, progress: Progress | None, market: Marketplace) -> None:
         super().__init__(session, progress, market)
         self.merchant_ids: dict[str, str] = {}  # Merchant RMA IDs this import gave out, to their keys
+
+    def storable(self, rows: Sequence[ReportRow]) -> list[Any]:
+        """The rows the database can store; a return's further items are refused, each with its line.
+
+        An authorization holds one item today: the first row of a return in the file is imported, and
+        every other item of the same return is listed as not imported, never dropped silently.
+        """
+        first: dict[str, MfnReturn] = {}
+        kept: list[MfnReturn] = []
+        for row in sorted(super().storable(rows), key=attrgetter("line")):
+            assert isinstance(row, MfnReturn)
+            head = first.setdefault(row.key, row)
+            if head is row:
+                kept.append(row)
+                continue
+            self.problems.append(
+                RowProblem(
+                    row.line,
+                    _(
+                        "the return {key} lists more than one item; RMA Desk imports a return's first item "
+                        "(line {first}, SKU {first_sku}) and not yet this one (SKU {sku}): issue a seller "
+                        "RMA for it (File → Issue seller RMA) to inspect it"
+                    ).format(key=row.key, first=head.line, first_sku=head.sku, sku=row.sku),
+                )
+            )
+        return kept
 
     def write(self, rows: Sequence[MfnReturn]) -> None:
         values = [_mfn_values(row, self.market.currency) for row in rows]
