@@ -135,6 +135,23 @@ class Money:
 
 
 @dataclass(frozen=True)
+class ItemView:
+    """One item of a return: what its units are, as the card shows them and the policy values them.
+
+    Attributes:
+        seq: the item's number in its return, 1-based (an RMA may cover several items).
+    """
+
+    seq: int
+    sku: str
+    asin: str | None
+    item_name: str
+    reason: str | None
+    unit_price: Money | None
+    category: str | None
+
+
+@dataclass(frozen=True)
 class UnitView:
     """One returned unit of an authorization, and its recorded outcome if any.
 
@@ -143,6 +160,7 @@ class UnitView:
         seq: position of the unit in its authorization, 1-based.
         outcome: the recorded outcome, or None while undecided.
         comment: the customer's comment on this unit (the FBA report has one per license plate).
+        item: the item this unit is of, when it is not its authorization's first (None: the first).
     """
 
     unit_id: int
@@ -150,6 +168,7 @@ class UnitView:
     lpn: str | None = None
     outcome: OutcomeView | None = None
     comment: str | None = None
+    item: ItemView | None = None
 
     @property
     def decided(self) -> bool:
@@ -183,6 +202,27 @@ class AuthorizationView:
     @property
     def display_id(self) -> str:
         return self.rma_id or self.merchant_rma_id or f"{self.order_id} / {self.sku}"
+
+    @property
+    def first_item(self) -> ItemView:
+        """The item the authorization's own fields describe."""
+        return ItemView(1, self.sku, self.asin, self.item_name, self.reason, self.unit_price, self.category)
+
+    @property
+    def items(self) -> tuple[ItemView, ...]:
+        """Every item of the return, in order: the first, then those its units name."""
+        found = {1: self.first_item}
+        for unit in self.units:
+            if unit.item is not None:
+                found.setdefault(unit.item.seq, unit.item)
+        return tuple(found[seq] for seq in sorted(found))
+
+    def item_of(self, unit: UnitView | None) -> ItemView:
+        """The item a unit is of (the first item for none)."""
+        return unit.item if unit is not None and unit.item is not None else self.first_item
+
+    def units_of(self, item: ItemView) -> tuple[UnitView, ...]:
+        return tuple(u for u in self.units if self.item_of(u).seq == item.seq)
 
     @property
     def next_undecided(self) -> UnitView | None:

@@ -19,6 +19,7 @@ from rmadesk.domain.model import (
     Disposition,
     OutcomePreview,
     OutcomeView,
+    UnitView,
 )
 from rmadesk.domain.policy import Policy, compute_reimbursement
 from rmadesk.domain.rma_ids import looks_like_seller_id
@@ -359,18 +360,21 @@ class BenchService:
             known=", ".join(sorted(self.policy.markets)),
         )
 
-    def preview(self, auth: AuthorizationView, disposition: Disposition) -> OutcomePreview:
-        """Where the unit would go and what the policy says it earns."""
-        currency = auth.currency
-        price = auth.unit_price.amount if auth.unit_price else Decimal("0")
-        tax = auth.unit_tax.amount if auth.unit_tax else Decimal("0")
+    def preview(
+        self, auth: AuthorizationView, disposition: Disposition, unit: UnitView | None = None
+    ) -> OutcomePreview:
+        """Where the unit would go and what the policy says it earns (by its item's price and category)."""
+        item = auth.item_of(unit)
+        price = item.unit_price.amount if item.unit_price else Decimal("0")
+        # The report gives tax for the authorization's own item only.
+        tax = auth.unit_tax.amount if auth.unit_tax and item.seq == 1 else Decimal("0")
         reimbursement = compute_reimbursement(
             self.policy,
             disposition,
-            currency=currency,
+            currency=auth.currency,
             unit_price=price,
             unit_tax=tax,
-            category=auth.category,
+            category=item.category,
         )
         return OutcomePreview(
             disposition=disposition,
@@ -412,7 +416,8 @@ class BenchService:
             if not from_journal and _held_elsewhere(unit, decision.bench, decision.inspector, now):
                 raise self._claimed_elsewhere(auth, unit)
             auth_view = authorization_view(auth)
-            preview = self.preview(auth_view, decision.disposition)
+            unit_view_ = next((u for u in auth_view.units if u.unit_id == unit.id), None)
+            preview = self.preview(auth_view, decision.disposition, unit_view_)
             outcome = Outcome(
                 outcome_uid=decision.outcome_uid,
                 unit_id=unit.id,
@@ -440,7 +445,7 @@ class BenchService:
             ]
             outcome.movements = [
                 StockMovement(
-                    sku=auth.sku,
+                    sku=unit.item_sku or auth.sku,
                     quantity=1,
                     location=preview.location,
                     sellable=preview.restocked,

@@ -20,10 +20,11 @@ from rmadesk.domain.model import (
     AuthorizationSource,
     AuthorizationView,
     Disposition,
+    ItemView,
     OutcomeView,
 )
 from rmadesk.formats.amazon.registry import ReportKind
-from rmadesk.services.views import authorization_view, current_outcome, outcome_view
+from rmadesk.services.views import authorization_view, current_outcome, outcome_view, unit_view
 from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
 from rmadesk.store.uow import Store
 from rmadesk.text.formatting import money
@@ -135,6 +136,7 @@ class UnitDetail:
     reversed_outcomes: int = 0
     marketplace_disposition: str | None = None
     marketplace_reason: str | None = None
+    item: ItemView | None = None  # of a return's second or later item
 
 
 @dataclass(frozen=True)
@@ -580,6 +582,7 @@ class BrowseService:
                     reversed_outcomes=sum(1 for x in u.outcomes if x.attempt < u.attempt),
                     marketplace_disposition=u.marketplace_disposition,
                     marketplace_reason=u.marketplace_reason,
+                    item=unit_view(u).item,
                 )
                 for u in auth.units
             )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.uow import Store
@@ -36,7 +36,7 @@ def outcome_rows(store: Store) -> Iterator[tuple[str, ...]]:
             Authorization.rma_id,
             Authorization.merchant_rma_id,
             Authorization.order_id,
-            Authorization.sku,
+            func.coalesce(Unit.item_sku, Authorization.sku).label("sku"),
             Unit.seq,
             Outcome.disposition,
             Outcome.restocked,

@@ -453,7 +453,7 @@ class InspectionSession:
         if self.state in BUSY_STATES:
             return self._refuse(_("Wait: {busy}").format(busy=self._busy_text()))
         try:
-            preview = self.service.preview(self.auth, disposition)
+            preview = self.service.preview(self.auth, disposition, self.unit)
         except UserError as exc:
             return self._refuse(exc.message)
         override = self.recommended is not None and disposition is not self.recommended
@@ -607,7 +607,7 @@ class InspectionSession:
                 )
             )
         newly = self.go_offline(now)
-        preview = self.preview or self.service.preview(self.auth, kept.disposition)
+        preview = self.preview or self.service.preview(self.auth, kept.disposition, self.unit)
         outcome = OutcomeView(
             outcome_uid=kept.outcome_uid,
             disposition=kept.disposition,

@@ -54,16 +54,17 @@ def unit_label_for(auth: AuthorizationView, outcome: OutcomeView, seq: int) -> U
     """The label of one decided unit: its LPN if it has one, else RMA-unit, as the barcode."""
     unit = next((u for u in auth.units if u.seq == seq), None)
     code = unit.lpn if unit is not None and unit.lpn else f"{auth.display_id}-{seq}"
+    item = auth.item_of(unit)
     return UnitLabel(
         code=code,
-        sku=auth.sku,
+        sku=item.sku,
         disposition=outcome.disposition.value,
         location=outcome.location,
         decided_on=outcome.decided_at.astimezone().date(),
         rma_text=_("{kind} {authorization} · unit {seq} of {count}").format(
             kind=auth.kind.value, authorization=auth.display_id, seq=seq, count=auth.quantity
         ),
-        item_name=auth.item_name,
+        item_name=item.item_name,
     )
 
 

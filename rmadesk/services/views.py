@@ -8,6 +8,7 @@ from rmadesk.domain.model import (
     AuthorizationKind,
     AuthorizationView,
     Disposition,
+    ItemView,
     Money,
     OutcomeView,
     UnitView,
@@ -45,6 +46,23 @@ def unit_view(unit: Unit) -> UnitView:
         lpn=unit.lpn,
         outcome=outcome_view(outcome) if outcome else None,
         comment=unit.marketplace_comment,
+        item=_item_of(unit),
+    )
+
+
+def _item_of(unit: Unit) -> ItemView | None:
+    """The item of a unit of a return's second or later item; None for the authorization's own."""
+    if unit.item_seq is None or unit.item_seq == 1 or unit.item_sku is None:
+        return None
+    currency = unit.authorization.currency
+    return ItemView(
+        seq=unit.item_seq,
+        sku=unit.item_sku,
+        asin=unit.item_asin,
+        item_name=unit.item_name or "",
+        reason=unit.item_reason,
+        unit_price=Money(unit.item_price, currency) if unit.item_price is not None else None,
+        category=unit.item_category,
     )
 
 

@@ -150,6 +150,14 @@ class Unit(Base):
     marketplace_reason: Mapped[str | None] = mapped_column(String(60))
     marketplace_status: Mapped[str | None] = mapped_column(String(40))
     marketplace_comment: Mapped[str | None] = mapped_column(Text)  # the FBA report's, per license plate
+    # A unit of a return's second or later item (migration 0012); empty: the authorization's own item.
+    item_seq: Mapped[int | None] = mapped_column(Integer)
+    item_sku: Mapped[str | None] = mapped_column(String(64))
+    item_asin: Mapped[str | None] = mapped_column(String(20))
+    item_name: Mapped[str | None] = mapped_column(Text)
+    item_reason: Mapped[str | None] = mapped_column(String(80))
+    item_price: Mapped[Decimal | None] = mapped_column(Money)
+    item_category: Mapped[str | None] = mapped_column(String(40))
     fulfillment_center: Mapped[str | None] = mapped_column(String(12))
     returned_on: Mapped[date | None] = mapped_column(Date)
     source_hash: Mapped[str | None] = mapped_column(String(64))

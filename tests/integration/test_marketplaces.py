@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import func, select
 
 from rmadesk.domain.errors import NotAReport, UserError
-from rmadesk.domain.model import Disposition
+from rmadesk.domain.model import Decision, Disposition
 from rmadesk.domain.policy import load_policy
 from rmadesk.formats.marketplaces import MARKETPLACES, marketplace
-from rmadesk.services.bench import BenchService
+from rmadesk.services.bench import BenchService, new_outcome_uid
 from rmadesk.services.imports import import_report
 from rmadesk.services.inspection import InspectionSession, State
 from rmadesk.settings import Settings
-from rmadesk.store.models import Authorization, MarketplaceReimbursement, Outcome, Unit
+from rmadesk.store.models import Authorization, MarketplaceReimbursement, Outcome, StockMovement, Unit
 from rmadesk.store.uow import Store
 from tests.integration.test_import_fba import PAID_HEADER, RETURNS_HEADER, fba, paid
 from tests.integration.test_inspection_session import settle
@@ -291,22 +291,84 @@ def test_the_category_of_the_report_decides_the_closing_fee(store: Store, tmp_pa
     assert components == {"Books": ["variable_closing_fee_part"], "Apparel": []}
 
 
-def test_a_second_item_of_one_rma_is_listed_as_not_imported_never_collapsed(
-    store: Store, tmp_path: Path
-) -> None:
+def test_an_rma_of_several_items_imports_every_item_and_its_units(store: Store, tmp_path: Path) -> None:
+    rma = {"Amazon RMA ID": "DmUlTiItRRMA", "Seller RMA ID": ""}
     rows = [
-        india_row(**{"Amazon RMA ID": "DmUlTiItRRMA", "Seller RMA ID": "", "Merchant SKU": "KURTA-BLU-M"}),
-        india_row(**{"Amazon RMA ID": "DmUlTiItRRMA", "Seller RMA ID": "", "Merchant SKU": "KURTA-BLU-M"}),
-        india_row(**{"Amazon RMA ID": "DmUlTiItRRMA", "Seller RMA ID": "", "Merchant SKU": "SCARF-RED"}),
+        india_row(**rma, **{"Merchant SKU": "KURTA-BLU-M", "Return quantity": "1"}),
+        india_row(**rma, **{"Merchant SKU": "KURTA-BLU-M", "Return quantity": "1"}),  # the same row again
+        india_row(
+            **rma,
+            **{
+                "Merchant SKU": "SCARF-RED",
+                "Item Name": "Silk scarf, red",
+                "ASIN": "B0SCARF001",
+                "Return quantity": "2",
+                "Return reason": "AMZ-PG-DEFECTIVE",
+                "Order Amount": "1,000.00",
+                "Order quantity": "2",
+                "Category": "Books",
+            },
+        ),
     ]
     path = write(tmp_path / "in.txt", INDIA_HEADER, rows)
-    for attempt in range(2):  # the same file again changes nothing and says the same
+    for attempt in range(2):  # the same file again changes nothing
         result = import_report(store, path, actor="office", marketplace="IN")
-        assert result.duplicates == 1  # lines 2 and 3: the same item twice
-        (problem,) = result.problems
-        assert problem.line == 4
-        assert "DmUlTiItRRMA lists more than one item" in problem.reason and "SCARF-RED" in problem.reason
-        assert result.exit_status == 1
+        assert (result.duplicates, result.rejected, result.exit_status) == (1, 0, 0)
         assert (result.added, result.unchanged) == ((1, 0) if attempt == 0 else (0, 1))
+        assert result.units_added == (3 if attempt == 0 else 0)
+    service = BenchService(store, load_policy("default"), Settings(database_url=store.url))
+    auth = service.lookup("DmUlTiItRRMA")
+    assert auth.quantity == 3
+    first, scarf = auth.items
+    assert (first.seq, first.sku, first.item_name) == (1, "KURTA-BLU-M", "Cotton kurta, blue, M")
+    assert (scarf.seq, scarf.sku, scarf.item_name, scarf.asin) == (
+        2,
+        "SCARF-RED",
+        "Silk scarf, red",
+        "B0SCARF001",
+    )
+    assert (scarf.reason, scarf.category, scarf.unit_price.amount) == (  # type: ignore[union-attr]
+        "AMZ-PG-DEFECTIVE",
+        "Books",
+        Decimal("500.00"),
+    )
+    assert [auth.item_of(u).sku for u in auth.units] == ["KURTA-BLU-M", "SCARF-RED", "SCARF-RED"]
+    # Each unit is valued and stocked as its own item.
+    scarf_unit = auth.units[1]
+    preview = service.preview(auth, Disposition.CARRIER_DAMAGED, scarf_unit)
+    assert preview.reimbursement.lines[0].amount == Decimal("500.00")  # the scarf's sale price
+    decision = Decision(new_outcome_uid(), scarf_unit.unit_id, Disposition.SELLABLE, "Ana", "bench-1")
+    service.record(decision)
     with store.read() as session:
-        assert session.scalars(select(Authorization.sku)).all() == ["KURTA-BLU-M"]
+        assert session.scalars(select(StockMovement.sku)).all() == ["SCARF-RED"]
+
+
+def test_the_browser_detail_names_the_item_of_each_further_unit(store: Store, tmp_path: Path) -> None:
+    from rmadesk.services.browse import BrowseService
+
+    rma = {"Amazon RMA ID": "DmUlTiItRRMA", "Seller RMA ID": ""}
+    rows = [
+        india_row(**rma),
+        india_row(**rma, **{"Merchant SKU": "SCARF-RED", "Item Name": "Silk scarf, red"}),
+    ]
+    import_report(store, write(tmp_path / "in.txt", INDIA_HEADER, rows), actor="office", marketplace="IN")
+    with store.read() as session:
+        auth_id = session.scalars(select(Authorization.id)).one()
+    detail = BrowseService(store).detail(auth_id)
+    assert [u.item.sku if u.item else None for u in detail.units] == [None, "SCARF-RED"]
+
+
+def test_a_changed_item_count_of_an_rma_keeps_its_units_and_says_so(store: Store, tmp_path: Path) -> None:
+    rma = {"Amazon RMA ID": "DmUlTiItRRMA", "Seller RMA ID": ""}
+    scarf = {"Merchant SKU": "SCARF-RED", "Return quantity": "1"}
+    first = write(tmp_path / "a.txt", INDIA_HEADER, [india_row(**rma), india_row(**rma, **scarf)])
+    import_report(store, first, actor="office", marketplace="IN")
+    more = {**scarf, "Return quantity": "3"}
+    later = write(tmp_path / "b.txt", INDIA_HEADER, [india_row(**rma), india_row(**rma, **more)])
+    result = import_report(store, later, actor="office", marketplace="IN")
+    assert any(
+        "the items of DmUlTiItRRMA changed" in note and "2 units, now 4" in note for note in result.notes
+    )
+    with store.read() as session:
+        assert session.scalars(select(Authorization.quantity)).one() == 2
+        assert session.scalar(select(func.count()).select_from(Unit)) == 2

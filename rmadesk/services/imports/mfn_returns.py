@@ -13,6 +13,7 @@ from sqlalchemy import Row, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
+from rmadesk.domain.policy import unit_amount
 from rmadesk.formats.amazon.mfn_returns import SPEC, MfnReturn
 from rmadesk.formats.marketplaces import Marketplace
 from rmadesk.formats.spec import ReportRow, RowProblem
@@ -162,6 +163,32 @@ def _mfn_values(row: MfnReturn, currency: str) -> tuple[Any, ...]:
     )
 
 
+_ITEM_COLUMNS = (
+    "item_seq",
+    "item_sku",
+    "item_asin",
+    "item_name",
+    "item_reason",
+    "item_price",
+    "item_category",
+    "marketplace_comment",
+)
+
+
+def _item_values(row: MfnReturn, number: int) -> tuple[Any, ...]:
+    """The unit columns of one unit of a return's further item (number: its place in the return)."""
+    return (
+        number,
+        row.sku,
+        row.asin,
+        row.item_name or "",
+        row.reason,
+        unit_amount(row.order_amount, row.order_quantity),
+        row.category,
+        row.customer_comment,
+    )
+
+
 def _digest(values: tuple[Any, ...]) -> str:
     later = values[_FIRST_COLUMNS:]
     return content_digest(values if any(value is not None for value in later) else values[:_FIRST_COLUMNS])
@@ -187,12 +214,13 @@ class MfnImporter(ReportImporter):
     def __init__(self, session: Session, progress: Progress | None, market: Marketplace) -> None:
         super().__init__(session, progress, market)
         self.merchant_ids: dict[str, str] = {}  # Merchant RMA IDs this import gave out, to their keys
+        self.items: dict[str, list[MfnReturn]] = defaultdict(list)  # a return's second and later items
 
     def storable(self, rows: Sequence[ReportRow]) -> list[Any]:
         """The rows the database can store; a return's further items are refused, each with its line.
 
-        An authorization holds one item today: the first row of a return in the file is imported, and
-        every other item of the same return is listed as not imported, never dropped silently.
+        One RMA may list several items, one row each: the first row of a return in the file is its
+        authorization, and the others are its further items (``self.items``), whose units follow.
         """
         first: dict[str, MfnReturn] = {}
         kept: list[MfnReturn] = []
@@ -201,26 +229,39 @@ class MfnImporter(ReportImporter):
             head = first.setdefault(row.key, row)
             if head is row:
                 kept.append(row)
-                continue
-            self.problems.append(
-                RowProblem(
-                    row.line,
-                    _(
-                        "the return {key} lists more than one item; RMA Desk imports a return's first item "
-                        "(line {first}, SKU {first_sku}) and not yet this one (SKU {sku}): issue a seller "
-                        "RMA for it (File → Issue seller RMA) to inspect it"
-                    ).format(key=row.key, first=head.line, first_sku=head.sku, sku=row.sku),
-                )
-            )
+            else:
+                self.items[row.key].append(row)
         return kept
 
+    def _values(self, row: MfnReturn) -> tuple[tuple[Any, ...], str]:
+        """The authorization columns of a return and its digest, over all of its items."""
+        vals = _mfn_values(row, self.market.currency)
+        items = self.items.get(row.key)
+        if not items:
+            return vals, _digest(vals)
+        total = vals[_QUANTITY] + sum(item.quantity for item in items)
+        vals = (*vals[:_QUANTITY], total, *vals[_QUANTITY + 1 :])
+        return vals, content_digest((vals, tuple(_item_values(item, 0) for item in items)))
+
+    def _item_units(self, auth_id: int, row: MfnReturn) -> list[tuple[Any, ...]]:
+        """The units of a return's further items, numbered on after its first item's."""
+        units = []
+        seq = row.quantity
+        for number, item in enumerate(self.items.get(row.key, ()), start=2):
+            for _n in range(item.quantity):
+                seq += 1
+                units.append((auth_id, seq, 0, *_item_values(item, number)))
+        return units
+
     def write(self, rows: Sequence[MfnReturn]) -> None:
-        values = [_mfn_values(row, self.market.currency) for row in rows]
+        computed = [self._values(row) for row in rows]
+        values = [vals for vals, _digest_ in computed]
+        digests = [digest for _vals, digest in computed]
         refused = self._merchant_id_taken(rows, values)
         if refused:
             rows = [row for index, row in enumerate(rows) if index not in refused]
             values = [vals for index, vals in enumerate(values) if index not in refused]
-        digests = [_digest(vals) for vals in values]
+            digests = [digest for index, digest in enumerate(digests) if index not in refused]
         existing = {
             old.auth_key: old
             for old in self.w.select_in(
@@ -235,12 +276,12 @@ class MfnImporter(ReportImporter):
                 [vals[_KEY] for vals in values],
             )
         }
-        new: list[tuple[tuple[Any, ...], str]] = []
+        new: list[tuple[tuple[Any, ...], str, MfnReturn]] = []
         changed: list[_MfnChange] = []
         for row, vals, digest in zip(rows, values, digests, strict=True):
             old = existing.get(vals[_KEY])
             if old is None:
-                new.append((vals, digest))
+                new.append((vals, digest, row))
             elif old.source_hash == digest:
                 self.unchanged += 1
             else:
@@ -283,25 +324,28 @@ class MfnImporter(ReportImporter):
                 self.merchant_ids[merchant_id] = key
         return refused
 
-    def _insert(self, new: list[tuple[tuple[Any, ...], str]], now: datetime) -> None:
+    def _insert(self, new: list[tuple[tuple[Any, ...], str, MfnReturn]], now: datetime) -> None:
         if not new:
             return
-        new.sort(key=lambda pair: pair[0][_KEY])  # in key order, the unique indexes fill page by page
+        new.sort(key=lambda entry: entry[0][_KEY])  # in key order, the unique indexes fill page by page
         ids = self.w.allocate_ids(AUTH, len(new))
         auths: list[tuple[Any, ...]] = []
         units: list[tuple[Any, ...]] = []
+        item_units: list[tuple[Any, ...]] = []
         codes: list[tuple[Any, ...]] = []
-        for auth_id, (vals, digest) in zip(ids, new, strict=True):
+        for auth_id, (vals, digest, row) in zip(ids, new, strict=True):
             auths.append((auth_id, *vals, digest, now, now))
-            units.extend((auth_id, seq, 0) for seq in range(1, vals[_QUANTITY] + 1))
+            units.extend((auth_id, seq, 0) for seq in range(1, row.quantity + 1))
+            item_units.extend(self._item_units(auth_id, row))
             codes.extend(code_rows(_mfn_codes(vals), auth_id))
         codes.sort(key=itemgetter(0))
         self.w.insert(AUTH, ("id", *_MFN_COLUMNS, "source_hash", *STAMPS), auths)
         self.w.insert(UNIT, ("authorization_id", "seq", "attempt"), units)
+        self.w.insert(UNIT, ("authorization_id", "seq", "attempt", *_ITEM_COLUMNS), item_units)
         self.w.insert(CODE, CODE_COLUMNS, codes)
         self.added += len(new)
         self.authorizations_added += len(new)
-        self.units_added += len(units)
+        self.units_added += len(units) + len(item_units)
 
     def _update(self, changed: list[_MfnChange], now: datetime) -> None:
         """Rewrite what changed in each authorization; add or drop units, never one with an outcome.
@@ -333,10 +377,27 @@ class MfnImporter(ReportImporter):
         fewer_units: list[dict[str, int]] = []
         recoded: list[int] = []
         codes: list[tuple[Any, ...]] = []
+        several = {
+            auth_id
+            for (auth_id,) in self.w.select_in(
+                select(Unit.authorization_id).where(Unit.item_seq.is_not(None)).distinct(),
+                Unit.authorization_id,
+                ids,
+            )
+        }
         for change in changed:
             vals, old = change.values, change.old
             wanted = vals[_QUANTITY]
             decided = last_decided.get(old.id, 0)
+            if (old.id in several or change.row.key in self.items) and wanted != old.quantity:
+                self.notes.append(
+                    _(
+                        "line {line}: the items of {key} changed in the report ({old} units, now {new}); "
+                        "its units stay as first imported: issue a seller RMA for what is new."
+                    ).format(line=change.row.line, key=vals[_KEY], old=old.quantity, new=wanted)
+                )
+                wanted = old.quantity
+                vals = (*vals[:_QUANTITY], wanted, *vals[_QUANTITY + 1 :])
             if wanted < decided:
                 self.notes.append(
                     ngettext(

@@ -130,7 +130,19 @@ class AuthorizationCard(QFrame):
         kind_name = KIND_NAMES.get(auth.kind.value)
         self.kind.setText(_(kind_name) if kind_name else auth.kind.value)
         self.rma.setText(auth.display_id)
-        if unit is not None:
+        items = auth.items
+        item = auth.item_of(unit)
+        if unit is not None and len(items) > 1:
+            mine = auth.units_of(item)
+            self.unit_badge.setText(
+                _("Item {item} of {items} · unit {seq} of {quantity}").format(
+                    item=item.seq,
+                    items=len(items),
+                    seq=1 + next((n for n, u in enumerate(mine) if u.unit_id == unit.unit_id), 0),
+                    quantity=len(mine),
+                )
+            )
+        elif unit is not None:
             self.unit_badge.setText(
                 _("Unit {seq} of {quantity}").format(seq=unit.seq, quantity=auth.quantity)
             )
@@ -138,17 +150,17 @@ class AuthorizationCard(QFrame):
             self.unit_badge.setText(
                 _("{decided} of {quantity} decided").format(decided=auth.quantity, quantity=auth.quantity)
             )
-        self.item.setText(auth.item_name or _("(no item name in the report)"))
+        self.item.setText(item.item_name or _("(no item name in the report)"))
         self.fields["order"].setText(auth.order_id)
-        self.fields["sku"].setText(f"{auth.sku}" + (f"  ·  {auth.asin}" if auth.asin else ""))
-        self.fields["reason"].setText(auth.reason or "—")
+        self.fields["sku"].setText(f"{item.sku}" + (f"  ·  {item.asin}" if item.asin else ""))
+        self.fields["reason"].setText(item.reason or "—")
         comment = (unit.comment if unit is not None else None) or auth.customer_comment
         self.fields["comment"].setText(f"“{comment}”" if comment else "—")
         self.fields["requested"].setText(auth.request_date.strftime("%d %b %Y") if auth.request_date else "—")
         policy = {True: _("Yes"), False: _("No — out of policy"), None: _("Unknown")}[auth.in_policy]
         self.fields["policy"].setText(policy)
         self.fields["price"].setText(
-            money_text(auth.unit_price.amount, auth.unit_price.currency) if auth.unit_price else _("Unknown")
+            money_text(item.unit_price.amount, item.unit_price.currency) if item.unit_price else _("Unknown")
         )
 
 

@@ -27,6 +27,11 @@ def unit_html(unit: UnitDetail) -> str:
     unit_title = _("Unit {number}").format(number=unit.seq)
     lpn = _("LPN {lpn}").format(lpn=e(unit.lpn)) if unit.lpn else ""
     head = f"<b>{unit_title}</b>" + (f" &nbsp;<span style='color:#546e7a'>{lpn}</span>" if lpn else "")
+    if unit.item is not None:
+        item = _("item {number}: {sku} · {name}").format(
+            number=unit.item.seq, sku=e(unit.item.sku), name=e(unit.item.item_name)
+        )
+        head += f" &nbsp;<span style='color:#546e7a'>{item}</span>"
     o = unit.outcome
     if o is None:
         body = f"<span style='color:{NEUTRAL}'>" + _("Not decided yet.") + "</span>"

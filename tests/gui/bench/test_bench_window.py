@@ -471,3 +471,26 @@ def test_the_card_shows_the_comment_of_the_unit_a_license_plate_names(bench: Ben
     card = bench.window.work_page.card
     assert card.unit_badge.text() == "Unit 2 of 2"
     assert card.fields["comment"].text() == "“never worn, wrong colour”"
+
+
+def test_a_return_of_several_items_shows_each_unit_as_its_item(bench: Bench, tmp_path) -> None:
+    from rmadesk.services.imports import import_report
+    from tests.integration.test_import import row, write_report
+
+    rma = {"Amazon_RMA_ID": "DtWoItEmRRMA", "Order_ID": "114-0000000-0000077"}
+    rows = [
+        row(**rma, Merchant_SKU="TEE-BLK-M", Item_Name="Crew Tee, Black, M", Return_quantity="1"),
+        row(**rma, Merchant_SKU="CAP-GRY", Item_Name="Cap, grey", Return_quantity="1", Order_Amount="12.00"),
+    ]
+    import_report(bench.store, write_report(tmp_path / "two.txt", rows), actor="office")
+    bench.scan("DtWoItEmRRMA", wait="card")
+    card = bench.window.work_page.card
+    assert card.unit_badge.text() == "Item 1 of 2 · unit 1 of 1"
+    assert card.item.text() == "Crew Tee, Black, M"
+    bench.key(Qt.Key.Key_F5)
+    with bench.qtbot.waitSignal(bench.window.decision_recorded, timeout=5000):
+        bench.key(Qt.Key.Key_F10)
+    bench.window.runner.wait()
+    bench.qtbot.waitUntil(lambda: card.unit_badge.text() == "Item 2 of 2 · unit 1 of 1", timeout=5000)
+    assert (card.item.text(), card.fields["sku"].text().split()[0]) == ("Cap, grey", "CAP-GRY")
+    assert card.fields["price"].text() == "12.00 USD"
