@@ -102,13 +102,18 @@ class ReconcileRow:
     last_paid_on: date | None = None
 
 
+def _unit_sku() -> Any:
+    """The SKU of a unit: its item's, for a unit of a return's second or later item."""
+    return func.coalesce(Unit.item_sku, Authorization.sku)
+
+
 def _claims() -> Select[Any]:
     """Units whose current outcome is carrier-damaged, per order line and currency."""
     current = and_(Outcome.unit_id == Unit.id, Outcome.attempt == Unit.attempt)
     return (
         select(
             Authorization.order_id.label("order_id"),
-            Authorization.sku.label("sku"),
+            _unit_sku().label("sku"),
             Outcome.currency.label("currency"),
             func.count(Outcome.id).label("units"),
             func.sum(Outcome.reimbursement_total).label("expected"),
@@ -119,7 +124,7 @@ def _claims() -> Select[Any]:
         .join(Unit, current)
         .join(Authorization, Authorization.id == Unit.authorization_id)
         .where(Outcome.disposition == Disposition.CARRIER_DAMAGED.value)
-        .group_by(Authorization.order_id, Authorization.sku, Outcome.currency)
+        .group_by(Authorization.order_id, _unit_sku(), Outcome.currency)
     )
 
 
@@ -146,7 +151,7 @@ def _components() -> Select[Any]:
     return (
         select(
             Authorization.order_id,
-            Authorization.sku,
+            _unit_sku(),
             Outcome.currency,
             line.component,
             func.sum(line.amount),
@@ -156,7 +161,7 @@ def _components() -> Select[Any]:
         .join(Unit, current)
         .join(Authorization, Authorization.id == Unit.authorization_id)
         .where(Outcome.disposition == Disposition.CARRIER_DAMAGED.value)
-        .group_by(Authorization.order_id, Authorization.sku, Outcome.currency, line.component)
+        .group_by(Authorization.order_id, _unit_sku(), Outcome.currency, line.component)
     )
 
 

@@ -175,6 +175,14 @@ class Unit(Base):
             sqlite_where=text("decided_at IS NULL"),
             postgresql_where=text("decided_at IS NULL"),
         ),
+        # The few units of a return's further items, for the reasons per SKU (migration 0012).
+        Index(
+            "ix_unit_items",
+            "authorization_id",
+            "item_seq",
+            sqlite_where=text("item_seq IS NOT NULL"),
+            postgresql_where=text("item_seq IS NOT NULL"),
+        ),
     )
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Subquery, func, literal_column, select, union_all
+from sqlalchemy import Subquery, and_, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from rmadesk.store.models import Authorization, Unit
@@ -98,12 +98,25 @@ def waiting(
 def _reason_counts(window: Window) -> Subquery:
     """Returns per (sku, reason) over the authorizations first decided in the window (their
     first-decision index of migration 0008); '' stands for no reason."""
-    auth = Authorization.__table__
-    reason = func.coalesce(auth.c.reason, literal_column("''"))
+    auth, unit = Authorization.__table__, Unit.__table__
+    decided_in = and_(auth.c.first_decided_at >= window[0], auth.c.first_decided_at < window[1])
+    # Each further item of a return counts as a return of its own SKU, for its own reason.
+    items = (
+        select(unit.c.authorization_id, unit.c.item_seq, unit.c.item_sku, unit.c.item_reason)
+        .where(unit.c.item_seq.is_not(None))
+        .distinct()
+        .subquery("items")
+    )
+    rows = union_all(
+        select(auth.c.sku.label("sku"), auth.c.reason.label("reason")).where(decided_in),
+        select(items.c.item_sku, items.c.item_reason)
+        .select_from(items.join(auth, auth.c.id == items.c.authorization_id))
+        .where(decided_in),
+    ).subquery("returned")
+    reason = func.coalesce(rows.c.reason, literal_column("''"))
     return (
-        select(auth.c.sku, reason.label("reason"), func.count().label("n"))
-        .where(auth.c.first_decided_at >= window[0], auth.c.first_decided_at < window[1])
-        .group_by(auth.c.sku, reason)
+        select(rows.c.sku, reason.label("reason"), func.count().label("n"))
+        .group_by(rows.c.sku, reason)
         .subquery("reason_counts")
     )
 

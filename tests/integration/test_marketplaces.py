@@ -4,7 +4,7 @@ decimal commas and European dates, imported into a real SQLite file and real Pos
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -372,3 +372,25 @@ def test_a_changed_item_count_of_an_rma_keeps_its_units_and_says_so(store: Store
     with store.read() as session:
         assert session.scalars(select(Authorization.quantity)).one() == 2
         assert session.scalar(select(func.count()).select_from(Unit)) == 2
+
+
+def test_each_item_of_an_rma_counts_for_its_own_sku_and_reason(store: Store, tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from rmadesk.store.types import utcnow
+    from rmadesk.summary.service import summarize
+
+    rma = {"Amazon RMA ID": "DmUlTiItRRMA", "Seller RMA ID": ""}
+    scarf = {"Merchant SKU": "SCARF-RED", "Return reason": "AMZ-PG-DEFECTIVE", "Return quantity": "1"}
+    rows = [india_row(**rma), india_row(**rma, **scarf)]
+    import_report(store, write(tmp_path / "in.txt", INDIA_HEADER, rows), actor="office", marketplace="IN")
+    service = BenchService(store, load_policy("default"), Settings(database_url=store.url))
+    auth = service.lookup("DmUlTiItRRMA")
+    service.record(Decision(new_outcome_uid(), auth.units[0].unit_id, Disposition.SELLABLE, "Ana", "b1"))
+    now = utcnow()
+    summary = summarize(store, now - timedelta(hours=1), now + timedelta(minutes=1), tz=ZoneInfo("UTC"))
+    by_sku = {s.sku: [(r.reason, r.count) for r in s.reasons] for s in summary.top_reasons_by_sku}
+    assert by_sku == {
+        "KURTA-BLU-M": [("AMZ-PG-APP-TOO-SMALL", 1)],
+        "SCARF-RED": [("AMZ-PG-DEFECTIVE", 1)],
+    }

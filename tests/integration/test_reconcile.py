@@ -377,3 +377,19 @@ def test_csv(store: Store, tmp_path: Path) -> None:
     statuses = [line[0] for line in csv.reader(io.StringIO(problems.getvalue()))][1:]
     assert sorted(set(statuses)) == ["paid_differently", "paid_unclaimed", "unpaid_overdue"]
     assert statuses.count("paid_differently") == 3 and statuses.count("unpaid_overdue") == 2
+
+
+def test_the_second_item_of_an_rma_is_claimed_under_its_own_sku(store: Store, tmp_path: Path) -> None:
+    rma = {"Amazon_RMA_ID": "DtWoItEmRRMA", "Order_ID": "111-0000031-0000001"}
+    rows = [
+        row(**rma, Merchant_SKU="CUP-1", Return_quantity="1", Order_Amount="20.00", Order_quantity="1"),
+        row(**rma, Merchant_SKU="SAUCER-1", Return_quantity="1", Order_Amount="8.00", Order_quantity="1"),
+    ]
+    import_report(store, write_report(tmp_path / "two.txt", rows), actor="office")
+    bench = BenchService(store, load_policy(), Settings(bench="b1", sounds=False))
+    auth = bench.lookup("DtWoItEmRRMA")
+    saucer = next(u for u in auth.units if auth.item_of(u).sku == "SAUCER-1")
+    bench.record(Decision(new_outcome_uid(), saucer.unit_id, Disposition.CARRIER_DAMAGED, "Ana", "b1"))
+    (line,) = reconcile(store, today=TODAY)
+    assert (line.order_id, line.sku, line.units_claimed) == ("111-0000031-0000001", "SAUCER-1", 1)
+    assert dict(line.expected_components)["sale_price"] == D("8.00")

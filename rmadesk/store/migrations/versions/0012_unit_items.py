@@ -34,8 +34,16 @@ COLUMNS = (
 def upgrade() -> None:
     for name, kind in COLUMNS:
         op.add_column("unit", sa.Column(name, kind, nullable=True))
+    op.create_index(
+        "ix_unit_items",
+        "unit",
+        ["authorization_id", "item_seq"],
+        sqlite_where=sa.text("item_seq IS NOT NULL"),
+        postgresql_where=sa.text("item_seq IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_unit_items", table_name="unit")
     for name, _kind in reversed(COLUMNS):
         op.drop_column("unit", name)
