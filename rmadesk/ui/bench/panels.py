@@ -135,7 +135,7 @@ class AuthorizationCard(QFrame):
         if unit is not None and len(items) > 1:
             mine = auth.units_of(item)
             self.unit_badge.setText(
-                _("Item {item} of {items} · unit {seq} of {quantity}").format(
+                _("Item {item} of {items}\nunit {seq} of {quantity}").format(
                     item=item.seq,
                     items=len(items),
                     seq=1 + next((n for n, u in enumerate(mine) if u.unit_id == unit.unit_id), 0),

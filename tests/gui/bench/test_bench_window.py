@@ -485,12 +485,12 @@ def test_a_return_of_several_items_shows_each_unit_as_its_item(bench: Bench, tmp
     import_report(bench.store, write_report(tmp_path / "two.txt", rows), actor="office")
     bench.scan("DtWoItEmRRMA", wait="card")
     card = bench.window.work_page.card
-    assert card.unit_badge.text() == "Item 1 of 2 · unit 1 of 1"
+    assert card.unit_badge.text() == "Item 1 of 2\nunit 1 of 1"
     assert card.item.text() == "Crew Tee, Black, M"
     bench.key(Qt.Key.Key_F5)
     with bench.qtbot.waitSignal(bench.window.decision_recorded, timeout=5000):
         bench.key(Qt.Key.Key_F10)
     bench.window.runner.wait()
-    bench.qtbot.waitUntil(lambda: card.unit_badge.text() == "Item 2 of 2 · unit 1 of 1", timeout=5000)
+    bench.qtbot.waitUntil(lambda: card.unit_badge.text() == "Item 2 of 2\nunit 1 of 1", timeout=5000)
     assert (card.item.text(), card.fields["sku"].text().split()[0]) == ("Cap, grey", "CAP-GRY")
     assert card.fields["price"].text() == "12.00 USD"
