@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TextIO
 
 from sqlalchemy import func, select
 
+from rmadesk.formats.csv_out import CsvWriter
 from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.uow import Store
 from rmadesk.text.formatting import iso_utc
@@ -72,7 +72,7 @@ def outcome_rows(store: Store) -> Iterator[tuple[str, ...]]:
 
 def write_outcomes_csv(store: Store, out: TextIO) -> int:
     """Write the outcomes CSV; returns the number of outcome rows written."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(OUTCOME_COLUMNS)
     count = 0
     for row in outcome_rows(store):

@@ -17,7 +17,6 @@ the payment rows of that line, reversals included, and compared:
 
 from __future__ import annotations
 
-import csv
 import enum
 from collections import defaultdict
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from sqlalchemy import Select, and_, func, select
 
 from rmadesk.domain.model import Disposition
 from rmadesk.domain.policy import COMPONENT_LABELS
+from rmadesk.formats.csv_out import CsvWriter
 from rmadesk.store.models import (
     Authorization,
     MarketplaceReimbursement,
@@ -325,7 +325,7 @@ def write_reconciliation_csv(
     separated by spaces and the expected components read "sale_price=20.00; tax=1.60".
     only_problems keeps paid_differently, unpaid_overdue and paid_unclaimed.
     """
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(RECONCILE_COLUMNS)
     written = 0
     for row in reconcile(store, days=days, today=today):

@@ -394,3 +394,44 @@ def test_each_item_of_an_rma_counts_for_its_own_sku_and_reason(store: Store, tmp
         "KURTA-BLU-M": [("AMZ-PG-APP-TOO-SMALL", 1)],
         "SCARF-RED": [("AMZ-PG-DEFECTIVE", 1)],
     }
+
+
+HOSTILE_SKU = '=HYPERLINK("http://x.example","click")'
+
+
+def test_report_text_that_would_run_as_a_formula_is_written_as_text_in_every_csv(
+    store: Store, tmp_path: Path
+) -> None:
+    import csv
+    import io
+    from zoneinfo import ZoneInfo
+
+    from rmadesk.services.export import write_outcomes_csv
+    from rmadesk.services.reconcile import write_reconciliation_csv
+    from rmadesk.store.types import utcnow
+    from rmadesk.summary import render
+    from rmadesk.summary.service import summarize
+
+    row = india_row(**{"Merchant SKU": HOSTILE_SKU, "Return reason": "@SUM(1+1)"})
+    import_report(store, write(tmp_path / "in.txt", INDIA_HEADER, [row]), actor="office", marketplace="IN")
+    service = BenchService(store, load_policy("default"), Settings(database_url=store.url))
+    auth = service.lookup("SRMA-IN-0001")
+    service.record(
+        Decision(new_outcome_uid(), auth.units[0].unit_id, Disposition.CARRIER_DAMAGED, "Ana", "b1")
+    )
+
+    def cells(text: str) -> set[str]:
+        return {cell for line in csv.reader(io.StringIO(text)) for cell in line}
+
+    outcomes = io.StringIO()
+    write_outcomes_csv(store, outcomes)
+    claims = io.StringIO()
+    write_reconciliation_csv(store, claims)
+    now = utcnow()
+    summary = summarize(store, now - timedelta(hours=1), now + timedelta(minutes=1), tz=ZoneInfo("UTC"))
+    table = tmp_path / "summary.csv"
+    render.write(summary, "csv", table)
+    for written in (outcomes.getvalue(), claims.getvalue(), table.read_text(encoding="utf-8")):
+        assert "'" + HOSTILE_SKU in cells(written)
+        assert HOSTILE_SKU not in cells(written)
+    assert "'@SUM(1+1)" in cells(table.read_text(encoding="utf-8"))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from typing import TextIO
 
 from rmadesk.domain.errors import UserError
+from rmadesk.formats.csv_out import CsvWriter
 from rmadesk.summary.figures import Summary
 from rmadesk.summary.render.tables import summary_tables
 from rmadesk.text.i18n import _
@@ -18,7 +18,7 @@ def write_csv(summary: Summary, out: TextIO, table: str | None = None) -> None:
         raise UserError(
             _("There is no table '{table}'. Tables: {tables}.").format(table=table, tables=", ".join(tables))
         )
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     names = [table] if table else list(tables)
     for index, name in enumerate(names):
         header, rows = tables[name]

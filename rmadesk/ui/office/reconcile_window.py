@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rmadesk.formats.csv_out import CsvWriter
 from rmadesk.services.reconcile import RECONCILE_COLUMNS, ReconcileRow, csv_fields, reconcile
 from rmadesk.store.uow import Store
 from rmadesk.text.i18n import N_, _
@@ -168,7 +168,7 @@ class ReconcileWindow(QMainWindow):
             return None
         try:
             with path.open("w", newline="", encoding="utf-8") as out:
-                writer = csv.writer(out, lineterminator="\n")
+                writer = CsvWriter(out)
                 writer.writerow(RECONCILE_COLUMNS)
                 writer.writerows(self.model.rows)
         except OSError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
+from rmadesk.formats.csv_out import CsvWriter
 from rmadesk.summary.figures import Delta
 from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.style import DISPOSITION_COLOURS, ERROR, NEUTRAL, OK, scaled_font
@@ -187,7 +187,7 @@ def write_table_csv(header: list[str], rows: list[list[str]], path: Path) -> Pat
     """One table as CSV (UTF-8, as ``rmadesk summary --format csv --table`` writes it)."""
     try:
         with path.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, lineterminator="\n")
+            writer = CsvWriter(out)
             writer.writerow(header)
             writer.writerows(rows)
     except OSError as exc:

@@ -805,3 +805,10 @@ def test_screenshots_normal_and_wall_screen_show_everything(tmp_path: Path) -> N
 
 if __name__ == "__main__":
     print(json.dumps(render_screenshots(Path(sys.argv[1]))))
+
+
+def test_a_table_saved_from_the_window_writes_formula_text_as_text(tmp_path: Path) -> None:
+    from rmadesk.ui.supervisor.widgets import write_table_csv
+
+    path = write_table_csv(["sku", "units"], [["=1+1", "-2"]], tmp_path / "t.csv")
+    assert path.read_text(encoding="utf-8") == "sku,units\n'=1+1,-2\n"
