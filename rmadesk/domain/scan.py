@@ -15,6 +15,31 @@ _AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ALLOWED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-./ ]*$")
 MAX_CODE_LENGTH = 64
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def fold_code(text: str) -> str:
+    """A code in upper case, ASCII letters only: codes are ASCII, and Unicode's folding would make
+    "ß" match "SS" or "ı" match "I"."""
+    return text.translate(_ASCII_UPPER)
+
+
+def refuse_unreadable(text: str) -> None:
+    """Refuse a code with a character no ID holds (not ASCII, or a control character such as NUL),
+    as a scanner typing in the wrong keyboard layout produces."""
+    if not text.isascii() or _CONTROL.search(text):
+        raise _unreadable(text)
+
+
+def _unreadable(text: str) -> MalformedCode:
+    shown = text if len(text) <= 30 else text[:27] + "..."
+    shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate shows as \udxxx
+    return MalformedCode(
+        _(
+            "“{code}” is not a code RMA Desk can read: it holds characters no ID contains. "
+            "Check the scanner's keyboard layout and scan again."
+        ).format(code=_CONTROL.sub("?", shown))
+    )
 
 
 class Command(enum.StrEnum):
@@ -62,7 +87,7 @@ def parse_scan(raw: str) -> Scan:
     text = normalize(raw)
     if not text:
         raise MalformedCode(_("The scan was empty. Scan the RMA barcode again."))
-    command = _COMMANDS.get(text.upper())
+    command = _COMMANDS.get(fold_code(text))
     if command is not None:
         return Scan(raw=raw, text=command.value, command=command)
     if len(text) > MAX_CODE_LENGTH:
@@ -71,12 +96,6 @@ def parse_scan(raw: str) -> Scan:
                 length=len(text)
             )
         )
-    if not _ALLOWED.match(text):
-        shown = text if len(text) <= 30 else text[:27] + "..."
-        raise MalformedCode(
-            _(
-                "“{code}” is not a code RMA Desk can read: it holds characters no ID contains. "
-                "Check the scanner's keyboard layout and scan again."
-            ).format(code=shown)
-        )
+    if not _ALLOWED.match(text):  # ASCII letters, digits and a little punctuation only
+        raise _unreadable(text)
     return Scan(raw=raw, text=text)

@@ -24,6 +24,7 @@ from rmadesk.domain.model import (
 from rmadesk.domain.policy import Policy, compute_reimbursement
 from rmadesk.domain.rma_ids import looks_like_seller_id
 from rmadesk.domain.rma_ids import validate as validate_seller_id
+from rmadesk.domain.scan import fold_code, refuse_unreadable
 from rmadesk.services.views import authorization_view, current_outcome, outcome_view
 from rmadesk.settings import Settings
 from rmadesk.store import first_decision
@@ -150,6 +151,7 @@ class BenchService:
         looked up. An exact match wins; otherwise a case-insensitive match, since Caps Lock
         flips case. Raises UnknownCode with a message for the inspector.
         """
+        refuse_unreadable(code)  # NUL or a lone surrogate would fail in the database driver
         with self.store.read() as session:
             matches = self._matches(session, code)
             if not matches and looks_like_seller_id(code):
@@ -188,7 +190,7 @@ class BenchService:
         exact = session.execute(pairs.where(ScanCode.code == code)).all()
         if exact:
             return [(a, u) for a, u in exact]
-        folded = session.execute(pairs.where(ScanCode.code_folded == code.upper())).all()
+        folded = session.execute(pairs.where(ScanCode.code_folded == fold_code(code))).all()
         return [(a, u) for a, u in folded]
 
     @staticmethod

@@ -23,6 +23,7 @@ from rmadesk.domain.model import (
     ItemView,
     OutcomeView,
 )
+from rmadesk.domain.scan import fold_code
 from rmadesk.formats.amazon.registry import ReportKind
 from rmadesk.services.views import authorization_view, current_outcome, outcome_view, unit_view
 from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
@@ -550,7 +551,7 @@ class BrowseService:
         """Ids of the authorizations an identifier names, exactly or in another letter case."""
         a = Authorization
         stmt = union(
-            select(ScanCode.authorization_id).where(ScanCode.code_folded == text.upper()),
+            select(ScanCode.authorization_id).where(ScanCode.code_folded == fold_code(text)),
             select(a.id).where(
                 or_(a.rma_id == text, a.merchant_rma_id == text, a.order_id == text, a.tracking_id == text)
             ),

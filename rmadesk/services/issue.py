@@ -14,6 +14,7 @@ from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
 from rmadesk.domain.people import Actor, Permission
 from rmadesk.domain.rma_ids import new_rma_id
+from rmadesk.domain.scan import fold_code
 from rmadesk.labels.slip import SlipData, SlipItem, write_slip
 from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
@@ -147,13 +148,13 @@ def _insert(store: Store, request: IssueRequest, rma_id: str, *, actor: str, ben
             [
                 {
                     "code": rma_id,
-                    "code_folded": rma_id.upper(),
+                    "code_folded": fold_code(rma_id),
                     "code_kind": "merchant_rma",
                     "authorization_id": auth_id,
                 },
                 {
                     "code": request.order_id,
-                    "code_folded": request.order_id.upper(),
+                    "code_folded": fold_code(request.order_id),
                     "code_kind": "order",
                     "authorization_id": auth_id,
                 },

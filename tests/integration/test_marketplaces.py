@@ -435,3 +435,15 @@ def test_report_text_that_would_run_as_a_formula_is_written_as_text_in_every_csv
         assert "'" + HOSTILE_SKU in cells(written)
         assert HOSTILE_SKU not in cells(written)
     assert "'@SUM(1+1)" in cells(table.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("scanned", ["ßTRASSE1", "STRASSE1\x00", "\ud800"])
+def test_the_bench_service_refuses_a_code_no_id_holds(store: Store, tmp_path: Path, scanned: str) -> None:
+    from rmadesk.domain.errors import MalformedCode
+
+    row = india_row(**{"Seller RMA ID": "SSTRASSE1"})
+    import_report(store, write(tmp_path / "in.txt", INDIA_HEADER, [row]), actor="office", marketplace="IN")
+    service = BenchService(store, load_policy("default"), Settings(database_url=store.url))
+    assert service.lookup("sstrasse1").merchant_rma_id == "SSTRASSE1"  # ASCII case still folds
+    with pytest.raises(MalformedCode, match="keyboard layout"):
+        service.find(scanned)

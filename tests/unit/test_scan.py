@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rmadesk.domain.errors import MalformedCode
-from rmadesk.domain.scan import Command, normalize, parse_scan
+from rmadesk.domain.scan import Command, fold_code, normalize, parse_scan, refuse_unreadable
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,22 @@ def test_garbled_scan_is_malformed_with_a_hint(raw: str) -> None:
 def test_overlong_scan_is_malformed() -> None:
     with pytest.raises(MalformedCode, match="characters long"):
         parse_scan("A" * 65)
+
+
+@pytest.mark.parametrize(
+    "text", ["CMD-CONFıRM", "CMD-ſELLABLE", "ßTRASSE1", "CAſERMA01", "DkQxRtLmRRMA\u200b"]
+)
+def test_a_code_with_a_letter_outside_ascii_is_refused_never_folded_into_another(text: str) -> None:
+    with pytest.raises(MalformedCode, match="keyboard layout"):
+        parse_scan(text)
+
+
+def test_codes_fold_ascii_letters_only() -> None:
+    assert fold_code("dkqxRtLmrrma-1") == "DKQXRTLMRRMA-1"
+    assert fold_code("ß") == "ß" and fold_code("ı") == "ı"  # Unicode would make these SS and I
+
+
+@pytest.mark.parametrize("text", ["AB\x00CD", "\ud800X", "ÄBC"])
+def test_the_service_check_refuses_nul_surrogates_and_non_ascii(text: str) -> None:
+    with pytest.raises(MalformedCode, match="keyboard layout"):
+        refuse_unreadable(text)

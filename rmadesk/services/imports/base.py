@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
+from rmadesk.domain.scan import fold_code
 from rmadesk.formats.marketplaces import Marketplace
 from rmadesk.formats.spec import CellType, ReportRow, ReportSpec, RowProblem
 from rmadesk.store import bulk
@@ -48,7 +49,7 @@ def content_digest(values: object, size: int = 32) -> str:
 def code_rows(
     codes: Iterable[tuple[str, str | None]], auth_id: int, unit_id: int | None = None
 ) -> list[tuple[Any, ...]]:
-    return [(code, code.upper(), kind, auth_id, unit_id) for kind, code in codes if code]
+    return [(code, fold_code(code), kind, auth_id, unit_id) for kind, code in codes if code]
 
 
 def show(value: Any) -> str:
