@@ -31,16 +31,16 @@ def _filtered(text: str):  # noqa: ANN202 - a SQLAlchemy select
     stmt = select(AuditEvent)
     text = text.strip()
     if text:
-        like = f"%{text.lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(AuditEvent.actor).like(like),
-                func.lower(AuditEvent.action).like(like),
-                func.lower(AuditEvent.bench).like(like),
-                func.lower(AuditEvent.entity_key).like(like),
-                func.lower(AuditEvent.after).like(like),
-            )
+        # The text as typed: % and _ are characters to find, not wildcards (autoescape).
+        wanted = text.lower()
+        columns = (
+            AuditEvent.actor,
+            AuditEvent.action,
+            AuditEvent.bench,
+            AuditEvent.entity_key,
+            AuditEvent.after,
         )
+        stmt = stmt.where(or_(*(func.lower(c).contains(wanted, autoescape=True) for c in columns)))
     return stmt
 
 

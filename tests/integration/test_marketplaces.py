@@ -447,3 +447,18 @@ def test_the_bench_service_refuses_a_code_no_id_holds(store: Store, tmp_path: Pa
     assert service.lookup("sstrasse1").merchant_rma_id == "SSTRASSE1"  # ASCII case still folds
     with pytest.raises(MalformedCode, match="keyboard layout"):
         service.find(scanned)
+
+
+def test_the_audit_search_finds_percent_and_underscore_as_typed(store: Store, tmp_path: Path) -> None:
+    from rmadesk.domain.people import open_actor
+    from rmadesk.services.audit import audit_page, count_events
+    from rmadesk.services.issue import IssueRequest, issue_rma
+
+    for name in ("sale_50%", "saleX50 more"):
+        issue_rma(
+            store, IssueRequest(order_id="O-1", sku="S", quantity=1, reason="ok"), actor=open_actor(name, "b")
+        )
+    boss = open_actor("Sue", "office")
+    assert count_events(store, boss, "e_50%") == 1
+    assert [row.actor for row in audit_page(store, boss, text="e_50%")] == ["sale_50%"]
+    assert count_events(store, boss, "%") == 1 and count_events(store, boss, "sale") == 2
