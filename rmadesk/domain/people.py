@@ -76,6 +76,24 @@ class PermissionDenied(UserError):
     """The person's role does not allow the action."""
 
 
+# The longest name and bench name the database holds (the columns of rmadesk.store.models).
+MAX_NAME = 80
+MAX_BENCH = 64
+
+
+def check_length(value: str, most: int, what: str) -> None:
+    """Refuse text longer than its column holds, with the same message on SQLite and PostgreSQL
+    (SQLite would store it whole, PostgreSQL refuse it with a driver error). ``what`` names the
+    text, with ``{value}`` where its start goes."""
+    if len(value) > most:
+        shown = value if len(value) <= 30 else value[:27] + "…"
+        raise UserError(
+            _("{what} is {length} characters long; at most {most} fit.").format(
+                what=what.format(value=shown), length=len(value), most=most
+            )
+        )
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts, on which bench.
@@ -90,6 +108,10 @@ class Actor:
     bench: str
     user_id: int | None = None
     open_bench: bool = False
+
+    def __post_init__(self) -> None:
+        check_length(self.name, MAX_NAME, _("The name “{value}”"))
+        check_length(self.bench, MAX_BENCH, _("The bench name “{value}”"))
 
     def may(self, permission: Permission) -> bool:
         return self.open_bench or self.role.rank >= LEAST_ROLE[permission].rank

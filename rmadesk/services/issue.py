@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
-from rmadesk.domain.people import Actor, Permission
+from rmadesk.domain.people import Actor, Permission, check_length
 from rmadesk.domain.rma_ids import new_rma_id
 from rmadesk.domain.scan import fold_code
 from rmadesk.labels.slip import SlipData, SlipItem, write_slip
@@ -59,6 +59,12 @@ def _checked(request: IssueRequest) -> IssueRequest:
         raise UserError(_("Give the reason the return is approved."))
     if not 1 <= request.quantity <= MAX_QUANTITY:
         raise UserError(_("The quantity must be a whole number from 1 to {most}.").format(most=MAX_QUANTITY))
+    for value, column, what in (
+        (order_id, Authorization.order_id, _("The order ID “{value}”")),
+        (sku, Authorization.sku, _("The SKU “{value}”")),
+        (reason, Authorization.reason, _("The reason “{value}”")),
+    ):
+        check_length(value, column.type.length, what)
     kind = request.kind.strip().upper()
     if kind not in {k.value for k in ISSUABLE_KINDS}:
         raise UserError(_("The kind must be RMA, RA or RGA, not “{kind}”.").format(kind=request.kind))

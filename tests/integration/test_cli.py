@@ -477,3 +477,41 @@ def test_db_upgrade_from_an_older_release_keeps_the_data(capsys, tmp_path: Path)
         )
     engine.dispose()
     assert sorted(kept) == sorted(ids) and added == len(ids)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["--user", "u" * 100],
+            "The name “uuuuuuuuuuuuuuuuuuuuuuuuuuu…” is 100 characters long; at most 80 fit.",
+        ),
+        (["--bench", "b" * 70], "is 70 characters long; at most 64 fit."),
+    ],
+)
+def test_a_name_longer_than_its_column_is_refused_alike_on_both_databases(
+    capsys, store: Store, tmp_path: Path, argv: list[str], said: str
+) -> None:
+    path = write_report(tmp_path / "returns.txt", [TEE])
+    code, out, err = run(capsys, "import", str(path), "--db", store.url, *argv)
+    assert code == 2 and said in err and "Traceback" not in err
+    assert count(store.url, Authorization) == 0
+
+
+def test_an_issued_rma_with_an_order_id_longer_than_its_column_is_refused(capsys, store: Store) -> None:
+    code, out, err = run(
+        capsys,
+        "issue",
+        "--db",
+        store.url,
+        "--order",
+        "ß" * 64 + "x",
+        "--sku",
+        "S",
+        "--qty",
+        "1",
+        "--reason",
+        "ok",
+    )
+    assert code == 2 and "The order ID" in err and "is 65 characters long; at most 64 fit." in err
+    assert count(store.url, Authorization) == 0
