@@ -1,3 +1,6 @@
+"""People at the benches: the limits of what a name may be."""
+
+from __future__ import annotations
 
 
 def test_the_length_limits_of_names_are_those_of_their_columns() -> None:
