@@ -49,7 +49,32 @@ def decode_report(data: bytes, preferred: tuple[str, ...] = ()) -> tuple[str, st
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    return _decode_legacy(data, preferred)
+    return _decode_mixed(data, preferred) or _decode_legacy(data, preferred)
+
+
+def _decode_mixed(data: bytes, preferred: tuple[str, ...]) -> tuple[str, str] | None:
+    """A file of UTF-8 lines and lines in a legacy code page (rows pasted together from two files),
+    read line by line; None when no line outside ASCII is UTF-8 (the whole file is one code page).
+
+    The encoding returned names both: "utf-8 + cp1252".
+    """
+    lines = data.split(b"\n")
+    texts: list[str | None] = []
+    utf8 = 0
+    other: list[int] = []
+    for number, line in enumerate(lines):
+        try:
+            texts.append(line.decode("utf-8"))
+            utf8 += not line.isascii()
+        except UnicodeDecodeError:
+            texts.append(None)
+            other.append(number)
+    if not utf8:
+        return None
+    legacy_text, legacy = _decode_legacy(b"\n".join(lines[n] for n in other), preferred)
+    for number, text in zip(other, legacy_text.split("\n"), strict=True):
+        texts[number] = text
+    return "\n".join(t or "" for t in texts), f"utf-8 + {legacy}"
 
 
 def _decode_legacy(data: bytes, preferred: tuple[str, ...]) -> tuple[str, str]:

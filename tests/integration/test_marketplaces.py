@@ -462,3 +462,23 @@ def test_the_audit_search_finds_percent_and_underscore_as_typed(store: Store, tm
     assert count_events(store, boss, "e_50%") == 1
     assert [row.actor for row in audit_page(store, boss, text="e_50%")] == ["sale_50%"]
     assert count_events(store, boss, "%") == 1 and count_events(store, boss, "sale") == 2
+
+
+def test_a_file_of_utf8_and_windows_1252_rows_is_read_line_by_line_and_says_so(
+    store: Store, tmp_path: Path
+) -> None:
+    header = "\t".join(RETURNS_HEADER).encode()
+    utf8 = "\t".join(
+        fba(license_plate_number="LPN000000001", product_name="Café mug")[c] for c in RETURNS_HEADER
+    )
+    latin = "\t".join(
+        fba(license_plate_number="LPN000000002", order_id="114-0000000-0000002", product_name="Thé vert")[c]
+        for c in RETURNS_HEADER
+    )
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(header + b"\n" + utf8.encode("utf-8") + b"\n" + latin.encode("cp1252") + b"\n")
+    result = import_report(store, path, actor="office")
+    assert result.encoding == "utf-8 + cp1252" and "read as utf-8 + cp1252" in result.summary()
+    assert any("mixes encodings" in note and "cp1252" in note for note in result.notes)
+    with store.read() as session:
+        assert sorted(session.scalars(select(Authorization.item_name))) == ["Café mug", "Thé vert"]

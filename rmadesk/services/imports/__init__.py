@@ -142,6 +142,13 @@ def import_report(
 def _reading_notes(report: ParsedReport) -> list[str]:
     """What a person should know about how the file was read."""
     notes = []
+    if report.encoding.startswith("utf-8 + "):
+        notes.append(
+            _(
+                "The file mixes encodings: its lines that are not UTF-8 were read as {encoding}, line by "
+                "line. Check their text (the file may have been pasted together from two downloads)."
+            ).format(encoding=report.encoding.removeprefix("utf-8 + "))
+        )
     if report.short_rows:
         n = report.short_rows
         notes.append(
