@@ -482,3 +482,29 @@ def test_a_file_of_utf8_and_windows_1252_rows_is_read_line_by_line_and_says_so(
     assert any("mixes encodings" in note and "cp1252" in note for note in result.notes)
     with store.read() as session:
         assert sorted(session.scalars(select(Authorization.item_name))) == ["Café mug", "Thé vert"]
+
+
+def test_sizes_no_real_report_reaches_are_refused_with_their_line(store: Store, tmp_path: Path) -> None:
+    rows = [
+        india_row(**{"Seller RMA ID": "SRMA-IN-0001", "Return quantity": "9999", "Order quantity": "1"}),
+        india_row(**{"Seller RMA ID": "SRMA-IN-0002", "Item Name": "x" * 50_000}),
+        india_row(**{"Seller RMA ID": "SRMA-IN-0003", "Return quantity": "2", "Order quantity": "2"}),
+    ]
+    result = import_report(
+        store, write(tmp_path / "in.txt", INDIA_HEADER, rows), actor="office", marketplace="IN"
+    )
+    reasons = {p.line: p.reason for p in result.problems}
+    assert "more than the order quantity 1" in reasons[2]
+    assert "Item Name is 50000 characters long; RMA Desk keeps at most 5000" in reasons[3]
+    assert (result.added, result.units_added) == (1, 2)
+
+
+def test_a_file_larger_than_any_report_is_refused_before_it_is_read(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmadesk.services import imports
+
+    path = write(tmp_path / "in.txt", INDIA_HEADER, [india_row()])
+    monkeypatch.setattr(imports, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    with pytest.raises(UserError, match="imports report files up to 0 MB"):
+        import_report(store, path, actor="office", marketplace="IN")

@@ -32,8 +32,21 @@ IMPORTERS: dict[ReportKind, type[ReportImporter]] = {
 }
 
 
+# No real report comes near this (100,000 seller-fulfilled rows are about 40 MB); a file this large is
+# refused before it is read, rather than held in memory whole.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES and path.is_file():
+            raise UserError(
+                _(
+                    "{path} is {size} MB; RMA Desk imports report files up to {most} MB. Download the "
+                    "report for a shorter period and import each file."
+                ).format(path=path, size=size // (1024 * 1024), most=MAX_FILE_BYTES // (1024 * 1024))
+            )
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise UserError(_("There is no file {path}.").format(path=path)) from exc

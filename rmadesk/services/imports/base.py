@@ -27,6 +27,8 @@ Progress = Callable[[int, int], None]
 
 # Bigger report rows than these are refused rather than allowed to stall or overflow the database.
 MAX_UNITS_PER_ROW = 9999
+# Text without a column limit (item names, comments): no real report holds more in one cell.
+MAX_TEXT = 5000
 _MAX_COUNT = 10**9
 _MAX_MONEY = Decimal(10) ** 12
 _MONEY_STEP = Decimal("0.0001")  # the Money column keeps four decimal places
@@ -99,7 +101,7 @@ def refuse_unstorable(rows: Sequence[ReportRow], checks: Sequence[StoreCheck]) -
     for check in checks:
         values = list(map(attrgetter(check.attribute), rows))
         if check.reads_as == "text":
-            limit = getattr(check.column.type, "length", None)
+            limit = getattr(check.column.type, "length", None) or MAX_TEXT
             present = list(filter(None, values))
             if not present:
                 continue

@@ -226,6 +226,17 @@ class MfnImporter(ReportImporter):
         kept: list[MfnReturn] = []
         for row in sorted(super().storable(rows), key=attrgetter("line")):
             assert isinstance(row, MfnReturn)
+            if row.order_quantity is not None and row.quantity > row.order_quantity:
+                self.problems.append(
+                    RowProblem(
+                        row.line,
+                        _(
+                            "Return quantity {quantity} is more than the order quantity {ordered}: a return "
+                            "cannot hold more units than were ordered"
+                        ).format(quantity=row.quantity, ordered=row.order_quantity),
+                    )
+                )
+                continue
             head = first.setdefault(row.key, row)
             if head is row:
                 kept.append(row)
