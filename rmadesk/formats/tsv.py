@@ -80,13 +80,14 @@ def _decode_mixed(data: bytes, preferred: tuple[str, ...]) -> tuple[str, str] | 
 def _decode_legacy(data: bytes, preferred: tuple[str, ...]) -> tuple[str, str]:
     order = list(dict.fromkeys((*preferred, *LEGACY_ENCODINGS)))
     # Code pages that read these bytes as the same text are one candidate, the first in order.
-    texts: dict[str, str] = {}
+    by_text: dict[str, str] = {}
     for encoding in order:
         try:
-            texts.setdefault(data.decode(encoding), encoding)
+            by_text.setdefault(data.decode(encoding), encoding)
         except UnicodeDecodeError:
             continue
-    decodable = list(texts.values())
+    texts = {encoding: text for text, encoding in by_text.items()}
+    decodable = list(texts)
     if decodable:
         from charset_normalizer import from_bytes  # only for files that are neither UTF-8 nor UTF-16
 
@@ -95,8 +96,8 @@ def _decode_legacy(data: bytes, preferred: tuple[str, ...]) -> tuple[str, str]:
         decodable = [e for e in decodable if e in chaos and chaos[e] <= least + _TIE and least <= _MOST_CHAOS]
     if decodable:
         encoding = decodable[0]  # the marketplace's first, then the order of LEGACY_ENCODINGS
-        return data.decode(encoding), encoding
-    if _looks_binary(data):
+        return texts[encoding], encoding
+    if looks_binary(data[:_BINARY_SAMPLE_CHARS].decode("latin-1")):  # Latin-1: one character a byte
         return data.decode("latin-1"), "latin-1"  # every byte maps; refused as binary data afterwards
     raise NotAReport(
         _(
@@ -107,9 +108,17 @@ def _decode_legacy(data: bytes, preferred: tuple[str, ...]) -> tuple[str, str]:
     )
 
 
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:65536]
-    return sum(1 for byte in sample if byte < 32 and byte not in b"\t\n\r\f\v") > 0.01 * len(sample)
+# Text reports have almost no control characters; more than this share of them means binary data.
+_MAX_CONTROL_SHARE = 0.01
+_BINARY_SAMPLE_CHARS = 65536
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def looks_binary(text: str) -> bool:
+    """Whether text (or bytes read as Latin-1) is binary data rather than a report: too many controls."""
+    sample = text[:_BINARY_SAMPLE_CHARS]
+    controls = sum(1 for char in sample if char < " " and char not in _ALLOWED_CONTROLS)
+    return controls > _MAX_CONTROL_SHARE * len(sample)
 
 
 def _guess_utf16_without_bom(data: bytes) -> str | None:

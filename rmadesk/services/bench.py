@@ -418,8 +418,8 @@ class BenchService:
             if not from_journal and _held_elsewhere(unit, decision.bench, decision.inspector, now):
                 raise self._claimed_elsewhere(auth, unit)
             auth_view = authorization_view(auth)
-            unit_view_ = next((u for u in auth_view.units if u.unit_id == unit.id), None)
-            preview = self.preview(auth_view, decision.disposition, unit_view_)
+            shown = next((u for u in auth_view.units if u.unit_id == unit.id), None)
+            preview = self.preview(auth_view, decision.disposition, shown)
             outcome = Outcome(
                 outcome_uid=decision.outcome_uid,
                 unit_id=unit.id,

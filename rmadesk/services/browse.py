@@ -25,7 +25,7 @@ from rmadesk.domain.model import (
 )
 from rmadesk.domain.scan import fold_code
 from rmadesk.formats.amazon.registry import ReportKind
-from rmadesk.services.views import authorization_view, current_outcome, outcome_view, unit_view
+from rmadesk.services.views import authorization_view, current_outcome, item_view, outcome_view
 from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
 from rmadesk.store.uow import Store
 from rmadesk.text.formatting import money
@@ -583,7 +583,7 @@ class BrowseService:
                     reversed_outcomes=sum(1 for x in u.outcomes if x.attempt < u.attempt),
                     marketplace_disposition=u.marketplace_disposition,
                     marketplace_reason=u.marketplace_reason,
-                    item=unit_view(u).item,
+                    item=item_view(u),
                 )
                 for u in auth.units
             )

@@ -46,11 +46,11 @@ def unit_view(unit: Unit) -> UnitView:
         lpn=unit.lpn,
         outcome=outcome_view(outcome) if outcome else None,
         comment=unit.marketplace_comment,
-        item=_item_of(unit),
+        item=item_view(unit),
     )
 
 
-def _item_of(unit: Unit) -> ItemView | None:
+def item_view(unit: Unit) -> ItemView | None:
     """The item of a unit of a return's second or later item; None for the authorization's own."""
     if unit.item_seq is None or unit.item_seq == 1 or unit.item_sku is None:
         return None

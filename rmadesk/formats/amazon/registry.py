@@ -10,7 +10,7 @@ from rmadesk.domain.errors import NotAReport
 from rmadesk.formats.amazon import fba_reimbursements, fba_returns, mfn_returns
 from rmadesk.formats.marketplaces import Marketplace
 from rmadesk.formats.spec import ReportRow, ReportSpec, RowProblem, read_rows
-from rmadesk.formats.tsv import Table, decode_report, read_table
+from rmadesk.formats.tsv import Table, decode_report, looks_binary, read_table
 from rmadesk.text.i18n import _
 
 
@@ -145,23 +145,18 @@ def _refuse_known_non_text(data: bytes) -> None:
         )
 
 
-# Text reports have almost no control characters; more than this share of them means binary data.
-_MAX_CONTROL_SHARE = 0.01
-_BINARY_SAMPLE_CHARS = 65536
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+_WEB_PAGE_SAMPLE_CHARS = 65536
 
 
 def _refuse_binary_or_web_page(text: str) -> None:
-    sample = text[:_BINARY_SAMPLE_CHARS]
-    controls = sum(1 for char in sample if char < " " and char not in _ALLOWED_CONTROLS)
-    if controls > _MAX_CONTROL_SHARE * len(sample):
+    if looks_binary(text):
         raise NotAReport(
             _(
                 "this file is not a text report: it holds binary data (it may be a picture, a program, "
                 "a spreadsheet or a damaged download). {reads}"
             ).format(reads=what_we_read())
         )
-    start = sample.lstrip().casefold()
+    start = text[:_WEB_PAGE_SAMPLE_CHARS].lstrip().casefold()
     if start.startswith(("<!doctype html", "<html", "<?xml")):
         raise NotAReport(
             _(
