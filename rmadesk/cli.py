@@ -48,9 +48,7 @@ def _common_options(suppress: bool, with_credentials: bool = True) -> argparse.A
         common.add_argument(
             "--badge", metavar="CODE", default=default, help=_("your badge, when the database has users")
         )
-        common.add_argument(
-            "--pin", metavar="PIN", default=default, help=_("your PIN, when the database has users")
-        )
+        common.add_argument("--pin", default=default, help=argparse.SUPPRESS)  # refused: see _pin
     return common
 
 
@@ -168,11 +166,11 @@ def _parser() -> argparse.ArgumentParser:
     p_user_add.add_argument(
         "--badge", dest="new_badge", required=True, metavar="CODE", help=_("the badge's barcode")
     )
-    p_user_add.add_argument("--pin", dest="new_pin", required=True, metavar="PIN", help=_("4 to 8 digits"))
+    p_user_add.add_argument("--pin", dest="new_pin", default=None, help=argparse.SUPPRESS)
     p_user_add.add_argument(
         "--as-badge", dest="badge", metavar="CODE", help=_("your own badge (an admin's), once users exist")
     )
-    p_user_add.add_argument("--as-pin", dest="pin", metavar="PIN", help=_("your own PIN"))
+    p_user_add.add_argument("--as-pin", dest="pin", default=None, help=argparse.SUPPRESS)
     user_sub.add_parser("list", parents=[common], help=_("list the people (admins)"))
 
     p_reverse = sub.add_parser("reverse", parents=[common], help=_("reverse an outcome (supervisors)"))
@@ -240,8 +238,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from rmadesk.services.export import write_outcomes_csv
 
-    store = _open_store(_settings(args))
-    write_outcomes_csv(store, sys.stdout)
+    settings = _settings(args)
+    store = _open_store(settings)
+    write_outcomes_csv(store, sys.stdout, _cli_actor(args, store, settings))
     return 0
 
 
@@ -250,7 +249,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     store = _open_store(settings)
-    ids, added = create_demo_data(store)
+    ids, added = create_demo_data(store, _cli_actor(args, store, settings))
     print(
         _("Demo data in {database}: {added} authorizations added, {there} already there.").format(
             database=store.name, added=added, there=len(ids) - added
@@ -273,16 +272,53 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+PIN_VARIABLE = "RMADESK_PIN"  # the PIN of the person running a command (the terminal asks when unset)
+NEW_PIN_VARIABLE = "RMADESK_NEW_PIN"  # the PIN of the person ``user add`` adds
+
+
+def _pin(given: str | None, variable: str, prompt: str, *, twice: bool = False) -> str:
+    """A PIN from the environment, else typed at the terminal without echo; never from the command
+    line, where every user of the computer sees it (``ps``)."""
+    import getpass
+    import os
+
+    if given is not None:
+        raise UserError(
+            _(
+                "A PIN on the command line is visible to every user of this computer. "
+                "Leave it out and type it when asked, or set {variable}."
+            ).format(variable=variable)
+        )
+    pin = os.environ.get(variable, "").strip()
+    if pin:
+        return pin
+    if not sys.stdin.isatty():
+        raise UserError(
+            _("Give the PIN in {variable}, or run the command in a terminal to type it.").format(
+                variable=variable
+            )
+        )
+    try:
+        pin = getpass.getpass(prompt)
+        if twice and getpass.getpass(_("The same PIN again: ")) != pin:
+            raise UserError(_("The two PINs differ; nothing was changed."))
+    except EOFError:
+        raise UserError(_("No PIN was typed; nothing was changed.")) from None
+    return pin.strip()
+
+
 def _cli_actor(args: argparse.Namespace, store: Store, settings: Settings) -> Actor:
-    """Who runs the command: on a database with users, the person whose badge and PIN are given."""
+    """Who runs the command: on a database with users, the person whose badge is given and whose
+    PIN is typed (or in RMADESK_PIN)."""
     from rmadesk.domain.people import open_actor
     from rmadesk.services.people import has_users, sign_in
 
     if not has_users(store):
         return open_actor(getattr(args, "user", None) or "command line", settings.bench)
-    badge, pin = getattr(args, "badge", None), getattr(args, "pin", None)
-    if not badge or not pin:
-        raise UserError(_("This database has users: give your --badge and --pin to run this command."))
+    badge = getattr(args, "badge", None)
+    if not badge:
+        raise UserError(_("This database has users: give your --badge to run this command."))
+    pin = _pin(getattr(args, "pin", None), PIN_VARIABLE, _("PIN for {badge}: ").format(badge=badge))
     return sign_in(store, badge=badge, pin=pin, bench=settings.bench)
 
 
@@ -310,13 +346,12 @@ def _cmd_issue(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from decimal import Decimal, InvalidOperation
 
-    from rmadesk.domain.people import Permission
     from rmadesk.domain.shifts import local_zone, parse_shifts
     from rmadesk.summary.cli import run_summary_command
 
     settings = _settings(args)
     store = _open_store(settings)
-    _cli_actor(args, store, settings).require(Permission.VIEW_SUMMARY)
+    actor = _cli_actor(args, store, settings)
     try:
         alert_share = Decimal(str(settings.alert_share))
     except InvalidOperation:
@@ -327,6 +362,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         ) from None
     return run_summary_command(
         store,
+        actor,
         shift=args.shift,
         start=args.start,
         end=args.end,
@@ -344,13 +380,12 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_reconcile(args: argparse.Namespace) -> int:
-    from rmadesk.domain.people import Permission
     from rmadesk.services.reconcile import write_reconciliation_csv
 
     settings = _settings(args)
     store = _open_store(settings)
-    _cli_actor(args, store, settings).require(Permission.VIEW_SUMMARY)
-    write_reconciliation_csv(store, sys.stdout, days=args.days, only_problems=args.problems)
+    actor = _cli_actor(args, store, settings)
+    write_reconciliation_csv(store, sys.stdout, actor, days=args.days, only_problems=args.problems)
     return 0
 
 
@@ -363,9 +398,10 @@ def _cmd_supervisor(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     store = _open_store(settings)
-    _cli_actor(args, store, settings).require(Permission.VIEW_SUMMARY)
+    actor = _cli_actor(args, store, settings)
+    actor.require(Permission.VIEW_SUMMARY)
     store.dispose()
-    return run_supervisor(settings)
+    return run_supervisor(settings, actor)
 
 
 def _cmd_user(args: argparse.Namespace) -> int:
@@ -382,9 +418,13 @@ def _cmd_user(args: argparse.Namespace) -> int:
     actor = (
         _cli_actor(args, store, settings) if has_users(store) else open_actor("command line", settings.bench)
     )
-    added = add_user(
-        store, name=args.name, role=args.role, badge=args.new_badge, pin=args.new_pin, actor=actor
+    new_pin = _pin(
+        args.new_pin,
+        NEW_PIN_VARIABLE,
+        _("PIN for {name} (4 to 8 digits): ").format(name=args.name),
+        twice=True,
     )
+    added = add_user(store, name=args.name, role=args.role, badge=args.new_badge, pin=new_pin, actor=actor)
     print(
         _("Added {name} ({role}), badge {badge}.").format(
             name=added.name, role=added.role.value, badge=added.badge

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rmadesk.domain.errors import UserError
 from rmadesk.text.i18n import N_, _
@@ -72,6 +72,16 @@ _ONE_ROLE = {
 }
 
 
+def action_words(permission: Permission) -> str:
+    """What the permission lets a person do, as words in a sentence ("reverse an outcome")."""
+    return _(_WHAT[permission])
+
+
+def role_name(role: Role) -> str:
+    """The role's name in the display language."""
+    return _(_ROLE_NAMES[role])
+
+
 class PermissionDenied(UserError):
     """The person's role does not allow the action."""
 
@@ -94,9 +104,18 @@ def check_length(value: str, most: int, what: str) -> None:
         )
 
 
+# Only a sign-in (rmadesk.services.people) and open_actor below hold this: an Actor built anywhere
+# else, with whatever role its maker likes, is refused when it is made.
+_ISSUED = object()
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who acts, on which bench.
+    """Who acts, on which bench: made by a sign-in, or by open_actor for a database with no users.
+
+    The services check every actor against the database (rmadesk.services.access): an open-bench
+    actor is refused once the database has users, a signed-in one when its user is gone or its
+    role no longer allows the action.
 
     Attributes:
         user_id: the signed-in user, or None on an open bench (no users defined).
@@ -108,8 +127,11 @@ class Actor:
     bench: str
     user_id: int | None = None
     open_bench: bool = False
+    issued: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.issued is not _ISSUED:
+            raise TypeError("an Actor comes from a sign-in or from open_actor, not from its constructor")
         check_length(self.name, MAX_NAME, _("The name “{value}”"))
         check_length(self.bench, MAX_BENCH, _("The bench name “{value}”"))
 
@@ -122,13 +144,18 @@ class Actor:
             raise PermissionDenied(
                 _("{name} is signed in as {role}; only {least} or above may {action}.").format(
                     name=self.name,
-                    role=_(_ROLE_NAMES[self.role]),
+                    role=role_name(self.role),
                     least=_(_ONE_ROLE[LEAST_ROLE[permission]]),
-                    action=_(_WHAT[permission]),
+                    action=action_words(permission),
                 )
             )
 
 
 def open_actor(name: str, bench: str) -> Actor:
     """The person at a bench that runs open (a fresh single bench with no users)."""
-    return Actor(name=name, role=Role.ADMIN, bench=bench, open_bench=True)
+    return Actor(name=name, role=Role.ADMIN, bench=bench, open_bench=True, issued=_ISSUED)
+
+
+def signed_in_actor(name: str, role: Role, bench: str, user_id: int) -> Actor:
+    """The actor of a person whose badge and PIN were checked (called by the sign-in only)."""
+    return Actor(name=name, role=role, bench=bench, user_id=user_id, issued=_ISSUED)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 
 from rmadesk.domain.people import Actor, Permission
+from rmadesk.services.access import authorize
 from rmadesk.store.models import AuditEvent
 from rmadesk.store.uow import Store
 
@@ -45,8 +46,8 @@ def _filtered(text: str):  # noqa: ANN202 - a SQLAlchemy select
 
 
 def count_events(store: Store, actor: Actor, text: str = "") -> int:
-    actor.require(Permission.VIEW_AUDIT)
     with store.read() as session:
+        authorize(session, actor, Permission.VIEW_AUDIT)
         return int(session.scalar(select(func.count()).select_from(_filtered(text).subquery())) or 0)
 
 
@@ -54,7 +55,7 @@ def audit_page(
     store: Store, actor: Actor, *, text: str = "", offset: int = 0, limit: int = 200
 ) -> list[AuditRow]:
     """Newest first; supervisors and admins only."""
-    actor.require(Permission.VIEW_AUDIT)
+    authorize(store, actor, Permission.VIEW_AUDIT)
     stmt = _filtered(text).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(offset).limit(limit)
     with store.read() as session:
         return [

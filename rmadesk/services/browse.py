@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -23,8 +24,10 @@ from rmadesk.domain.model import (
     ItemView,
     OutcomeView,
 )
+from rmadesk.domain.people import Actor, Permission
 from rmadesk.domain.scan import fold_code
 from rmadesk.formats.amazon.registry import ReportKind
+from rmadesk.services.access import authorize
 from rmadesk.services.views import authorization_view, current_outcome, item_view, outcome_view
 from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
 from rmadesk.store.uow import Store
@@ -351,16 +354,26 @@ class BrowseService:
     A search text is resolved once and remembered for ``search_ttl_s`` seconds, so the first page,
     the count and the pages after them do not each read the table again for the same words.
 
+    Every read checks the actor against the database (any signed-in role may browse).
+
     Attributes:
         store: the database.
+        actor: who browses.
         search_ttl_s: how long a resolved search text is reused (0: never).
     """
 
-    def __init__(self, store: Store, *, search_ttl_s: float = 15.0) -> None:
+    def __init__(self, store: Store, actor: Actor, *, search_ttl_s: float = 15.0) -> None:
         self.store = store
+        self.actor = actor
         self.search_ttl_s = search_ttl_s
         self._searches: dict[str, tuple[float, TextMatch]] = {}
         self._searches_lock = threading.Lock()
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self.store.read() as session:
+            authorize(session, self.actor, Permission.INSPECT)
+            yield session
 
     def forget_searches(self) -> None:
         """Resolve every search text again (after new data, or when the person asks to refresh)."""
@@ -370,7 +383,7 @@ class BrowseService:
     # ----- the list ---------------------------------------------------------------------------------
     def count(self, f: BrowseFilter) -> int:
         """How many authorizations the filter matches."""
-        with self.store.read() as session:
+        with self._read() as session:
             conditions, match = self._conditions(session, f)
             stmt = select(func.count()).select_from(Authorization).where(*conditions)
             only_words = match is not None and match.ids is None and len(conditions) == 1
@@ -399,7 +412,7 @@ class BrowseService:
         sort = self._sort(sort_key)
         if offset < 0 or limit < 0:
             raise ValueError("offset and limit cannot be negative")
-        with self.store.read() as session:
+        with self._read() as session:
             conditions, _match = self._conditions(session, f)
             if after is None:
                 return self._fetch(session, conditions, sort, descending, offset, limit)
@@ -562,7 +575,7 @@ class BrowseService:
     # ----- one authorization ------------------------------------------------------------------------
     def detail(self, auth_id: int) -> AuthorizationDetail:
         """The authorization's fields, each unit with its current outcome, and its history."""
-        with self.store.read() as session:
+        with self._read() as session:
             auth = session.execute(
                 select(Authorization)
                 .where(Authorization.id == auth_id)

@@ -13,8 +13,10 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from rmadesk.domain.model import AuthorizationKind, AuthorizationSource
+from rmadesk.domain.people import Actor, Permission
 from rmadesk.labels.sheet import SheetEntry, command_entries, write_sheet
-from rmadesk.store.models import Authorization, ScanCode, Unit
+from rmadesk.services.access import authorize
+from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
 from rmadesk.text.i18n import _, ngettext
@@ -153,10 +155,14 @@ def _values(demo: DemoReturn) -> dict[str, Any]:
     return values
 
 
-def create_demo_data(store: Store) -> tuple[list[str], int]:
-    """Write the demo authorizations that are missing; returns (all demo RMA IDs, how many were added)."""
+def create_demo_data(store: Store, actor: Actor) -> tuple[list[str], int]:
+    """Write the demo authorizations that are missing; returns (all demo RMA IDs, how many were added).
+
+    Supervisors and admins only (it writes authorizations, as an import does); in the audit trail.
+    """
     added = 0
     with store.unit_of_work() as session:
+        authorize(session, actor, Permission.IMPORT)
         present = set(
             session.scalars(
                 select(Authorization.auth_key).where(
@@ -196,6 +202,17 @@ def create_demo_data(store: Store) -> tuple[list[str], int]:
                 ],
             )
             added += 1
+        if added:
+            session.add(
+                AuditEvent(
+                    actor=actor.name,
+                    bench=actor.bench,
+                    action="demo_data",
+                    entity="database",
+                    entity_key=store.name,
+                    after=json.dumps({"added": added}),
+                )
+            )
     return [d.rma_id for d in DEMO_RETURNS], added
 
 

@@ -8,7 +8,9 @@ from typing import TextIO
 
 from sqlalchemy import func, select
 
+from rmadesk.domain.people import Actor, Permission
 from rmadesk.formats.csv_out import CsvWriter
+from rmadesk.services.access import authorize
 from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.uow import Store
 from rmadesk.text.formatting import iso_utc
@@ -29,8 +31,9 @@ OUTCOME_COLUMNS = (
 )
 
 
-def outcome_rows(store: Store) -> Iterator[tuple[str, ...]]:
-    """Every current outcome (not reversed), oldest first, as CSV fields."""
+def outcome_rows(store: Store, actor: Actor) -> Iterator[tuple[str, ...]]:
+    """Every current outcome (not reversed), oldest first, as CSV fields (supervisors and admins)."""
+    authorize(store, actor, Permission.VIEW_SUMMARY)
     stmt = (
         select(
             Authorization.rma_id,
@@ -70,12 +73,12 @@ def outcome_rows(store: Store) -> Iterator[tuple[str, ...]]:
             )
 
 
-def write_outcomes_csv(store: Store, out: TextIO) -> int:
+def write_outcomes_csv(store: Store, out: TextIO, actor: Actor) -> int:
     """Write the outcomes CSV; returns the number of outcome rows written."""
     writer = CsvWriter(out)
     writer.writerow(OUTCOME_COLUMNS)
     count = 0
-    for row in outcome_rows(store):
+    for row in outcome_rows(store, actor):
         writer.writerow(row)
         count += 1
     return count

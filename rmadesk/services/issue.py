@@ -16,6 +16,7 @@ from rmadesk.domain.people import Actor, Permission, check_length
 from rmadesk.domain.rma_ids import new_rma_id
 from rmadesk.domain.scan import fold_code
 from rmadesk.labels.slip import SlipData, SlipItem, write_slip
+from rmadesk.services.access import authorize
 from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
@@ -87,7 +88,7 @@ def issue_rma(
     Details known from an imported authorization of the same order and SKU (item name, ASIN,
     price) are copied, so the bench shows the same card and the policy has a price.
     """
-    actor.require(Permission.ISSUE)
+    authorize(store, actor, Permission.ISSUE)
     request = _checked(request)
     for _attempt in range(_TRIES):
         rma_id = new_rma_id(request.kind, rng)

@@ -11,11 +11,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rmadesk.domain.errors import UserError
-from rmadesk.domain.people import Actor, Permission, Role
+from rmadesk.domain.people import Actor, Permission, Role, signed_in_actor
+from rmadesk.services.access import authorize
 from rmadesk.store.models import AuditEvent, User
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
@@ -99,7 +100,7 @@ def add_user(store: Store, *, name: str, role: str, badge: str, pin: str, actor:
         with store.unit_of_work() as session:
             first = not session.scalar(select(func.count()).select_from(User))
             if not first:
-                actor.require(Permission.MANAGE_USERS)
+                authorize(session, actor, Permission.MANAGE_USERS)
             elif role_value is not Role.ADMIN:
                 raise UserError(
                     _("The first user of a database must be an admin, who can then add the others.")
@@ -131,7 +132,12 @@ def add_user(store: Store, *, name: str, role: str, badge: str, pin: str, actor:
 
 
 def sign_in(store: Store, *, badge: str, pin: str, bench: str, now: datetime | None = None) -> Actor:
-    """Check a badge and PIN. Repeated wrong PINs lock the badge for a while."""
+    """Check a badge and PIN. Repeated wrong PINs lock the badge for a while.
+
+    Each try is counted before its PIN is checked, in one ``UPDATE ... RETURNING`` that also holds
+    the user's row until the try is settled: sign-ins racing on one badge wait their turn, so no
+    more than MAX_WRONG_PINS PINs are ever tried inside a lock window, however many run at once.
+    """
     now = now or utcnow()
     with store.unit_of_work() as session:
         user = session.scalar(select(User).where(User.badge == badge.strip(), User.active.is_(True)))
@@ -139,45 +145,27 @@ def sign_in(store: Store, *, badge: str, pin: str, bench: str, now: datetime | N
             raise SignInFailed(
                 _("This badge is not known. Scan your badge again, or ask an admin to add you.")
             )
-        if user.locked_until is not None and user.locked_until > now:
+        tries = session.scalar(
+            update(User)
+            .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+            .values(failed_pins=User.failed_pins + 1)
+            .returning(User.failed_pins)
+            .execution_options(synchronize_session=False)
+        )
+        if tries is None:
+            session.refresh(user)
             raise SignInFailed(
                 _("{name}'s badge is locked after {count} wrong PINs until {time}.").format(
-                    name=user.name, count=MAX_WRONG_PINS, time=clock(user.locked_until)
+                    name=user.name, count=MAX_WRONG_PINS, time=clock(user.locked_until or now)
                 )
             )
-        if not pin_matches(pin, user.pin_hash):
-            user.failed_pins += 1
-            left = MAX_WRONG_PINS - user.failed_pins
-            if left <= 0:
-                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                user.failed_pins = 0
-                session.add(
-                    AuditEvent(
-                        at=now,
-                        actor=user.name,
-                        bench=bench,
-                        action="badge_locked",
-                        entity="user",
-                        entity_key=user.name,
-                        after=json.dumps({"minutes": LOCK_MINUTES}),
-                    )
-                )
-                raise_after = SignInFailed(
-                    _("Wrong PIN. {name}'s badge is now locked for {minutes} minutes.").format(
-                        name=user.name, minutes=LOCK_MINUTES
-                    )
-                )
-            else:
-                # English has said "tries" for one try left too; other languages take their own forms.
-                tries = ngettext(
-                    "Wrong PIN. {count} tries left before the badge is locked.",
-                    "Wrong PIN. {count} tries left before the badge is locked.",
-                    left,
-                )
-                raise_after = SignInFailed(tries.format(count=left))
-        else:
-            user.failed_pins = 0
-            user.locked_until = None
+        if pin_matches(pin, user.pin_hash):
+            session.execute(
+                update(User)
+                .where(User.id == user.id)
+                .values(failed_pins=0, locked_until=None)
+                .execution_options(synchronize_session=False)
+            )
             session.add(
                 AuditEvent(
                     at=now,
@@ -188,13 +176,45 @@ def sign_in(store: Store, *, badge: str, pin: str, bench: str, now: datetime | N
                     entity_key=user.name,
                 )
             )
-            return Actor(name=user.name, role=Role(user.role), bench=bench, user_id=user.id)
-    raise raise_after
+            return signed_in_actor(user.name, Role(user.role), bench, user.id)
+        left = MAX_WRONG_PINS - tries
+        if left > 0:
+            # English has said "tries" for one try left too; other languages take their own forms.
+            message = ngettext(
+                "Wrong PIN. {count} tries left before the badge is locked.",
+                "Wrong PIN. {count} tries left before the badge is locked.",
+                left,
+            )
+            refused = SignInFailed(message.format(count=left))
+        else:
+            session.execute(
+                update(User)
+                .where(User.id == user.id)
+                .values(failed_pins=0, locked_until=now + timedelta(minutes=LOCK_MINUTES))
+                .execution_options(synchronize_session=False)
+            )
+            session.add(
+                AuditEvent(
+                    at=now,
+                    actor=user.name,
+                    bench=bench,
+                    action="badge_locked",
+                    entity="user",
+                    entity_key=user.name,
+                    after=json.dumps({"minutes": LOCK_MINUTES}),
+                )
+            )
+            refused = SignInFailed(
+                _("Wrong PIN. {name}'s badge is now locked for {minutes} minutes.").format(
+                    name=user.name, minutes=LOCK_MINUTES
+                )
+            )
+    raise refused  # after the commit: the counted try stays counted
 
 
 def list_users(store: Store, actor: Actor) -> list[UserView]:
-    actor.require(Permission.MANAGE_USERS)
     with store.read() as session:
+        authorize(session, actor, Permission.MANAGE_USERS)
         return [
             UserView(u.id, u.name, Role(u.role), u.badge, u.active, u.locked_until)
             for u in session.scalars(select(User).order_by(User.name))

@@ -27,8 +27,10 @@ from typing import Any, TextIO
 from sqlalchemy import Select, and_, func, select
 
 from rmadesk.domain.model import Disposition
+from rmadesk.domain.people import Actor, Permission
 from rmadesk.domain.policy import COMPONENT_LABELS
 from rmadesk.formats.csv_out import CsvWriter
+from rmadesk.services.access import authorize
 from rmadesk.store.models import (
     Authorization,
     MarketplaceReimbursement,
@@ -168,8 +170,11 @@ def _components() -> Select[Any]:
 _COMPONENT_ORDER = {name: index for index, name in enumerate(COMPONENT_LABELS)}
 
 
-def reconcile(store: Store, *, days: int = DEFAULT_DAYS, today: date | None = None) -> list[ReconcileRow]:
-    """Every claimed order line, oldest decision first, then every payment nobody claimed."""
+def reconcile(
+    store: Store, actor: Actor, *, days: int = DEFAULT_DAYS, today: date | None = None
+) -> list[ReconcileRow]:
+    """Every claimed order line, oldest decision first, then every payment nobody claimed
+    (supervisors and admins)."""
     today = today or date.today()
     claims = _claims().subquery("claims")
     payments = _payments().subquery("payments")
@@ -186,6 +191,7 @@ def reconcile(store: Store, *, days: int = DEFAULT_DAYS, today: date | None = No
         .order_by(payments.c.last_paid_on, payments.c.order_id, payments.c.sku)
     )
     with store.read() as session:
+        authorize(session, actor, Permission.VIEW_SUMMARY)
         parts: dict[tuple[str, str, str], list[tuple[str, Decimal]]] = defaultdict(list)
         for order_id, sku, currency, component, amount in session.execute(_components()):
             parts[(order_id, sku, currency)].append((component, amount))
@@ -314,6 +320,7 @@ def csv_fields(row: ReconcileRow) -> tuple[str, ...]:
 def write_reconciliation_csv(
     store: Store,
     out: TextIO,
+    actor: Actor,
     *,
     days: int = DEFAULT_DAYS,
     today: date | None = None,
@@ -328,7 +335,7 @@ def write_reconciliation_csv(
     writer = CsvWriter(out)
     writer.writerow(RECONCILE_COLUMNS)
     written = 0
-    for row in reconcile(store, days=days, today=today):
+    for row in reconcile(store, actor, days=days, today=today):
         if only_problems and not row.status.is_problem:
             continue
         writer.writerow(csv_fields(row))

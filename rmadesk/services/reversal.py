@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor, Permission
+from rmadesk.services.access import authorize
 from rmadesk.store import first_decision
 from rmadesk.store.models import (
     AuditEvent,
@@ -43,7 +44,7 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
     of its location and negative reimbursement lines compensate it, and the unit's attempt
     moves on so it can be decided again.
     """
-    actor.require(Permission.REVERSE)
+    authorize(store, actor, Permission.REVERSE)
     reason = reason.strip()
     if not reason:
         raise UserError(_("Say why the outcome is reversed."))

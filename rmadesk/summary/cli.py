@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rmadesk.domain.errors import UserError
+from rmadesk.domain.people import Actor
 from rmadesk.domain.shifts import Shift
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
@@ -21,6 +22,7 @@ from rmadesk.text.i18n import _
 
 def run_summary_command(
     store: Store,
+    actor: Actor,
     *,
     shift: str | None,
     start: str | None,
@@ -52,6 +54,7 @@ def run_summary_command(
     window = resolve_window(shift=shift, start=start, end=end, tz=tz, shifts=shifts, now=now)
     summary = summarize(
         store,
+        actor,
         window.start,
         window.end,
         tz=tz,

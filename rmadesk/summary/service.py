@@ -9,7 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from rmadesk.domain.errors import UserError
+from rmadesk.domain.people import Actor, Permission
 from rmadesk.domain.shifts import zone_name
+from rmadesk.services.access import authorize
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
 from rmadesk.summary import queries, returns
@@ -22,6 +24,7 @@ from rmadesk.text.i18n import _
 
 def summarize(
     store: Store,
+    actor: Actor,
     start: datetime,
     end: datetime,
     *,
@@ -63,6 +66,7 @@ def summarize(
     windows = [(start, end), (prev_start.astimezone(UTC), prev_end.astimezone(UTC))]
     dialect = store.dialect
     with store.read() as session:
+        authorize(session, actor, Permission.VIEW_SUMMARY)
         if dialect == "postgresql":
             _tune_postgresql(session)
         groups = queries.read_groups(session, dialect, windows)

@@ -32,6 +32,7 @@ from rmadesk.store.models import (
 )
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from tests.actors import BOSS
 from tests.perf.mfn_generator import write_mfn_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -473,7 +474,7 @@ def check_every_decision_once(store: Store, by_bench: dict[str, Events]) -> dict
 def check_export(store: Store) -> int:
     """The export CSV has one row per decided unit; returns the row count."""
     buffer = io.StringIO()
-    written = write_outcomes_csv(store, buffer)
+    written = write_outcomes_csv(store, buffer, BOSS)
     rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
     keys = Counter((r["rma_id"], r["unit"]) for r in rows)
     assert len(rows) == written

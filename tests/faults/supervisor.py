@@ -18,6 +18,7 @@ from pathlib import Path
 from rmadesk.domain.errors import DatabaseUnavailable
 from rmadesk.services.export import write_outcomes_csv
 from rmadesk.store.uow import Store
+from tests.actors import BOSS
 from tests.faults.bench_driver import first_line, say
 
 
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         last = stop.exists()
         buffer = io.StringIO()
         try:
-            rows = write_outcomes_csv(store, buffer)
+            rows = write_outcomes_csv(store, buffer, BOSS)
         except DatabaseUnavailable as exc:
             say("UNAVAILABLE", first_line(exc.message))
         else:

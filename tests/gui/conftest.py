@@ -20,6 +20,7 @@ from rmadesk.settings import Settings
 from rmadesk.store.uow import Store
 from rmadesk.ui.bench.window import BenchWindow
 from rmadesk.ui.common.sounds import Sounds
+from tests.actors import BOSS
 
 
 @dataclass
@@ -60,7 +61,7 @@ class Bench:
 def make_bench(
     qtbot: QtBot, store: Store, bench_name: str = "bench-1", inspector: str = "Ana", **settings: str
 ) -> Bench:
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     settings.setdefault("label_folder", tempfile.mkdtemp(prefix="rmadesk-labels-"))
     service = BenchService(store, load_policy(), Settings(bench=bench_name, sounds=False, **settings))
     sounds = Sounds(enabled=False)

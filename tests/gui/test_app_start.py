@@ -114,7 +114,7 @@ def test_with_users_only_an_admin_upgrades(
 ) -> None:
     from sqlalchemy import text
 
-    from rmadesk.domain.people import Actor, PermissionDenied, Role, open_actor
+    from rmadesk.domain.people import PermissionDenied, open_actor
     from rmadesk.services.context import open_store
     from rmadesk.services.people import add_user, sign_in
     from rmadesk.services.upgrade import upgrade_schema
@@ -125,6 +125,7 @@ def test_with_users_only_an_admin_upgrades(
     add_user(store, name="Root", role="admin", badge="B-ROOT", pin="9999", actor=open_actor("x", "b"))
     admin = sign_in(store, badge="B-ROOT", pin="9999", bench="b")
     add_user(store, name="Ana", role="inspector", badge="B-ANA", pin="1111", actor=admin)
+    ana = sign_in(store, badge="B-ANA", pin="1111", bench="b")
     with store.engine.begin() as conn:  # the schema claims to be older than this RMA Desk
         conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
     store.dispose()
@@ -143,7 +144,7 @@ def test_with_users_only_an_admin_upgrades(
     _older_database(older)
     old_store = Store(older)
     with pytest.raises(PermissionDenied):
-        upgrade_schema(old_store, Actor("Sue", Role.SUPERVISOR, "b"))
+        upgrade_schema(old_store, ana)
     assert current_revision(old_store.engine) == "0004"
-    assert upgrade_schema(old_store, Actor("Root", Role.ADMIN, "b")) == head_revision()
+    assert upgrade_schema(old_store, admin) == head_revision()
     old_store.dispose()

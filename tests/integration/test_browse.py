@@ -31,6 +31,7 @@ from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
 from rmadesk.store.schema import alembic_config, current_revision, head_revision
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from tests.actors import BOSS
 from tests.conftest import drop_pg_database, fresh_pg_database
 
 TSHIRT = "DkQxRtLmRRMA"  # 1 unit, TSHIRT-BLU-L, "Organic cotton T-shirt, blue, size L", 2 days ago
@@ -45,13 +46,13 @@ TODAY = date.today()
 
 @pytest.fixture
 def bench(store: Store) -> BenchService:
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     return BenchService(store, load_policy(), Settings(bench="b1"))
 
 
 @pytest.fixture
 def browse(store: Store) -> BrowseService:
-    return BrowseService(store, search_ttl_s=0)
+    return BrowseService(store, BOSS, search_ttl_s=0)
 
 
 def decide(
@@ -296,13 +297,13 @@ def test_many_word_matches_are_matched_by_the_query(
 
 
 def test_a_search_is_remembered_until_forgotten(store: Store, bench: BenchService) -> None:
-    browse = BrowseService(store, search_ttl_s=3600)
+    browse = BrowseService(store, BOSS, search_ttl_s=3600)
     assert browse.count(BrowseFilter(text="waffle")) == 0
     add(store, "WAFFLE-1", item_name="Waffle iron")
     assert browse.count(BrowseFilter(text="waffle")) == 0  # the words' matches were remembered
     browse.forget_searches()
     assert browse.count(BrowseFilter(text="waffle")) == 1
-    assert BrowseService(store, search_ttl_s=0).count(BrowseFilter(text="waffle")) == 1
+    assert BrowseService(store, BOSS, search_ttl_s=0).count(BrowseFilter(text="waffle")) == 1
 
 
 # --- sorting and paging --------------------------------------------------------------------------------
@@ -572,7 +573,7 @@ def test_migration_0003_adds_the_browse_indexes_and_goes_back(dialect: str, tmp_
 
 def test_the_planner_uses_the_indexes(store: Store, bench: BenchService) -> None:
     """Sorting on a column reads its index in order instead of sorting the table."""
-    browse = BrowseService(store)
+    browse = BrowseService(store, BOSS)
     statements: list[str] = []
     from sqlalchemy import event
 

@@ -26,6 +26,7 @@ from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, ImportBatch, Outcome, Unit
 from rmadesk.store.schema import head_revision
 from rmadesk.store.uow import Store
+from tests.actors import BOSS
 from tests.integration.test_import import ALL, HEADSET, KETTLE, TEE, write_report
 
 DEMO_IDS = ["DkQxRtLmRRMA", "DpHwNcVbRRMA", "DsGtYuJkRRMA", "DzMbQeWfRRMA", "DaLpKsOiRRMA"]
@@ -457,7 +458,7 @@ def test_db_upgrade_from_an_older_release_keeps_the_data(capsys, tmp_path: Path)
 
     url = f"sqlite:///{tmp_path}/older.sqlite3"
     store = open_store(url)
-    ids, added = create_demo_data(store)
+    ids, added = create_demo_data(store, BOSS)
     store.dispose()
     engine = create_engine(url)
     with engine.begin() as conn:

@@ -9,7 +9,7 @@ from alembic import command
 from sqlalchemy import inspect, select, text
 
 from rmadesk.domain.model import Decision, Disposition
-from rmadesk.domain.people import Actor, Role
+from rmadesk.domain.people import open_actor
 from rmadesk.domain.policy import load_policy
 from rmadesk.services.bench import BenchService, new_outcome_uid
 from rmadesk.services.demo import create_demo_data
@@ -19,11 +19,12 @@ from rmadesk.store.migrations import tallies
 from rmadesk.store.models import Authorization
 from rmadesk.store.schema import alembic_config, upgrade
 from rmadesk.store.uow import Store
+from tests.actors import BOSS
 
 TSHIRT = "DkQxRtLmRRMA"
 KETTLE = "DpHwNcVbRRMA"  # 2 units
 BOOK = "DsGtYuJkRRMA"
-SUPERVISOR = Actor(name="Sue", role=Role.SUPERVISOR, bench="b9", user_id=None)
+SUPERVISOR = open_actor("Sue", "b9")
 
 
 def z(moment: str) -> datetime:
@@ -47,7 +48,7 @@ def first_decided(store: Store) -> dict[str, datetime | None]:
 
 
 def test_a_return_is_dated_by_its_first_decision_still_standing(store: Store) -> None:
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     decide(store, TSHIRT, Disposition.SELLABLE, "Ana", "2026-11-24 08:01:10")
     k1 = decide(store, KETTLE, Disposition.SELLER_FAULT, "Ana", "2026-11-25 23:59:30")
     decide(store, KETTLE, Disposition.CARRIER_DAMAGED, "Ben", "2026-11-26 00:02:00")
@@ -66,7 +67,7 @@ def test_a_return_is_dated_by_its_first_decision_still_standing(store: Store) ->
 
 
 def test_migration_0010_drops_the_tallies_and_its_downgrade_fills_them(store: Store) -> None:
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     decide(store, TSHIRT, Disposition.SELLABLE, "Ana", "2026-11-24 08:01:10")
     decide(store, KETTLE, Disposition.SELLER_FAULT, "Ana", "2026-11-25 23:59:30")
     decide(store, KETTLE, Disposition.CARRIER_DAMAGED, "Ben", "2026-11-26 00:02:00")

@@ -22,6 +22,7 @@ from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, Outcome, OutcomeReversal, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from tests.actors import BOSS
 
 TSHIRT = "DkQxRtLmRRMA"  # 1 unit, 19.99
 KETTLE = "DpHwNcVbRRMA"  # 2 units
@@ -50,7 +51,7 @@ def service_for(store: Store, bench: str = "bench-1") -> BenchService:
 
 @pytest.fixture
 def session(store: Store) -> InspectionSession:
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     return InspectionSession(service_for(store), "Ana")
 
 
@@ -385,7 +386,7 @@ def test_a_failed_write_keeps_the_decision_on_screen(session: InspectionSession,
 
 
 def test_an_outage_keeps_decisions_on_the_bench(store: Store, tmp_path: Path) -> None:
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     journal = Journal(tmp_path / "journal.sqlite3")
     session = InspectionSession(service_for(store), "Ana", journal=journal)
     open_unit(session, KETTLE)
@@ -439,7 +440,7 @@ def test_claims_are_renewed_and_given_back(session: InspectionSession, store: St
 
 
 def test_sign_in_then_out(store: Store) -> None:
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     boot = open_actor("setup", "office")
     add_user(store, name="Root", role="admin", badge="B-ROOT", pin="9999", actor=boot)
     from rmadesk.services.people import sign_in

@@ -21,6 +21,7 @@ from rmadesk.services.inspection import InspectionSession, State
 from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, MarketplaceReimbursement, Outcome, StockMovement, Unit
 from rmadesk.store.uow import Store
+from tests.actors import BOSS
 from tests.integration.test_import_fba import PAID_HEADER, RETURNS_HEADER, fba, paid
 from tests.integration.test_inspection_session import settle
 
@@ -354,7 +355,7 @@ def test_the_browser_detail_names_the_item_of_each_further_unit(store: Store, tm
     import_report(store, write(tmp_path / "in.txt", INDIA_HEADER, rows), actor="office", marketplace="IN")
     with store.read() as session:
         auth_id = session.scalars(select(Authorization.id)).one()
-    detail = BrowseService(store).detail(auth_id)
+    detail = BrowseService(store, BOSS).detail(auth_id)
     assert [u.item.sku if u.item else None for u in detail.units] == [None, "SCARF-RED"]
 
 
@@ -388,7 +389,7 @@ def test_each_item_of_an_rma_counts_for_its_own_sku_and_reason(store: Store, tmp
     auth = service.lookup("DmUlTiItRRMA")
     service.record(Decision(new_outcome_uid(), auth.units[0].unit_id, Disposition.SELLABLE, "Ana", "b1"))
     now = utcnow()
-    summary = summarize(store, now - timedelta(hours=1), now + timedelta(minutes=1), tz=ZoneInfo("UTC"))
+    summary = summarize(store, BOSS, now - timedelta(hours=1), now + timedelta(minutes=1), tz=ZoneInfo("UTC"))
     by_sku = {s.sku: [(r.reason, r.count) for r in s.reasons] for s in summary.top_reasons_by_sku}
     assert by_sku == {
         "KURTA-BLU-M": [("AMZ-PG-APP-TOO-SMALL", 1)],
@@ -424,11 +425,11 @@ def test_report_text_that_would_run_as_a_formula_is_written_as_text_in_every_csv
         return {cell for line in csv.reader(io.StringIO(text)) for cell in line}
 
     outcomes = io.StringIO()
-    write_outcomes_csv(store, outcomes)
+    write_outcomes_csv(store, outcomes, BOSS)
     claims = io.StringIO()
-    write_reconciliation_csv(store, claims)
+    write_reconciliation_csv(store, claims, BOSS)
     now = utcnow()
-    summary = summarize(store, now - timedelta(hours=1), now + timedelta(minutes=1), tz=ZoneInfo("UTC"))
+    summary = summarize(store, BOSS, now - timedelta(hours=1), now + timedelta(minutes=1), tz=ZoneInfo("UTC"))
     table = tmp_path / "summary.csv"
     render.write(summary, "csv", table)
     for written in (outcomes.getvalue(), claims.getvalue(), table.read_text(encoding="utf-8")):

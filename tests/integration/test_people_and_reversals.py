@@ -32,6 +32,7 @@ from rmadesk.store.models import (
 )
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from tests.actors import BOSS
 
 BOOT = open_actor("setup", "office")
 
@@ -112,7 +113,7 @@ def _decide(store: Store, rma: str, disposition: Disposition, actor: Actor) -> s
 
 
 def test_a_supervisor_reverses_an_outcome_with_compensating_records(store: Store) -> None:
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     actors = people(store)
     uid = _decide(store, "DsGtYuJkRRMA", Disposition.CARRIER_DAMAGED, actors["inspector"])
     with pytest.raises(PermissionDenied, match="reverse an outcome"):
@@ -138,12 +139,14 @@ def test_a_supervisor_reverses_an_outcome_with_compensating_records(store: Store
             audit is not None and '"attempt": 0' in (audit.before or "") and "customer" in (audit.after or "")
         )
     out = StringIO()
-    assert write_outcomes_csv(store, out) == 0  # the reversed outcome is no longer current
+    assert (
+        write_outcomes_csv(store, out, actors["supervisor"]) == 0
+    )  # the reversed outcome is no longer current
     with pytest.raises(UserError, match="reversed already"):
         reverse_outcome(store, uid, reason="again", actor=actors["admin"])
     again = _decide(store, "DsGtYuJkRRMA", Disposition.SELLER_FAULT, actors["inspector"])
     out = StringIO()
-    assert write_outcomes_csv(store, out) == 1 and "seller_fault" in out.getvalue()
+    assert write_outcomes_csv(store, out, actors["supervisor"]) == 1 and "seller_fault" in out.getvalue()
     with store.read() as s:
         assert s.scalar(select(Outcome.attempt).where(Outcome.outcome_uid == again)) == 1
 

@@ -24,6 +24,7 @@ from rmadesk.services.reconcile import (
 from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.uow import Store
+from tests.actors import BOSS
 from tests.integration.test_import import row, write_report
 from tests.integration.test_import_fba import PAID_HEADER, paid, write_tsv
 
@@ -168,7 +169,7 @@ def by_order(rows: list[ReconcileRow]) -> dict[str | None, ReconcileRow]:
 
 def test_each_status(store: Store, tmp_path: Path) -> None:
     build(store, tmp_path)
-    rows = reconcile(store, today=TODAY)
+    rows = reconcile(store, BOSS, today=TODAY)
     found = by_order(rows)
     assert {order: r.status for order, r in found.items()} == {
         "111-0000001-0000001": ReconcileStatus.PAID,
@@ -242,7 +243,7 @@ def test_window_and_tolerance(store: Store, tmp_path: Path) -> None:
         ),
     ]
     build(store, tmp_path, lines, payments)
-    found = by_order(reconcile(store, today=TODAY))
+    found = by_order(reconcile(store, BOSS, today=TODAY))
     assert found["111-0000011-0000001"].status is ReconcileStatus.PAID  # 0.01 short: within tolerance
     assert found["111-0000012-0000001"].status is ReconcileStatus.PAID_DIFFERENTLY  # 0.02 short
     assert found["111-0000012-0000001"].difference == D("-0.02")
@@ -253,12 +254,12 @@ def test_window_and_tolerance(store: Store, tmp_path: Path) -> None:
     lines = {"late": ("111-0000013-0000001", "DtOlLaTeRRMA", "CUP-3", 1, 1, date(2026, 12, 1))}
     build(store, tmp_path, lines, payments=[])
     assert (
-        by_order(reconcile(store, today=TODAY))["111-0000013-0000001"].status
+        by_order(reconcile(store, BOSS, today=TODAY))["111-0000013-0000001"].status
         is ReconcileStatus.UNPAID_WAITING
     )
-    late = by_order(reconcile(store, today=date(2027, 1, 1)))["111-0000013-0000001"]
+    late = by_order(reconcile(store, BOSS, today=date(2027, 1, 1)))["111-0000013-0000001"]
     assert (late.status, late.days_since_decision) == (ReconcileStatus.UNPAID_OVERDUE, 31)
-    assert by_order(reconcile(store, days=7, today=TODAY))["111-0000013-0000001"].status is (
+    assert by_order(reconcile(store, BOSS, days=7, today=TODAY))["111-0000013-0000001"].status is (
         ReconcileStatus.UNPAID_OVERDUE
     )
 
@@ -277,7 +278,7 @@ def test_one_order_with_two_skus_is_two_lines(store: Store, tmp_path: Path) -> N
         ),
     ]
     build(store, tmp_path, lines, payments)
-    rows = {r.sku: r for r in reconcile(store, today=TODAY)}
+    rows = {r.sku: r for r in reconcile(store, BOSS, today=TODAY)}
     assert set(rows) == {"CUP-1", "SAUCER-1"}
     assert rows["CUP-1"].status is ReconcileStatus.PAID
     saucer = rows["SAUCER-1"]  # two of its three units were carrier-damaged
@@ -297,11 +298,11 @@ def test_aggregated_in_sql_whatever_the_number_of_rows(store: Store, tmp_path: P
 
     event.listen(store.engine, "before_cursor_execute", seen)
     try:
-        assert reconcile(store, today=TODAY) == []
+        assert reconcile(store, BOSS, today=TODAY) == []
         empty = len(statements)
         build(store, tmp_path)
         statements.clear()
-        assert len(reconcile(store, today=TODAY)) == 9
+        assert len(reconcile(store, BOSS, today=TODAY)) == 9
     finally:
         event.remove(store.engine, "before_cursor_execute", seen)
     assert len(statements) == empty
@@ -310,12 +311,12 @@ def test_aggregated_in_sql_whatever_the_number_of_rows(store: Store, tmp_path: P
 
 def test_csv(store: Store, tmp_path: Path) -> None:
     out = io.StringIO()
-    assert write_reconciliation_csv(store, out, today=TODAY) == 0
+    assert write_reconciliation_csv(store, out, BOSS, today=TODAY) == 0
     assert out.getvalue() == ",".join(RECONCILE_COLUMNS) + "\n"
 
     build(store, tmp_path)
     out = io.StringIO()
-    assert write_reconciliation_csv(store, out, today=TODAY) == 9
+    assert write_reconciliation_csv(store, out, BOSS, today=TODAY) == 9
     lines = list(csv.reader(io.StringIO(out.getvalue())))
     assert lines[0] == [
         "status",
@@ -373,7 +374,7 @@ def test_csv(store: Store, tmp_path: Path) -> None:
     }
 
     problems = io.StringIO()
-    assert write_reconciliation_csv(store, problems, today=TODAY, only_problems=True) == 7
+    assert write_reconciliation_csv(store, problems, BOSS, today=TODAY, only_problems=True) == 7
     statuses = [line[0] for line in csv.reader(io.StringIO(problems.getvalue()))][1:]
     assert sorted(set(statuses)) == ["paid_differently", "paid_unclaimed", "unpaid_overdue"]
     assert statuses.count("paid_differently") == 3 and statuses.count("unpaid_overdue") == 2
@@ -390,6 +391,6 @@ def test_the_second_item_of_an_rma_is_claimed_under_its_own_sku(store: Store, tm
     auth = bench.lookup("DtWoItEmRRMA")
     saucer = next(u for u in auth.units if auth.item_of(u).sku == "SAUCER-1")
     bench.record(Decision(new_outcome_uid(), saucer.unit_id, Disposition.CARRIER_DAMAGED, "Ana", "b1"))
-    (line,) = reconcile(store, today=TODAY)
+    (line,) = reconcile(store, BOSS, today=TODAY)
     assert (line.order_id, line.sku, line.units_claimed) == ("111-0000031-0000001", "SAUCER-1", 1)
     assert dict(line.expected_components)["sale_price"] == D("8.00")

@@ -38,6 +38,7 @@ from rmadesk.summary.render.text import summary_to_text
 from rmadesk.summary.returns import NO_REASON, waiting_cutoff
 from rmadesk.summary.service import summarize
 from rmadesk.summary.windows import resolve_window
+from tests.actors import BOSS
 
 BERLIN = ZoneInfo("Europe/Berlin")
 D = Decimal
@@ -296,7 +297,7 @@ def shift_store(store: Store) -> Store:
 
 @pytest.fixture
 def summary(shift_store: Store) -> Summary:
-    return summarize(shift_store, START, END, tz=BERLIN, now=NOW, label="early shift of 2026-11-26")
+    return summarize(shift_store, BOSS, START, END, tz=BERLIN, now=NOW, label="early shift of 2026-11-26")
 
 
 def test_the_windows_are_the_shifts() -> None:
@@ -361,13 +362,13 @@ def test_sqlite_medians_are_taken_over_the_window_rows(sqlite_store: Store) -> N
     """SQLite has no percentile: the window's durations come back in whole milliseconds and their
     medians are taken in Python, exactly. (PostgreSQL sorts with percentile_cont.)"""
     build_shift(sqlite_store)
-    big = summarize(sqlite_store, START, END, tz=BERLIN, now=NOW)
+    big = summarize(sqlite_store, BOSS, START, END, tz=BERLIN, now=NOW)
     assert big.current.seconds_per_unit == DurationStats(12, 95.0, 218.25)  # as worked out below
     assert big.current.arrival_to_decision_hours == DurationStats(13, 1.0, 9.585)
 
 
 def test_a_running_shift_divides_by_the_hours_so_far(shift_store: Store) -> None:
-    running = summarize(shift_store, START, END, tz=BERLIN, now=z("2026-11-26 09:00:00"))
+    running = summarize(shift_store, BOSS, START, END, tz=BERLIN, now=z("2026-11-26 09:00:00"))
     assert running.elapsed_hours == D("4.000")
     # Decisions after "now" cannot exist on a live database; all 13 are here, so 13 / 4.
     assert running.current.units_per_hour == D("3.25")
@@ -430,7 +431,7 @@ def test_authorizations_waiting(summary: Summary) -> None:
 
 def test_authorizations_waiting_within_a_horizon(shift_store: Store) -> None:
     # Six days before 15:00 local on the 26th is the 20th: the lamp of the 19th is left out.
-    recent = summarize(shift_store, START, END, tz=BERLIN, now=NOW, waiting_within_days=6).waiting
+    recent = summarize(shift_store, BOSS, START, END, tz=BERLIN, now=NOW, waiting_within_days=6).waiting
     assert (recent.requested_since, recent.requested_on_or_before) == (date(2026, 11, 20), date(2026, 11, 25))
     assert (recent.count, recent.undecided_units) == (2, 3)
     assert [w.sku for w in recent.oldest] == ["KETTLE", "MUG"]
@@ -461,7 +462,7 @@ def test_top_reasons_per_sku_pareto(summary: Summary) -> None:
 
 
 def test_pareto_keeps_the_top_reasons_and_counts_the_rest(shift_store: Store) -> None:
-    short = summarize(shift_store, START, END, tz=BERLIN, now=NOW, top_skus=1, top_reasons=1)
+    short = summarize(shift_store, BOSS, START, END, tz=BERLIN, now=NOW, top_skus=1, top_reasons=1)
     assert [(s.sku, s.returns, s.other, [r.reason for r in s.reasons]) for s in short.top_reasons_by_sku] == [
         ("TEE-L", 6, 1, ["APPAREL_TOO_LARGE"])
     ]
@@ -472,11 +473,13 @@ def test_alerts_one_over_and_one_just_under(shift_store: Store, summary: Summary
     assert [(a.sku, a.reason, a.count, a.returns, a.share) for a in summary.alerts] == [
         ("TEE-L", "APPAREL_TOO_LARGE", 5, 6, D("0.8333"))
     ]
-    stricter = summarize(shift_store, START, END, tz=BERLIN, now=NOW, alert_share=D("0.84"))
+    stricter = summarize(shift_store, BOSS, START, END, tz=BERLIN, now=NOW, alert_share=D("0.84"))
     assert stricter.alerts == ()  # 5/6 = 0.8333 is just under 0.84
-    at_share = summarize(shift_store, START, END, tz=BERLIN, now=NOW, alert_share=D("1"), alert_min_count=4)
+    at_share = summarize(
+        shift_store, BOSS, START, END, tz=BERLIN, now=NOW, alert_share=D("1"), alert_min_count=4
+    )
     assert [(a.sku, a.count, a.share) for a in at_share.alerts] == [("TEE-M", 4, D("1.0000"))]  # 4/4 >= 1
-    looser = summarize(shift_store, START, END, tz=BERLIN, now=NOW, alert_min_count=4, top_skus=1)
+    looser = summarize(shift_store, BOSS, START, END, tz=BERLIN, now=NOW, alert_min_count=4, top_skus=1)
     # TEE-M is not in the top list any more, yet its alert still shows.
     assert [(a.sku, a.count, a.share) for a in looser.alerts] == [
         ("TEE-M", 4, D("1.0000")),
@@ -510,7 +513,7 @@ def test_comparison_with_the_night_before(summary: Summary) -> None:
 
 def test_the_night_shift_across_midnight(shift_store: Store) -> None:
     night = shift_window(NIGHT, date(2026, 11, 25), BERLIN)
-    result = summarize(shift_store, night.start, night.end, tz=BERLIN, now=NOW)
+    result = summarize(shift_store, BOSS, night.start, night.end, tz=BERLIN, now=NOW)
     assert result.units == 3
     assert [(h.local_start.strftime("%d %H:%M"), h.units) for h in result.units_by_hour] == [
         ("25 22:00", 1),
@@ -539,7 +542,7 @@ def test_a_night_shift_when_the_clocks_go_back(store: Store) -> None:
         for moment in times:
             (unit,) = r.auth("TEE-L", "APPAREL_TOO_LARGE")
             r.decide(unit, moment, "sellable", "Ana", "B1", scanned=moment)
-    result = summarize(store, window.start, window.end, tz=BERLIN, now=NOW)
+    result = summarize(store, BOSS, window.start, window.end, tz=BERLIN, now=NOW)
     assert result.units == 5
     assert result.elapsed_hours == D("9.000")
     assert result.current.units_per_hour == D("0.56")  # 5 / 9
@@ -567,7 +570,7 @@ def test_a_night_shift_when_the_clocks_go_forward(store: Store) -> None:
         for moment in ["2026-03-29 00:59:00", "2026-03-29 01:00:00", "2026-03-29 03:59:59"]:
             (unit,) = r.auth("TEE-L", "APPAREL_TOO_LARGE")
             r.decide(unit, moment, "seller_fault", "Ana", "B1")
-    result = summarize(store, window.start, window.end, tz=BERLIN, now=NOW)
+    result = summarize(store, BOSS, window.start, window.end, tz=BERLIN, now=NOW)
     hours = [(h.local_start.strftime("%H:%M"), h.units) for h in result.units_by_hour]
     assert hours == [
         ("22:00", 0),
@@ -588,7 +591,7 @@ def test_hours_in_a_zone_half_an_hour_off(store: Store) -> None:
         for moment in ["2026-11-26 04:29:59", "2026-11-26 04:30:00", "2026-11-26 05:00:00"]:
             (unit,) = r.auth("TEE-L", "APPAREL_TOO_LARGE")
             r.decide(unit, moment, "sellable", "Ana", "B1")
-    result = summarize(store, z("2026-11-26 03:30:00"), z("2026-11-26 05:30:00"), tz=kolkata, now=NOW)
+    result = summarize(store, BOSS, z("2026-11-26 03:30:00"), z("2026-11-26 05:30:00"), tz=kolkata, now=NOW)
     assert [(h.local_start.strftime("%H:%M"), h.units) for h in result.units_by_hour] == [
         ("09:00", 1),
         ("10:00", 2),
@@ -596,7 +599,7 @@ def test_hours_in_a_zone_half_an_hour_off(store: Store) -> None:
 
 
 def test_an_empty_window(store: Store) -> None:
-    result = summarize(store, START, END, tz=BERLIN, now=NOW)
+    result = summarize(store, BOSS, START, END, tz=BERLIN, now=NOW)
     assert result.units == 0
     assert dict(result.units_by_disposition) == {"sellable": 0, "carrier_damaged": 0, "seller_fault": 0}
     assert result.current.units_per_hour == D("0.00")
@@ -611,11 +614,11 @@ def test_an_empty_window(store: Store) -> None:
 
 def test_bad_windows_and_thresholds(store: Store) -> None:
     with pytest.raises(UserError, match="before it starts"):
-        summarize(store, END, START, tz=BERLIN)
+        summarize(store, BOSS, END, START, tz=BERLIN)
     with pytest.raises(UserError, match="alert share"):
-        summarize(store, START, END, tz=BERLIN, alert_share=D("1.5"))
+        summarize(store, BOSS, START, END, tz=BERLIN, alert_share=D("1.5"))
     with pytest.raises(ValueError, match="aware"):
-        summarize(store, START.replace(tzinfo=None), END, tz=BERLIN)
+        summarize(store, BOSS, START.replace(tzinfo=None), END, tz=BERLIN)
 
 
 def test_json_holds_the_figures_with_decimal_strings(summary: Summary) -> None:
@@ -782,6 +785,7 @@ def _command(store: Store, fmt: str, out_path: Path | None = None, **extra: obje
     out = io.StringIO()
     code = run_summary_command(
         store,
+        BOSS,
         shift="early",
         start=None,
         end=None,

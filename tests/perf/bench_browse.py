@@ -26,6 +26,7 @@ from rmadesk.services.browse import BrowseFilter, BrowseRow, BrowseService
 from rmadesk.services.context import open_store
 from rmadesk.store.models import Authorization, Outcome, ScanCode, Unit
 from rmadesk.store.uow import Store
+from tests.actors import BOSS
 
 CHUNK = 20_000
 TARGET_MS = 100.0
@@ -358,7 +359,7 @@ def run_queries(service: BrowseService, samples: Generated, repeat: int) -> list
         _rows,
     )
     print("-- searches: each query resolving the text itself, then page and count as the browser asks them")
-    cold = BrowseService(service.store, search_ttl_s=0)
+    cold = BrowseService(service.store, BOSS, search_ttl_s=0)
     searches = {
         "RMA ID": samples.rma_ids[len(samples.rma_ids) // 3],
         "order ID": samples.order_ids[len(samples.order_ids) // 2],
@@ -433,7 +434,7 @@ def main() -> None:
             samples = generate(store, args.rows, progress=progress)
             elapsed = time.perf_counter() - started
             print(f"load: {args.rows:,} authorizations in {elapsed:.1f} s ({args.rows / elapsed:,.0f}/s)")
-        slow = run_queries(BrowseService(store), samples, args.repeat)
+        slow = run_queries(BrowseService(store, BOSS), samples, args.repeat)
         print(f"{len(slow)} queries over {TARGET_MS:.0f} ms" + (f": {', '.join(slow)}" if slow else ""))
         store.dispose()
 

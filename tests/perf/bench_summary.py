@@ -33,6 +33,7 @@ from rmadesk.store.models import Authorization, Outcome, ReimbursementLineRow, S
 from rmadesk.store.uow import Store
 from rmadesk.summary.figures import Summary
 from rmadesk.summary.service import summarize
+from tests.actors import BOSS
 
 CHUNK = 10_000
 DAYS = 28  # the default: four ISO weeks
@@ -333,6 +334,7 @@ def main() -> None:
             wall, cpu, server, result = timed(
                 lambda s=start, e=end: summarize(
                     store,
+                    BOSS,
                     s,
                     e,
                     tz=TZ,

@@ -10,6 +10,7 @@ from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor, Permission, open_actor
 from rmadesk.formats.amazon.registry import ParsedReport, ReportKind, read_report
 from rmadesk.formats.marketplaces import marketplace as find_marketplace
+from rmadesk.services.access import authorize
 from rmadesk.services.imports.base import Progress, ReportImporter
 from rmadesk.services.imports.fba_reimbursements import ReimbursementsImporter
 from rmadesk.services.imports.fba_returns import FbaReturnsImporter
@@ -85,7 +86,7 @@ def import_report(
     market = find_marketplace(marketplace)
     if isinstance(actor, str):
         actor = open_actor(actor, bench)
-    actor.require(Permission.IMPORT)
+    authorize(store, actor, Permission.IMPORT)
     actor, bench = actor.name, actor.bench
     data = _read_bytes(path)
     report = read_report(data, market, numbers_told=bool(marketplace))

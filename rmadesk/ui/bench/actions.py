@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
-from rmadesk.domain.people import Permission
+from rmadesk.domain.people import Actor, Permission
 from rmadesk.labels.unit_label import UnitLabel
 from rmadesk.services import issue as issue_service
 from rmadesk.services.imports import ImportResult
@@ -162,6 +162,11 @@ class BenchActions(QObject):
         return False
 
     # ----- other windows ----------------------------------------------------------------------
+    def _actor(self) -> Actor:
+        actor = self.window.session.actor
+        assert actor is not None  # every window below is opened by a signed-in person
+        return actor
+
     def open_audit(self) -> None:
         """The audit trail, in its own window (supervisors and admins)."""
         if not self._allowed(Permission.VIEW_AUDIT, _("see the audit trail")):
@@ -176,7 +181,7 @@ class BenchActions(QObject):
         from rmadesk.ui.browser.window import BrowserWindow
 
         if self.browser_window is None:
-            self.browser_window = BrowserWindow(BrowseService(self.window.service.store))
+            self.browser_window = BrowserWindow(BrowseService(self.window.service.store, self._actor()))
         self.browser_window.show()
         self.browser_window.raise_()
         self.browser_window.activateWindow()
@@ -188,7 +193,7 @@ class BenchActions(QObject):
         from rmadesk.ui.supervisor.window import SupervisorWindow
 
         try:
-            window = SupervisorWindow(self.window.service.store, self.window.service.settings)
+            window = SupervisorWindow(self.window.service.store, self.window.service.settings, self._actor())
         except UserError as exc:
             dialogs.show_error(self.window, _("RMA Desk"), exc.message)
             return
@@ -200,15 +205,21 @@ class BenchActions(QObject):
             return
         from rmadesk.ui.office.reconcile_window import ReconcileWindow
 
-        self._open("reconcile", ReconcileWindow(self.window.service.store))
+        self._open("reconcile", ReconcileWindow(self.window.service.store, self._actor()))
 
     def _open(self, name: str, window: QMainWindow) -> None:
         self._windows[name] = window  # kept, or Python would free the window it shows
         window.show()
 
     def close_windows(self) -> None:
+        """Close every window opened for the person signed in (at sign-out, or when the bench closes):
+        the next person opens their own, with their own rights."""
         if self.browser_window is not None:
             self.browser_window.close()
+            self.browser_window = None
+        for window in self._windows.values():
+            window.close()
+        self._windows.clear()
 
     def reverse_outcome(self) -> None:
         """Reverse an outcome of the authorization on screen (supervisors): a compensating record."""

@@ -355,7 +355,9 @@ class BenchWindow(QMainWindow):
 
     # ----- people -------------------------------------------------------------------------
     def sign_out(self, message: str) -> None:
-        """Back to the sign-in page; an open unit is left undecided and given back."""
+        """Back to the sign-in page; an open unit is left undecided and given back, and the windows
+        opened for the person signed in are closed."""
+        self.actions.close_windows()
         self.show_step(self.session.sign_out(message))
 
     # ----- the window -----------------------------------------------------------------------

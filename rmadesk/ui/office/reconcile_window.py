@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rmadesk.domain.people import Actor
 from rmadesk.formats.csv_out import CsvWriter
 from rmadesk.services.reconcile import RECONCILE_COLUMNS, ReconcileRow, csv_fields, reconcile
 from rmadesk.store.uow import Store
@@ -103,11 +104,12 @@ def ask_csv_path(parent: QWidget | None) -> Path | None:
 class ReconcileWindow(QMainWindow):
     """Claims unpaid after N days, paid differently, or payments nobody claimed."""
 
-    def __init__(self, store: Store, runner: Runner | None = None) -> None:
+    def __init__(self, store: Store, actor: Actor, runner: Runner | None = None) -> None:
         super().__init__()
         self.setWindowTitle(_("RMA Desk — reconcile reimbursements"))
         self.resize(1200, 640)
         self.store = store
+        self.actor = actor
         self.runner = runner or Runner(self)
         self.all_rows: list[ReconcileRow] = []
         self.model = ReconcileModel(self)
@@ -144,7 +146,8 @@ class ReconcileWindow(QMainWindow):
 
     def refresh(self) -> None:
         store, days = self.store, self.days.value()
-        self.runner.run(lambda: reconcile(store, days=days), self._loaded, self._failed)
+        actor = self.actor
+        self.runner.run(lambda: reconcile(store, actor, days=days), self._loaded, self._failed)
 
     def _loaded(self, rows: list[ReconcileRow]) -> None:
         self.all_rows = rows

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from rmadesk.domain.errors import UserError
+from rmadesk.domain.people import Actor
 from rmadesk.settings import Settings
 from rmadesk.text.i18n import _
 from rmadesk.ui.supervisor.window import SupervisorWindow
 
 
-def run_supervisor(settings: Settings) -> int:
+def run_supervisor(settings: Settings, actor: Actor) -> int:
     """Open the supervisor view on its own, without a bench (e.g. on the wall screen's computer).
 
     Returns the process exit code: 2 when the database or the settings cannot be used (said in a
@@ -30,7 +31,7 @@ def run_supervisor(settings: Settings) -> int:
     try:
         store = open_store(settings.database_url or None)
         try:
-            window = SupervisorWindow(store, settings)
+            window = SupervisorWindow(store, settings, actor)
         except UserError:
             store.dispose()
             raise

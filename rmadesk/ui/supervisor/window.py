@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import QDateTimeEdit, QMainWindow
 
 from rmadesk.domain.errors import UserError
+from rmadesk.domain.people import Actor
 from rmadesk.domain.shifts import local_zone, parse_moment, parse_shifts
 from rmadesk.settings import Settings
 from rmadesk.store.types import utcnow
@@ -77,6 +78,7 @@ class SupervisorWindow(SupervisorView, SupervisorExports, QMainWindow):
         self,
         store: Store,
         settings: Settings,
+        actor: Actor,
         *,
         runner: Runner | None = None,
         now: Callable[[], datetime] | None = None,
@@ -95,6 +97,7 @@ class SupervisorWindow(SupervisorView, SupervisorExports, QMainWindow):
         super().__init__()
         self.store = store
         self.settings = settings
+        self.actor = actor
         self.tz, self.shifts, self.alert_share = tz, shifts, alert_share
         self.site = settings.site or settings.bench
         self._now = now or utcnow
@@ -266,11 +269,12 @@ class SupervisorWindow(SupervisorView, SupervisorExports, QMainWindow):
             return
         self._set_loading(True)
         generation = self._generation
-        store, tz, settings, share = self.store, self.tz, self.settings, self.alert_share
+        store, actor, tz, settings, share = self.store, self.actor, self.tz, self.settings, self.alert_share
 
         def job() -> Summary:  # on the worker: plain values only, no widget
             return summarize(
                 store,
+                actor,
                 picked.start,
                 picked.end,
                 tz=tz,

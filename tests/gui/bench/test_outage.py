@@ -20,6 +20,7 @@ from rmadesk.store.models import Outcome
 from rmadesk.store.uow import Store
 from rmadesk.ui.bench.window import BenchWindow
 from rmadesk.ui.common.sounds import Sounds
+from tests.actors import BOSS
 from tests.conftest import drop_pg_database, fresh_pg_database, pg_base_url
 from tests.gui.conftest import Bench
 
@@ -67,7 +68,7 @@ def test_an_outage_keeps_decisions_on_the_bench_and_sends_them_once_back(
     qtbot: QtBot, pg_url: str, tmp_path: Path
 ) -> None:
     store = open_store(pg_url)
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     journal = Journal(tmp_path / "journal.sqlite3")
     bench = _bench(qtbot, store, journal, "bench-1", "Ana")
     w = bench.window
@@ -109,7 +110,7 @@ def test_a_unit_decided_elsewhere_meanwhile_is_reported_not_doubled(
     qtbot: QtBot, pg_url: str, tmp_path: Path
 ) -> None:
     store = open_store(pg_url)
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     journal = Journal(tmp_path / "journal.sqlite3")
     bench = _bench(qtbot, store, journal, "bench-1", "Ana")
     w = bench.window

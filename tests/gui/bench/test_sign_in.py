@@ -18,12 +18,13 @@ from rmadesk.store.uow import Store
 from rmadesk.ui.bench.window import BenchWindow
 from rmadesk.ui.common import dialogs
 from rmadesk.ui.common.sounds import Sounds
+from tests.actors import BOSS
 from tests.gui.conftest import Bench
 
 
 @pytest.fixture
 def signed_bench(qtbot: QtBot, sqlite_store: Store, tmp_path: object) -> Bench:
-    create_demo_data(sqlite_store)
+    create_demo_data(sqlite_store, BOSS)
     boot = open_actor("setup", "office")
     add_user(sqlite_store, name="Root", role="admin", badge="B-ROOT", pin="9999", actor=boot)
     from rmadesk.services.people import sign_in

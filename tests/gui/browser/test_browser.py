@@ -28,6 +28,7 @@ from rmadesk.ui.browser.model import AuthorizationsModel
 from rmadesk.ui.browser.widget import BrowserWidget
 from rmadesk.ui.browser.window import BrowserWindow
 from rmadesk.ui.common.runner import Runner
+from tests.actors import BOSS
 
 KETTLE = "DpHwNcVbRRMA"  # 2 units
 MUGS = "DaLpKsOiRRMA"  # 3 units
@@ -82,7 +83,7 @@ def add_many(store: Store, n: int) -> None:
 @pytest.fixture
 def store(sqlite_url: str) -> Iterator[Store]:
     store = open_store(sqlite_url)
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     bench = BenchService(store, load_policy(), Settings(bench="bench-2", sounds=False))
     for disposition, inspector in ((Disposition.SELLABLE, "Ana"), (Disposition.SELLER_FAULT, "Ben")):
         unit = bench.lookup(KETTLE).next_undecided
@@ -103,7 +104,7 @@ def runner() -> Iterator[Runner]:
 
 @pytest.fixture
 def browser(qtbot: QtBot, store: Store, runner: Runner) -> Iterator[BrowserWidget]:
-    widget = BrowserWidget(BrowseService(store, search_ttl_s=0), runner)
+    widget = BrowserWidget(BrowseService(store, BOSS, search_ttl_s=0), runner)
     qtbot.addWidget(widget)
     widget.resize(1500, 800)
     widget.show()
@@ -138,7 +139,7 @@ def loaded_model(qtbot: QtBot, service: BrowseService, runner: Runner, **kw: Any
 def test_model_passes_the_model_tester_after_load_sort_and_filter(
     qtbot: QtBot, qtmodeltester: Any, store: Store, runner: Runner
 ) -> None:
-    model = loaded_model(qtbot, BrowseService(store, search_ttl_s=0), runner)
+    model = loaded_model(qtbot, BrowseService(store, BOSS, search_ttl_s=0), runner)
     assert model.rowCount() == 200 and model.columnCount() == len(COLUMNS)
     assert model.total == model.everything == 450
     qtmodeltester.check(model)
@@ -164,7 +165,7 @@ def test_model_passes_the_model_tester_after_load_sort_and_filter(
 
 
 def test_model_data_roles(qtbot: QtBot, store: Store, runner: Runner) -> None:
-    model = loaded_model(qtbot, BrowseService(store), runner)
+    model = loaded_model(qtbot, BrowseService(store, BOSS), runner)
     row = next(n for n in range(model.rowCount()) if model.row_at(n).rma_id == KETTLE)
 
     def data(key: str, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -187,7 +188,7 @@ def test_model_data_roles(qtbot: QtBot, store: Store, runner: Runner) -> None:
 def test_fetch_more_pages_in_database_order_without_duplicates(
     qtbot: QtBot, store: Store, runner: Runner
 ) -> None:
-    service = BrowseService(store)
+    service = BrowseService(store, BOSS)
     model = loaded_model(qtbot, service, runner)
     while model.canFetchMore(QModelIndex()):
         with qtbot.waitSignal(model.page_loaded, timeout=5000):
@@ -202,7 +203,7 @@ class SlowService(BrowseService):
     """Holds the page query for the text "slow" until released, to let a newer query overtake it."""
 
     def __init__(self, store: Store) -> None:
-        super().__init__(store, search_ttl_s=0)
+        super().__init__(store, BOSS, search_ttl_s=0)
         self.started = threading.Event()
         self.release = threading.Event()
 
@@ -240,7 +241,7 @@ def test_a_failed_query_is_said_and_retried_with_f5(qtbot: QtBot, store: Store, 
                 raise DatabaseUnavailable("The database cannot be reached (test).")
             return super().page(*args, **kwargs)
 
-    service = Failing(store)
+    service = Failing(store, BOSS)
     widget = BrowserWidget(service, runner)
     qtbot.addWidget(widget)
     widget.show()
@@ -388,7 +389,7 @@ def test_sorting_by_a_header_asks_the_database(qtbot: QtBot, browser: BrowserWid
 
 
 def test_browser_window(qtbot: QtBot, store: Store) -> None:
-    window = BrowserWindow(BrowseService(store))
+    window = BrowserWindow(BrowseService(store, BOSS))
     qtbot.addWidget(window)
     window.show()
     assert window.windowTitle() == "RMA Desk — find a return"
@@ -408,7 +409,7 @@ def test_an_authorization_decided_meanwhile_is_not_listed_twice(
     qtbot: QtBot, store: Store, runner: Runner
 ) -> None:
     """Sorted on the time of the last change, a row decided between two pages moves; it is kept once."""
-    service = BrowseService(store)
+    service = BrowseService(store, BOSS)
     model = loaded_model(qtbot, service, runner, sort_key="updated", descending=False)
     first_id = model.row_at(0).auth_id
     with store.unit_of_work() as session:
@@ -424,7 +425,7 @@ def test_an_authorization_decided_meanwhile_is_not_listed_twice(
 
 
 def test_f5_reads_again_new_authorizations_included(qtbot: QtBot, store: Store, runner: Runner) -> None:
-    widget = BrowserWidget(BrowseService(store, search_ttl_s=3600), runner)
+    widget = BrowserWidget(BrowseService(store, BOSS, search_ttl_s=3600), runner)
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from rmadesk.domain.people import Actor, Role, open_actor
-from rmadesk.services.demo import create_demo_data
 from rmadesk.services.issue import IssueRequest, issue_rma
 from rmadesk.store.uow import Store
 from rmadesk.ui.office.audit_window import AuditWindow
+from tests.actors import BOSS, people
 
 
 def test_the_audit_view_lists_changes_and_searches(
     qtbot: QtBot, qtmodeltester: object, sqlite_store: Store
 ) -> None:
-    create_demo_data(sqlite_store)
-    boss = open_actor("Sue", "office")
+    boss = BOSS
     for n in range(3):
         issue_rma(sqlite_store, IssueRequest(order_id=f"O-{n}", sku="S", quantity=1, reason="ok"), actor=boss)
-    window = AuditWindow(sqlite_store, Actor("Sue", Role.SUPERVISOR, "office"))
+    window = AuditWindow(sqlite_store, boss)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=5000)
     qtmodeltester.check(window.model)  # type: ignore[attr-defined]
@@ -32,7 +30,7 @@ def test_the_audit_view_lists_changes_and_searches(
 
 
 def test_an_inspector_is_refused_the_audit_trail(qtbot: QtBot, sqlite_store: Store) -> None:
-    window = AuditWindow(sqlite_store, Actor("Ana", Role.INSPECTOR, "bench-1"))
+    window = AuditWindow(sqlite_store, people(sqlite_store)["inspector"])
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: "only a supervisor" in window.status.text(), timeout=5000)
     assert window.model.rowCount() == 0

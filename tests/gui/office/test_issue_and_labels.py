@@ -17,6 +17,7 @@ from rmadesk.store.uow import Store
 from rmadesk.ui.common import printing
 from rmadesk.ui.office import issue_dialog
 from rmadesk.ui.office.issue_dialog import IssuedDialog
+from tests.actors import BOSS
 from tests.gui.conftest import make_bench
 
 
@@ -27,7 +28,7 @@ def _decoded(path: Path) -> set[str]:
 def test_an_issued_rma_is_inspected_and_its_unit_label_decodes(
     qtbot: QtBot, sqlite_store: Store, tmp_path: Path
 ) -> None:
-    create_demo_data(sqlite_store)  # the T-shirt's order was imported before the seller's RMA
+    create_demo_data(sqlite_store, BOSS)  # the T-shirt's order was imported before the seller's RMA
     issued = issue_rma(
         sqlite_store,
         IssueRequest(

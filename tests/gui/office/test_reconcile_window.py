@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from rmadesk.services.reconcile import RECONCILE_COLUMNS
 from rmadesk.store.uow import Store
 from rmadesk.ui.office.reconcile_window import ReconcileWindow
+from tests.actors import BOSS
 from tests.integration.test_reconcile import build
 
 
@@ -17,7 +18,7 @@ def test_reconcile_window_filters_and_saves(
     qtbot: QtBot, qtmodeltester: object, sqlite_store: Store, tmp_path: Path
 ) -> None:
     build(sqlite_store, tmp_path)
-    window = ReconcileWindow(sqlite_store)
+    window = ReconcileWindow(sqlite_store, BOSS)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.model.rowCount() == 9, timeout=10000)
     qtmodeltester.check(window.model)  # type: ignore[attr-defined]

@@ -56,6 +56,7 @@ from rmadesk.ui.supervisor import window as supervisor
 from rmadesk.ui.supervisor.models import TABS, SummaryTableModel, cell_number
 from rmadesk.ui.supervisor.widgets import seconds_text
 from rmadesk.ui.supervisor.window import SupervisorWindow
+from tests.actors import BOSS
 
 if TYPE_CHECKING:  # pytest-qt's model tester needs its Qt set up, which the screenshot process skips
     from pytestqt.modeltest import ModelTester
@@ -161,7 +162,7 @@ class Hall:
 
 def build_shift(store: Store, path: Path) -> Hall:
     """The shift of the module docstring."""
-    create_demo_data(store)
+    create_demo_data(store, BOSS)
     hall = Hall(store, path, BenchService(store, load_policy(), SETTINGS))
     shirts = [
         TSHIRT,
@@ -193,7 +194,9 @@ def hall(tmp_path: Path) -> Iterator[Hall]:
 
 
 def open_window(qtbot: QtBot, hall: Hall, now: datetime = NOW, **settings: object) -> SupervisorWindow:
-    window = SupervisorWindow(hall.store, Settings(**{**SETTINGS.__dict__, **settings}), now=lambda: now)
+    window = SupervisorWindow(
+        hall.store, Settings(**{**SETTINGS.__dict__, **settings}), BOSS, now=lambda: now
+    )
     qtbot.addWidget(window)
     window.resize(1600, 1000)
     with qtbot.waitSignal(window.summary_shown, timeout=10000):
@@ -540,7 +543,7 @@ def test_the_window_picker(qtbot: QtBot, window: SupervisorWindow) -> None:
 
 def test_the_current_shift_rolls_over_with_the_clock(qtbot: QtBot, hall: Hall) -> None:
     clock = [NOW]
-    window = SupervisorWindow(hall.store, SETTINGS, now=lambda: clock[0])
+    window = SupervisorWindow(hall.store, SETTINGS, BOSS, now=lambda: clock[0])
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.summary_shown, timeout=10000):
         window.show()
@@ -668,7 +671,7 @@ def test_a_shared_runner_is_left_running(qtbot: QtBot, hall: Hall) -> None:
     from rmadesk.ui.common.runner import Runner
 
     runner = Runner()
-    window = SupervisorWindow(hall.store, SETTINGS, runner=runner, now=lambda: NOW)
+    window = SupervisorWindow(hall.store, SETTINGS, BOSS, runner=runner, now=lambda: NOW)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.summary_shown, timeout=10000):
         window.show()
@@ -686,9 +689,9 @@ def test_bad_settings_are_refused_with_a_message(hall: Hall) -> None:
     from rmadesk.domain.errors import UserError
 
     with pytest.raises(UserError, match="Shift"):
-        SupervisorWindow(hall.store, Settings(timezone="Europe/Berlin", shifts=("early=6-14",)))
+        SupervisorWindow(hall.store, Settings(timezone="Europe/Berlin", shifts=("early=6-14",)), BOSS)
     with pytest.raises(UserError, match="Mars/Olympus"):
-        SupervisorWindow(hall.store, Settings(timezone="Mars/Olympus"))
+        SupervisorWindow(hall.store, Settings(timezone="Mars/Olympus"), BOSS)
     QApplication.processEvents()
 
 
@@ -700,10 +703,11 @@ def test_standalone_refuses_bad_settings_in_a_dialog(hall: Hall, monkeypatch: py
         dialogs, "show_error", lambda _parent, _title, message, details="": shown.append(message)
     )
     url = f"sqlite:///{hall.path}"
-    assert standalone.run_supervisor(Settings(database_url=url, timezone="Mars/Olympus")) == 2
+    assert standalone.run_supervisor(Settings(database_url=url, timezone="Mars/Olympus"), BOSS) == 2
     assert shown and "Mars/Olympus" in shown[0]
     assert (
-        standalone.run_supervisor(Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")) == 2
+        standalone.run_supervisor(Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none"), BOSS)
+        == 2
     )
     assert "cannot be opened" in shown[1] or "cannot be reached" in shown[1]
 
@@ -759,7 +763,7 @@ def render_screenshots(out: Path) -> dict[str, list[str]]:
     path = folder / "hall.sqlite3"
     store = open_store(f"sqlite:///{path}")
     build_shift(store, path)
-    window = SupervisorWindow(store, SETTINGS, now=lambda: NOW)
+    window = SupervisorWindow(store, SETTINGS, BOSS, now=lambda: NOW)
     window.resize(1600, 1000)
     window.show()
     deadline = time.monotonic() + 20
