@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rmadesk import __version__
 from rmadesk.domain.errors import SchemaMismatch, UserError
 from rmadesk.settings import Settings, load_settings
-from rmadesk.text.i18n import N_, _
+from rmadesk.text.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from rmadesk.domain.people import Actor
@@ -179,11 +179,45 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("supervisor", parents=[common], help=_("open the supervisor view (summaries, charts)"))
 
+    p_audit = sub.add_parser(
+        "audit",
+        parents=[common],
+        help=_("check the audit trail"),
+        epilog=_(
+            "Exit status: 0 every link holds; 1 a link is broken (the first one of each bench is named)."
+        ),
+    )
+    p_audit.add_argument(
+        "action",
+        choices=["verify"],
+        help=_("follow every bench's chain of events and name the first broken link"),
+    )
+
     p_db = sub.add_parser("db", parents=[common], help=_("database schema commands"))
     p_db.add_argument(
         "action",
-        choices=["upgrade", "status"],
-        help=_("upgrade the schema, or show its revision"),
+        choices=["upgrade", "status", "roles"],
+        help=_(
+            "upgrade the schema, show its revision, or (PostgreSQL, with the owner's URL) create the "
+            "application role the benches use and print their URL"
+        ),
+    )
+    p_db.add_argument(
+        "--role",
+        dest="role_name",
+        default=None,
+        metavar="NAME",
+        help=_("with roles: its name (default: rmadesk_app)"),
+    )
+    p_db.add_argument(
+        "--host",
+        dest="server_host",
+        default=None,
+        metavar="NAME",
+        help=_("with roles: the server's name in the URL"),
+    )
+    p_db.add_argument(
+        "--new-password", action="store_true", help=_("with roles: give an existing role a new password")
     )
 
     p_desktop = sub.add_parser(
@@ -447,6 +481,35 @@ def _cmd_reverse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from rmadesk.services.audit import describe_break, verify_audit
+
+    settings = _settings(args)
+    store = _open_store(settings)
+    report = verify_audit(store, _cli_actor(args, store, settings))
+    older = (
+        ngettext(
+            " {count} event from before the chain existed is not linked.",
+            " {count} events from before the chain existed are not linked.",
+            report.unchained,
+        ).format(count=report.unchained)
+        if report.unchained
+        else ""
+    )
+    if not report.breaks:
+        print(
+            _("The audit trail holds: {events} events in {chains} chains checked.").format(
+                events=report.checked, chains=report.chains
+            )
+            + older
+        )
+        return 0
+    print(_("The audit trail is broken:"), file=sys.stderr)
+    for found in report.breaks:
+        print("  " + describe_break(found), file=sys.stderr)
+    return 1
+
+
 def _cmd_db(args: argparse.Namespace) -> int:
     from rmadesk.store.engine import resolve_database_url
     from rmadesk.store.schema import current_revision, ensure_schema, head_revision
@@ -454,6 +517,8 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     store = Store(resolve_database_url(settings.database_url or None))
+    if args.action == "roles":
+        return _db_roles(args, store, settings)
     if args.action == "status":
         current = current_revision(store.engine) or _("(empty)")
         print(
@@ -484,6 +549,38 @@ def _cmd_db(args: argparse.Namespace) -> int:
             database=store.name, state=_(state) if state else done, head=head_revision()
         )
     )
+    return 0
+
+
+def _db_roles(args: argparse.Namespace, store: Store, settings: Settings) -> int:
+    from rmadesk.domain.people import Permission
+    from rmadesk.services.access import authorize
+    from rmadesk.store.roles import DEFAULT_ROLE, grant_application_role
+
+    ensure_current = _open_store(settings)  # the schema must be this version's
+    authorize(ensure_current, _cli_actor(args, ensure_current, settings), Permission.UPGRADE_SCHEMA)
+    ensure_current.dispose()
+    done = grant_application_role(
+        store.engine,
+        store.url,
+        role=args.role_name or DEFAULT_ROLE,
+        host=args.server_host,
+        new_password=args.new_password,
+    )
+    if done.created:
+        print(_("Created the role {role} with a new password.").format(role=done.role), file=sys.stderr)
+    elif done.password_set:
+        print(_("The role {role} has a new password.").format(role=done.role), file=sys.stderr)
+    else:
+        print(
+            _("The role {role}'s rights are up to date; its password is unchanged.").format(role=done.role),
+            file=sys.stderr,
+        )
+    print(
+        _("Benches use this URL (database_url in their settings; keep it as secret as a password):"),
+        file=sys.stderr,
+    )
+    print(done.url)
     return 0
 
 
@@ -532,6 +629,7 @@ COMMANDS = {
     "user": _cmd_user,
     "reverse": _cmd_reverse,
     "supervisor": _cmd_supervisor,
+    "audit": _cmd_audit,
     "db": _cmd_db,
     "desktop": _cmd_desktop,
     "policy": _cmd_policy,

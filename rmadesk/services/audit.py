@@ -9,8 +9,10 @@ from sqlalchemy import func, or_, select
 
 from rmadesk.domain.people import Actor, Permission
 from rmadesk.services.access import authorize
+from rmadesk.store.audit_chain import Break, ChainReport, verify_chains
 from rmadesk.store.models import AuditEvent
 from rmadesk.store.uow import Store
+from rmadesk.text.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,23 @@ def audit_page(
             AuditRow(e.id, e.at, e.actor, e.bench, e.action, e.entity, e.entity_key, e.before, e.after)
             for e in session.scalars(stmt)
         ]
+
+
+_PROBLEMS = {
+    "changed": N_("event {seq} of bench {chain} (id {id}) was changed after it was written"),
+    "out of place": N_("event {seq} of bench {chain} (id {id}) does not follow the event before it"),
+    "missing": N_("event {seq} of bench {chain} is missing: removed from the trail"),
+    "cut": N_("the last events of bench {chain}, from event {seq} on, are missing"),
+}
+
+
+def describe_break(found: Break) -> str:
+    """The broken link in words."""
+    return _(_PROBLEMS[found.problem]).format(seq=found.seq, chain=found.chain, id=found.event_id)
+
+
+def verify_audit(store: Store, actor: Actor) -> ChainReport:
+    """Check every link of the audit trail's chains (supervisors and admins)."""
+    with store.read() as session:
+        authorize(session, actor, Permission.VIEW_AUDIT)
+        return verify_chains(session)

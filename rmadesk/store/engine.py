@@ -83,5 +83,10 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 5000) ->
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """The one session factory of the process; each unit of work opens its own session."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """The one session factory of the process; each unit of work opens its own session, and every
+    audit event it writes is linked into its bench's chain (rmadesk.store.audit_chain)."""
+    from rmadesk.store.audit_chain import link_audit_events
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    link_audit_events(factory)
+    return factory

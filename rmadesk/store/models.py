@@ -273,6 +273,24 @@ class AuditEvent(Base):
     entity_key: Mapped[str] = mapped_column(String(200))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+    # The chain of the bench the event was written on (rmadesk.store.audit_chain): its place in
+    # the chain, the hash of the event before it and its own. Empty on events from before 0013.
+    chain: Mapped[str | None] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ux_audit_event_chain_seq", "chain", "seq", unique=True),)
+
+
+class AuditChain(Base):
+    """The last link of each bench's audit chain, so that even a removed last event shows."""
+
+    __tablename__ = "audit_chain"
+
+    chain: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class ImportBatch(Base):
