@@ -14,6 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 ENV_DATABASE_URL = "RMADESK_DATABASE_URL"
 READ_ONLY = "rmadesk_read_only"  # execution option of the engine that read-only sessions use
 APP_NAME = "rmadesk"
+# How long an SQLite writer waits for the lock before it gives up. An import holds the write lock
+# for the whole file (all or nothing): 100,000 rows take seconds, a file near the size limit about a
+# minute. A bench's decision waits its turn rather than being called an outage (the bench says it
+# waits after a moment); only a lock held longer than this is trouble.
+SQLITE_WAIT_MS = 120_000
 
 
 def default_database_path() -> Path:
@@ -60,7 +65,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 5000) -> Engine:
+def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = SQLITE_WAIT_MS) -> Engine:
     """An engine for the URL, with SQLite pragmas or PostgreSQL time-outs set."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

@@ -11,7 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from rmadesk.domain.errors import DatabaseUnavailable
-from rmadesk.store.engine import READ_ONLY, describe_url, make_engine, make_sessionmaker
+from rmadesk.store.engine import READ_ONLY, SQLITE_WAIT_MS, describe_url, make_engine, make_sessionmaker
 from rmadesk.text.i18n import _
 
 
@@ -37,7 +37,7 @@ class Store:
         engine: the one engine of the process.
     """
 
-    def __init__(self, url: str, *, busy_timeout_ms: int = 5000) -> None:
+    def __init__(self, url: str, *, busy_timeout_ms: int = SQLITE_WAIT_MS) -> None:
         self.url = url
         try:
             self.engine: Engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)

@@ -74,7 +74,10 @@ def test_a_bench_works_as_the_application_role_and_cannot_touch_the_audit(owner:
             "UPDATE alembic_version SET version_num = '0001'",
         )
         for sql in refused:
-            with pytest.raises(DBAPIError, match="permission denied|must be owner"), app.engine.begin() as conn:
+            with (
+                pytest.raises(DBAPIError, match="permission denied|must be owner"),
+                app.engine.begin() as conn,
+            ):
                 conn.execute(text(sql))
                 pytest.fail(f"the application role could run: {sql}")
     finally:
@@ -90,7 +93,9 @@ def test_db_roles_on_the_command_line_prints_the_benches_url(
     printed = make_url(first.out.strip())
     assert printed.username == role and printed.host == "db-server" and printed.password
     assert "Created the role" in first.err
-    assert main(["db", "roles", "--db", url, "--role", role]) == 0  # again, after an upgrade: the same password
+    assert (
+        main(["db", "roles", "--db", url, "--role", role]) == 0
+    )  # again, after an upgrade: the same password
     again = capsys.readouterr()
     assert "unchanged" in again.err and make_url(again.out.strip()).password is None
     app = Store(_tcp(printed.set(host="localhost").render_as_string(hide_password=False)))

@@ -36,6 +36,7 @@ from rmadesk.ui.common.style import ERROR, INFO, NEUTRAL, NOTE, OK, STYLE_SHEET,
 
 log = logging.getLogger(__name__)
 
+SLOW_WORK_MS = 1500  # after this long, the bench says it waits for the database
 TONE_COLOURS = {Tone.INFO: INFO, Tone.OK: OK, Tone.WARN: WARN, Tone.ERROR: ERROR, Tone.BUSY: NEUTRAL}
 # The screen each state shows; while looking up or writing, the screen stays as it was.
 SCREENS = {
@@ -127,6 +128,12 @@ class BenchWindow(QMainWindow):
         self._claim_timer.setInterval(max(1, service.settings.claim_minutes) * 60_000 // 3)
         self._claim_timer.timeout.connect(self._renew_claim)
         self._claim_timer.start()
+        # Work that outlasts a moment is waiting for the database (on SQLite: another program's
+        # import holds the write lock): say so once, so no one takes it for a hang or an outage.
+        self._slow_work = QTimer(self)
+        self._slow_work.setSingleShot(True)
+        self._slow_work.setInterval(SLOW_WORK_MS)
+        self._slow_work.timeout.connect(self._say_waiting)
 
     # ----- building -----------------------------------------------------------------------
     def _build(self, banner_note: str) -> None:
@@ -277,6 +284,15 @@ class BenchWindow(QMainWindow):
     def say(self, text: str, colour: str = INFO) -> None:
         self.banner.say(text, colour)
 
+    def _say_waiting(self) -> None:
+        self.say(
+            _(
+                "Waiting for the database: another program is writing to it (an import?). "
+                "Nothing is lost; the bench goes on by itself when it is done."
+            ),
+            NOTE,
+        )
+
     def reject(self, message: str) -> None:
         self.say(message, ERROR)
         self.sounds.reject()
@@ -312,6 +328,10 @@ class BenchWindow(QMainWindow):
 
     def _on_busy(self, busy: bool) -> None:
         self.scan_field.setStyleSheet("background: #fff8e1;" if busy else "")
+        if busy:
+            self._slow_work.start()
+        else:
+            self._slow_work.stop()
         if not busy:
             self._drain_queue()
 

@@ -288,6 +288,30 @@ def test_a_database_error_keeps_the_decision_on_screen_to_retry(qtbot: QtBot, sq
     store.dispose()
 
 
+def test_a_decision_waits_its_turn_while_another_program_writes(
+    qtbot: QtBot, bench: Bench, sqlite_url: str
+) -> None:
+    """An import elsewhere holds SQLite's write lock: the bench says it waits, then records the
+    decision when the lock is free, and never calls it an outage."""
+    w = bench.window
+    bench.scan(MUGS, wait="card")
+    bench.scan("CMD-SELLABLE")
+    locker = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")  # as an import's transaction does
+    try:
+        with qtbot.waitSignal(w.decision_recorded, timeout=1000, raising=False) as early:
+            bench._type(QApplication.focusWidget() or w, "CMD-CONFIRM")  # as a scanner: no waiting
+        assert not early.signal_triggered
+        qtbot.waitUntil(lambda: "Waiting for the database" in w.banner.text(), timeout=5000)
+        assert w.session.offline_since is None and count(bench.store, Outcome) == 0
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    qtbot.waitUntil(lambda: count(bench.store, Outcome) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: "Recorded" in w.banner.text(), timeout=5000)
+    assert w.session.offline_since is None
+
+
 def test_a_unit_decided_on_another_bench_meanwhile_is_not_recorded_twice(bench: Bench) -> None:
     w = bench.window
     bench.scan(TSHIRT, wait="card")
