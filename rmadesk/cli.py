@@ -280,6 +280,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from rmadesk.services.demo import create_demo_data, write_demo_sheet
+    from rmadesk.store.disk import storage_problem
 
     settings = _settings(args)
     store = _open_store(settings)
@@ -298,7 +299,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(
             _("The barcode sheet cannot be written to {path}: {reason}.").format(
-                path=sheet, reason=exc.strerror or exc
+                path=sheet, reason=storage_problem(exc)
             )
         ) from exc
     for path in written:
@@ -653,6 +654,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # what the command writes could not be written (stdout on a full disk...)
+        from rmadesk.store.disk import storage_problem
+
+        where = exc.filename or _("The output")
+        print(
+            "rmadesk: "
+            + _("{what} cannot be written: {reason}.").format(what=where, reason=storage_problem(exc)),
+            file=sys.stderr,
+        )
+        return 2
 
 
 def gui_main() -> int:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +103,48 @@ def store(request: pytest.FixtureRequest) -> Iterator[Store]:
         yield request.getfixturevalue("sqlite_store")
     else:
         yield request.getfixturevalue("pg_store")
+
+
+class FullDisk:
+    """A small file system of its own (tmpfs), to fill up: a real "No space left on device"."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._filler = folder / "filler"
+
+    def fill(self) -> None:
+        """Take every free byte."""
+        with self._filler.open("ab", buffering=0) as out:
+            try:
+                while True:
+                    out.write(b"\0" * 4096)
+                    out.flush()
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC, exc
+
+    def free(self) -> None:
+        self._filler.unlink(missing_ok=True)
+
+
+def _as_root(*command: str) -> list[str]:
+    return list(command) if os.geteuid() == 0 else ["sudo", "-n", *command]
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[FullDisk]:
+    """A 1 MiB file system under tmp_path (mounting needs root or sudo, as .ci/run has)."""
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        _as_root("mount", "-t", "tmpfs", "-o", f"size=1m,uid={os.getuid()}", "tmpfs", str(folder)),
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.fail(
+            f"a small file system cannot be mounted for the full-disk tests: {mounted.stderr.strip()}"
+        )
+    try:
+        yield FullDisk(folder)
+    finally:
+        subprocess.run(_as_root("umount", "-l", str(folder)), capture_output=True)

@@ -20,10 +20,9 @@ def open_store(database_url: str | None, *, allow_upgrade: bool = True) -> Store
     except Exception as exc:
         store.dispose()
         if is_database_trouble(exc):
-            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
             raise DatabaseUnavailable(
                 _("The database {database} cannot be opened: {reason}").format(
-                    database=store.name, reason=detail[0] if detail else type(exc).__name__
+                    database=store.name, reason=store.trouble(exc)
                 )
             ) from exc
         raise

@@ -602,9 +602,12 @@ class InspectionSession:
             if self.state is State.RECORDING:
                 self.state = self._resume
             return self._refuse(
-                _("{problem} The decision could not be kept on this bench either: {reason}").format(
-                    problem=problem, reason=exc.message
-                )
+                _(
+                    "{problem} The decision could not be kept on this bench either: {reason} "
+                    "It is still on screen: make room on this computer's disk, or wait for the "
+                    "shared database, and confirm again."
+                ).format(problem=problem, reason=exc.message),
+                event=Event.RECORD_FAILED,
             )
         newly = self.go_offline(now)
         preview = self.preview or self.service.preview(self.auth, kept.disposition, self.unit)

@@ -17,6 +17,7 @@ from rmadesk.domain.rma_ids import new_rma_id
 from rmadesk.domain.scan import fold_code
 from rmadesk.labels.slip import SlipData, SlipItem, write_slip
 from rmadesk.services.access import authorize
+from rmadesk.store.disk import storage_problem
 from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
@@ -204,7 +205,7 @@ def save_slip(path: Path, slip: SlipData) -> Path:
         return write_slip(path, slip)
     except OSError as exc:
         message = _("The slip cannot be written to {path}: {reason}.").format(
-            path=path, reason=exc.strerror or exc
+            path=path, reason=storage_problem(exc)
         )
         raise UserError(message) from exc
     except ValueError as exc:

@@ -6,6 +6,8 @@ import json
 import re
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +16,7 @@ import platformdirs
 
 from rmadesk.domain.errors import DatabaseUnavailable, NothingToDecide, UserError
 from rmadesk.domain.model import Decision, Disposition
+from rmadesk.store.disk import storage_problem
 from rmadesk.text.i18n import _
 
 
@@ -66,8 +69,23 @@ def decision_from_json(text: str) -> Decision:
     )
 
 
+class JournalTrouble(UserError):
+    """The bench's journal file cannot be read or written (a full disk, a read-only file...).
+
+    Attributes:
+        reason: the cause in words ("the disk is full").
+    """
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
 class Journal:
     """An SQLite file on the bench's own disk (WAL, synchronous FULL): a write here survives a crash.
+
+    Every failure of the file is a JournalTrouble that says why (the disk is full...), never a
+    driver's error: a decision that cannot be kept stays on screen.
 
     Attributes:
         path: the journal file.
@@ -76,43 +94,79 @@ class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._known = 0  # the count last read or written, for when the file cannot be read
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as conn:
+            with self._connection() as conn:
                 conn.execute(SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise UserError(
-                _("The bench's journal {path} cannot be opened: {reason}").format(path=path, reason=exc)
+        except JournalTrouble as exc:
+            raise JournalTrouble(
+                _("The bench's journal {path} cannot be opened: {reason}").format(
+                    path=path, reason=exc.reason
+                )
+            ) from exc
+        except OSError as exc:
+            raise JournalTrouble(
+                _("The bench's journal {path} cannot be opened: {reason}").format(
+                    path=path, reason=storage_problem(exc, path)
+                )
             ) from exc
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        return conn
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """One connection for one step, under the lock; the file's failures said in words."""
+        with self._lock:
+            conn: sqlite3.Connection | None = None
+            try:
+                conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
+                yield conn
+            except sqlite3.Error as exc:
+                if conn is not None and conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                reason = storage_problem(exc, self.path)
+                trouble = JournalTrouble(
+                    _("The bench's journal {path} cannot be written: {reason}.").format(
+                        path=self.path, reason=reason
+                    )
+                )
+                trouble.reason = reason
+                raise trouble from exc
+            finally:
+                if conn is not None:
+                    conn.close()
 
     def add(self, decision: Decision, journaled_at: datetime) -> None:
         """Keep a confirmed decision until the shared database has it (idempotent by outcome id)."""
-        with self._lock, self._connect() as conn:
+        with self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute(
                 "INSERT OR IGNORE INTO pending (outcome_uid, decision, journaled_at) VALUES (?, ?, ?)",
                 (decision.outcome_uid, decision_to_json(decision), journaled_at.isoformat()),
             )
             conn.execute("COMMIT")
+            self._known = int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
 
     def pending(self) -> list[Decision]:
-        with self._lock, self._connect() as conn:
+        with self._connection() as conn:
             rows = conn.execute("SELECT decision FROM pending ORDER BY journaled_at, outcome_uid").fetchall()
         return [decision_from_json(row[0]) for row in rows]
 
     def count(self) -> int:
-        with self._lock, self._connect() as conn:
-            return int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
+        """How many decisions wait; when the file cannot be read now (a full disk), the last count
+        known, since a banner or a refusal only tells it."""
+        try:
+            with self._connection() as conn:
+                self._known = int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
+        except JournalTrouble:
+            pass
+        return self._known
 
     def remove(self, outcome_uid: str) -> None:
-        with self._lock, self._connect() as conn:
+        with self._connection() as conn:
             conn.execute("DELETE FROM pending WHERE outcome_uid = ?", (outcome_uid,))
+            self._known = int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
 
 
 @dataclass

@@ -12,6 +12,7 @@ from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import AuthorizationView, OutcomeView
 from rmadesk.labels.unit_label import LABEL_SIZES, UnitLabel, write_unit_label
 from rmadesk.labels.zpl import unit_label_zpl
+from rmadesk.store.disk import storage_problem
 from rmadesk.text.i18n import _
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -99,5 +100,5 @@ def produce_unit_label(label: UnitLabel, destination: LabelDestination, size: st
             _(
                 "The unit label cannot be written to {target}: {reason}. "
                 "The outcome is recorded; print the label later."
-            ).format(target=destination.target, reason=exc.strerror or exc)
+            ).format(target=destination.target, reason=storage_problem(exc))
         ) from exc

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from rmadesk.domain.errors import DatabaseUnavailable
+from rmadesk.store.disk import storage_problem
 from rmadesk.store.engine import READ_ONLY, SQLITE_WAIT_MS, describe_url, make_engine, make_sessionmaker
 from rmadesk.text.i18n import _
-
-
-def _short(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return text[0] if text else exc.__class__.__name__
 
 
 def is_database_trouble(exc: BaseException) -> bool:
@@ -44,7 +42,7 @@ class Store:
         except OSError as exc:  # the SQLite file's folder cannot be made
             raise DatabaseUnavailable(
                 _("The database {database} cannot be opened: {reason} ({file})").format(
-                    database=describe_url(url), reason=exc.strerror or exc, file=exc.filename
+                    database=describe_url(url), reason=storage_problem(exc), file=exc.filename
                 )
             ) from exc
         self._sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
@@ -55,6 +53,18 @@ class Store:
     @property
     def name(self) -> str:
         return describe_url(self.url)
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file, or None for a server."""
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+            return None
+        return Path(parsed.database).expanduser()
+
+    def trouble(self, exc: BaseException) -> str:
+        """What went wrong with the database, in words ("the disk is full", or the driver's own)."""
+        return storage_problem(exc, self.file)
 
     @property
     def dialect(self) -> str:
@@ -81,7 +91,7 @@ class Store:
             if is_database_trouble(exc):
                 raise DatabaseUnavailable(
                     _("The database cannot be reached or refused the work ({database}): {reason}").format(
-                        database=self.name, reason=_short(exc)
+                        database=self.name, reason=self.trouble(exc)
                     )
                 ) from exc
             raise

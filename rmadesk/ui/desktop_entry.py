@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rmadesk import __version__
 from rmadesk.domain.errors import UserError
+from rmadesk.store.disk import storage_problem
 from rmadesk.text.i18n import _
 
 APP_ID = "io.github.rmadesk.RmaDesk"
@@ -125,7 +126,7 @@ def install(prefix: Path | None = None, exec_path: str | None = None) -> list[Pa
     except OSError as exc:
         raise UserError(
             _("The desktop entry cannot be written under {prefix}: {problem}.").format(
-                prefix=prefix, problem=exc.strerror or exc
+                prefix=prefix, problem=storage_problem(exc)
             )
         ) from exc
     return paths

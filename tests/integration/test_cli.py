@@ -27,6 +27,7 @@ from rmadesk.store.models import Authorization, ImportBatch, Outcome, Unit
 from rmadesk.store.schema import head_revision
 from rmadesk.store.uow import Store
 from tests.actors import BOSS
+from tests.conftest import FullDisk
 from tests.integration.test_import import ALL, HEADSET, KETTLE, TEE, write_report
 
 DEMO_IDS = ["DkQxRtLmRRMA", "DpHwNcVbRRMA", "DsGtYuJkRRMA", "DzMbQeWfRRMA", "DaLpKsOiRRMA"]
@@ -516,3 +517,35 @@ def test_an_issued_rma_with_an_order_id_longer_than_its_column_is_refused(capsys
     )
     assert code == 2 and "The order ID" in err and "is 65 characters long; at most 64 fit." in err
     assert count(store.url, Authorization) == 0
+
+
+def test_a_full_disk_is_called_a_full_disk(tmp_path: Path, full_disk: FullDisk) -> None:
+    """SQLite says "disk I/O error" and Python "No space left on device": the person reads that the
+    disk is full, whether the database, a report or the exported CSV is on it."""
+    on_disk = f"sqlite:///{full_disk.folder}/bench.sqlite3"
+    elsewhere = f"sqlite:///{tmp_path}/bench.sqlite3"
+
+    def rmadesk(db: str, *args: str, stdout: Path | None = None) -> subprocess.CompletedProcess[str]:
+        out = stdout.open("w") if stdout is not None else subprocess.PIPE
+        try:
+            return subprocess.run(
+                [sys.executable, "-m", "rmadesk", "--db", db, *args],
+                stdout=out,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=120,
+            )
+        finally:
+            if stdout is not None:
+                out.close()  # type: ignore[union-attr]
+
+    assert rmadesk(on_disk, "demo", "--sheet", str(tmp_path / "sheet.png")).returncode == 0
+    assert rmadesk(elsewhere, "demo", "--sheet", str(tmp_path / "sheet.png")).returncode == 0
+    full_disk.fill()
+    opened = rmadesk(on_disk, "export", "outcomes")
+    assert opened.returncode == 2 and "the disk is full" in opened.stderr, opened.stderr
+    exported = rmadesk(elsewhere, "export", "outcomes", stdout=full_disk.folder / "out.csv")
+    assert exported.returncode == 2 and "the disk is full" in exported.stderr, exported.stderr
+    assert "Traceback" not in exported.stderr
+    pdf = rmadesk(elsewhere, "summary", "--format", "pdf", "--out", str(full_disk.folder / "s.pdf"))
+    assert pdf.returncode == 2 and "the disk is full" in pdf.stderr, pdf.stderr

@@ -23,6 +23,7 @@ from rmadesk.store.models import Authorization, Outcome, OutcomeReversal, ScanCo
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
 from tests.actors import BOSS
+from tests.conftest import FullDisk
 
 TSHIRT = "DkQxRtLmRRMA"  # 1 unit, 19.99
 KETTLE = "DpHwNcVbRRMA"  # 2 units
@@ -419,6 +420,32 @@ def test_an_outage_keeps_decisions_on_the_bench(store: Store, tmp_path: Path) ->
     session.go_offline()
     told = session.back_online(elsewhere)
     assert told.tone is Tone.ERROR and told.sound is Sound.REJECT and "decided by Ben" in (told.message or "")
+
+
+def test_a_decision_that_cannot_be_kept_on_a_full_disk_stays_on_screen(
+    store: Store, full_disk: FullDisk
+) -> None:
+    """The shared database is away and the bench's own disk is full: a clear message, the decision
+    on screen, nothing half-written; once there is room, confirming keeps it."""
+    create_demo_data(store, BOSS)
+    journal = Journal(full_disk.folder / "journal.sqlite3")
+    session = InspectionSession(service_for(store), "Ana", journal=journal)
+    open_unit(session, KETTLE)
+    session.scan("CMD-SELLABLE")
+    writing = session.confirm()
+    assert writing.decision is not None
+    full_disk.fill()
+    refused = session.record_failed(DatabaseUnavailable("The shared database cannot be reached: gone."))
+    assert refused.refusal is not None and "the disk is full" in refused.refusal, refused.refusal
+    assert "could not be kept on this bench" in refused.refusal
+    assert session.state is State.PREVIEWING and session.disposition is Disposition.SELLABLE
+    assert session.offline_since is None
+    full_disk.free()
+    assert journal.count() == 0  # nothing half-written
+    again = session.confirm()
+    assert again.decision is not None
+    kept = session.record_failed(DatabaseUnavailable("The shared database cannot be reached: gone."))
+    assert kept.event is Event.KEPT and journal.count() == 1
 
 
 def test_lookups_that_fail_leave_the_state_as_it_was(session: InspectionSession) -> None:

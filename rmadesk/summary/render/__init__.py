@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmadesk.domain.errors import UserError
+from rmadesk.store.disk import storage_problem
 from rmadesk.summary.figures import Summary
 from rmadesk.summary.render import csv, json, text
 from rmadesk.text.i18n import _
@@ -69,5 +70,5 @@ def write(summary: Summary, fmt: str, path: Path, options: Options = Options()) 
             message = _("The report cannot be written to {path}: {reason}.")
         else:
             message = _("The summary cannot be written to {path}: {reason}.")
-        raise UserError(message.format(path=path, reason=exc.strerror or exc)) from exc
+        raise UserError(message.format(path=path, reason=storage_problem(exc))) from exc
     return Path(path)

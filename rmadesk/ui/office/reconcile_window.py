@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.people import Actor
 from rmadesk.formats.csv_out import CsvWriter
 from rmadesk.services.reconcile import RECONCILE_COLUMNS, ReconcileRow, csv_fields, reconcile
+from rmadesk.store.disk import storage_problem
 from rmadesk.store.uow import Store
 from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.failures import show_failure
@@ -177,7 +178,7 @@ class ReconcileWindow(QMainWindow):
         except OSError as exc:
             self.info.setText(
                 _("The CSV cannot be written to {path}: {reason}.").format(
-                    path=path, reason=exc.strerror or exc
+                    path=path, reason=storage_problem(exc)
                 )
             )
             return None

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
 from rmadesk.formats.csv_out import CsvWriter
+from rmadesk.store.disk import storage_problem
 from rmadesk.summary.figures import Delta
 from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.style import DISPOSITION_COLOURS, ERROR, NEUTRAL, OK, scaled_font
@@ -193,7 +194,7 @@ def write_table_csv(header: list[str], rows: list[list[str]], path: Path) -> Pat
     except OSError as exc:
         raise UserError(
             _("The table cannot be written to {path}: {reason}.").format(
-                path=path, reason=exc.strerror or exc
+                path=path, reason=storage_problem(exc)
             )
         ) from exc
     return path
