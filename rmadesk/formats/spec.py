@@ -9,6 +9,7 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from rmadesk.formats.cells import (
@@ -325,7 +326,7 @@ def read_rows(spec: ReportSpec, table: Table, decimal_comma: bool | None = None)
     names = [field.name for field in dataclasses.fields(row_type) if field.name != "line"]
     by_key: dict[str, ReportRow] = {}
     duplicates = 0
-    columns = [cells.values(name) for name in names]
+    columns = [_shared(cells.values(name)) for name in names]
     for index, (line, values) in enumerate(zip(lines, zip(*columns, strict=True), strict=True)):
         reasons = cells.reasons.get(index)
         if reasons:
@@ -342,6 +343,14 @@ def read_rows(spec: ReportSpec, table: Table, decimal_comma: bool | None = None)
     return RowsRead(
         rows=tuple(by_key.values()), problems=tuple(problems), duplicates=duplicates, short_rows=short
     )
+
+
+def _shared(values: list[Any]) -> list[Any]:
+    """The column with equal texts and dates as one object each: a report repeats its statuses,
+    currencies, reasons, carriers and dates on every row, and 100,000 rows of copies weigh tens of
+    megabytes. (Amounts stay as read: 1.0 and 1.00 are equal but not the same text.)"""
+    memo: dict[Any, Any] = {}
+    return [memo.setdefault(v, v) if type(v) is str or type(v) is date else v for v in values]
 
 
 def _width_problem(count: int, width: int, needed: int) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from rmadesk.domain.model import Disposition
 from rmadesk.store.types import Money, UTCDateTime, utcnow
@@ -259,6 +259,9 @@ class StockMovement(Base):
     outcome: Mapped[Outcome] = relationship(back_populates="movements")
 
 
+AUDIT_KEY_LENGTH = 200
+
+
 class AuditEvent(Base):
     """An append-only record of a change: who, on which bench, when, what, before and after."""
 
@@ -270,7 +273,7 @@ class AuditEvent(Base):
     bench: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))
-    entity_key: Mapped[str] = mapped_column(String(200))
+    entity_key: Mapped[str] = mapped_column(String(AUDIT_KEY_LENGTH))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     # The chain of the bench the event was written on (rmadesk.store.audit_chain): its place in
@@ -281,6 +284,13 @@ class AuditEvent(Base):
     hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ux_audit_event_chain_seq", "chain", "seq", unique=True),)
+
+    @validates("entity_key")
+    def _key_fits(self, _key: str, value: str) -> str:
+        """A key longer than its column (a file's long name) is shortened, alike on both databases;
+        the event's ``after`` holds the whole of it where it matters."""
+        most = AUDIT_KEY_LENGTH
+        return value if len(value) <= most else value[: most - 1] + "…"
 
 
 class AuditChain(Base):

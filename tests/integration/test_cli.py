@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import subprocess
@@ -23,7 +24,7 @@ from rmadesk.services.bench import BenchService, new_outcome_uid
 from rmadesk.services.context import open_store
 from rmadesk.services.demo import DEMO_RETURNS, create_demo_data
 from rmadesk.settings import Settings
-from rmadesk.store.models import Authorization, ImportBatch, Outcome, Unit
+from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, Unit
 from rmadesk.store.schema import head_revision
 from rmadesk.store.uow import Store
 from tests.actors import BOSS
@@ -549,3 +550,18 @@ def test_a_full_disk_is_called_a_full_disk(tmp_path: Path, full_disk: FullDisk) 
     assert "Traceback" not in exported.stderr
     pdf = rmadesk(elsewhere, "summary", "--format", "pdf", "--out", str(full_disk.folder / "s.pdf"))
     assert pdf.returncode == 2 and "the disk is full" in pdf.stderr, pdf.stderr
+
+
+def test_long_text_a_report_may_hold_is_stored_alike_on_both_databases(
+    capsys, store: Store, tmp_path: Path
+) -> None:
+    """An order ID of 64 "ß" (its upper case, 128 letters, is never stored) and a 230-character file
+    name: imported on PostgreSQL as on SQLite, the audit naming the file in full."""
+    path = write_report(tmp_path / ("r" * 226 + ".txt"), [{**TEE, "Order ID": "ß" * 64}])
+    code, out, err = run(capsys, "import", str(path), "--db", store.url)
+    assert code == 0 and "1 added" in out, err
+    with store.read() as session:
+        assert session.scalar(select(Authorization.order_id)) == "ß" * 64
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "import")).one()
+    assert len(event.entity_key) == 200 and event.entity_key.endswith("…")
+    assert json.loads(event.after or "{}")["file"] == path.name

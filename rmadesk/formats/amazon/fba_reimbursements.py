@@ -10,7 +10,7 @@ from rmadesk.formats.spec import CellType, Column, ReportSpec
 from rmadesk.text.i18n import N_
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FbaReimbursement:
     """One row of the FBA reimbursements report: what the marketplace paid, in cash or inventory."""
 

@@ -9,7 +9,7 @@ from rmadesk.formats.spec import CellType, Column, ReportSpec
 from rmadesk.text.i18n import N_
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FbaReturn:
     """One row of the FBA customer returns report; one license plate number is one unit."""
 

@@ -10,7 +10,7 @@ from rmadesk.formats.spec import CellType, Column, ReportSpec
 from rmadesk.text.i18n import N_
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MfnReturn:
     """One row of the seller-fulfilled (MFN) returns report."""
 

@@ -145,6 +145,7 @@ def import_report(
                             "units_added": result.units_added,
                             "units_removed": result.units_removed,
                             "sha256": digest,
+                            "file": path.name,
                         },
                         sort_keys=True,
                     ),
