@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -151,25 +151,35 @@ class BenchService:
         looked up. An exact match wins; otherwise a case-insensitive match, since Caps Lock
         flips case. Raises UnknownCode with a message for the inspector.
         """
-        refuse_unreadable(code)  # NUL or a lone surrogate would fail in the database driver
         with self.store.read() as session:
-            matches = self._matches(session, code)
-            if not matches and looks_like_seller_id(code):
-                validate_seller_id(code)  # a misread seller number is told so, not "unknown"
-            if not matches:
-                raise UnknownCode(
-                    _(
-                        "No return authorization has the code “{code}”. Check that its returns report "
-                        "was imported, or scan the RMA barcode on the return label."
-                    ).format(code=code)
-                )
-            auth_ids = sorted({auth_id for auth_id, _unit_id in matches})
-            if len(auth_ids) > 1:
-                return Found(code=code, candidates=self._candidates(session, auth_ids))
-            unit_ids = {unit_id for _auth_id, unit_id in matches if unit_id is not None}
-            auth = authorization_view(_load_authorization(session, auth_ids[0]))
-            unit_id = unit_ids.pop() if len(unit_ids) == 1 else None
-            return Found(code=code, authorization=auth, unit_id=unit_id)
+            named = self._named(session, code)
+            if isinstance(named, Found):
+                return named
+            auth_id, unit_id = named
+            return Found(
+                code=code,
+                authorization=authorization_view(_load_authorization(session, auth_id)),
+                unit_id=unit_id,
+            )
+
+    def _named(self, session: Session, code: str) -> Found | tuple[int, int | None]:
+        """The one authorization (and LPN's unit) the code names, or a Found with the candidates."""
+        refuse_unreadable(code)  # NUL or a lone surrogate would fail in the database driver
+        matches = self._matches(session, code)
+        if not matches and looks_like_seller_id(code):
+            validate_seller_id(code)  # a misread seller number is told so, not "unknown"
+        if not matches:
+            raise UnknownCode(
+                _(
+                    "No return authorization has the code “{code}”. Check that its returns report "
+                    "was imported, or scan the RMA barcode on the return label."
+                ).format(code=code)
+            )
+        auth_ids = sorted({auth_id for auth_id, _unit_id in matches})
+        if len(auth_ids) > 1:
+            return Found(code=code, candidates=self._candidates(session, auth_ids))
+        unit_ids = {unit_id for _auth_id, unit_id in matches if unit_id is not None}
+        return auth_ids[0], (unit_ids.pop() if len(unit_ids) == 1 else None)
 
     def lookup(self, code: str) -> AuthorizationView:
         """The one authorization a scanned identifier names; AmbiguousCode when it names several."""
@@ -233,13 +243,18 @@ class BenchService:
         )
 
     def open(self, code: str, *, who: str, bench: str) -> Found:
-        """Find what a scan names and claim the unit to inspect, so no other bench decides it too."""
-        found = self.find(code)
-        if found.authorization is None or found.authorization.all_decided:
-            return found
-        return self.open_authorization(
-            found.authorization.auth_id, who=who, bench=bench, prefer_unit=found.unit_id
-        )
+        """Find what a scan names and claim the unit to inspect, so no other bench decides it too.
+
+        The code is resolved in a read (an unknown code never waits for the write lock), then the
+        authorization is loaded once, in the transaction that claims its unit.
+        """
+        with self.store.read() as session:
+            named = self._named(session, code)
+        if isinstance(named, Found):
+            return named
+        auth_id, unit_id = named
+        found = self.open_authorization(auth_id, who=who, bench=bench, prefer_unit=unit_id)
+        return replace(found, code=code)
 
     def open_authorization(
         self, auth_id: int, *, who: str, bench: str, prefer_unit: int | None = None

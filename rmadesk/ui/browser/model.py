@@ -149,6 +149,17 @@ class AuthorizationsModel(QAbstractTableModel):
         self._set_fetching(False)
         self._exhausted = True
 
+    def forget(self) -> None:
+        """Abandon what is on its way and let go of every row fetched (the window closed): a list
+        scrolled through a million returns is not kept in memory for a window no one sees."""
+        self.abandon()
+        self.beginResetModel()
+        self._rows = []
+        self._ids = set()
+        self._cursor = None
+        self.total = None
+        self.endResetModel()
+
     @property
     def loading(self) -> bool:
         return self._fetching

@@ -51,5 +51,7 @@ class BrowserWindow(QMainWindow):
         self.browser.abandon_pending()
         self.runner.wait(10000)
         self.runner.stop()
+        self.browser.model.forget()  # the rows fetched go; showing the window again reads afresh
+        self.browser.service.forget_searches()
         self._stopped = True
         super().closeEvent(event)

@@ -397,6 +397,7 @@ def test_browser_window(qtbot: QtBot, store: Store) -> None:
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=5000)
     window.close()
     assert not window.runner._thread.is_alive()
+    assert window.browser.model.rowCount() == 0  # a closed window holds no rows
     # Shown again from the menu: a new worker, the list read afresh.
     window.show()
     qtbot.waitUntil(lambda: window.browser.model.rowCount() == 200, timeout=5000)
