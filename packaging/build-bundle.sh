@@ -14,7 +14,7 @@ build/bundle-venv/bin/python -m pip install -q . 'pyinstaller>=6.10,<7'
 started=$(date +%s)
 build/bundle-venv/bin/pyinstaller --noconfirm --clean --log-level WARN \
   --name rmadesk --onedir --distpath dist --workpath build/pyinstaller --specpath build \
-  --collect-data rmadesk --collect-submodules rmadesk \
+  --collect-data rmadesk --collect-submodules rmadesk --collect-data fontpkg_noto_sans_arabic \
   --add-data "$(pwd)/rmadesk/store/migrations:rmadesk/store/migrations" \
   --exclude-module PySide6.QtWebEngineCore --exclude-module PySide6.QtQuick \
   packaging/rmadesk-bundle.py

@@ -80,6 +80,7 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
     from rmadesk.ui.common import dialogs
     from rmadesk.ui.common.collector import GarbageCollector
     from rmadesk.ui.common.failures import install_excepthook
+    from rmadesk.ui.common.language import apply_language
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("RMA Desk")
@@ -87,6 +88,7 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
     app.setDesktopFileName("rmadesk")
     app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
+    apply_language(app)
     install_excepthook()
     try:
         policy = load_policy(settings.policy)

@@ -44,6 +44,12 @@ def _common_options(suppress: bool, with_credentials: bool = True) -> argparse.A
     common.add_argument(
         "--settings", metavar="FILE", type=Path, default=default, help=_("settings file to read")
     )
+    common.add_argument(
+        "--language",
+        metavar="CODE",
+        default=default,
+        help=_("display language: en or fa (default: the language setting, else this computer's)"),
+    )
     if with_credentials:
         common.add_argument(
             "--badge", metavar="CODE", default=default, help=_("your badge, when the database has users")
@@ -238,7 +244,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(args.settings, database_url=args.db, bench=args.bench, policy=args.policy)
+    return load_settings(
+        args.settings, database_url=args.db, bench=args.bench, policy=args.policy, language=args.language
+    )
 
 
 def _open_store(settings: Settings) -> Store:
@@ -637,8 +645,35 @@ COMMANDS = {
 }
 
 
+def _option(argv: Sequence[str], name: str) -> str | None:
+    """The value of ``--name VALUE`` or ``--name=VALUE`` in argv, before argparse reads it."""
+    for index, word in enumerate(argv):
+        if word == name and index + 1 < len(argv):
+            return argv[index + 1]
+        if word.startswith(name + "="):
+            return word[len(name) + 1 :]
+    return None
+
+
+def _choose_language(argv: Sequence[str]) -> None:
+    """The display language, chosen before any text is made (the help included): --language, else
+    the settings file's, else this computer's."""
+    from rmadesk.text.i18n import choose_language
+
+    wanted = _option(argv, "--language")
+    if wanted is None:
+        given = _option(argv, "--settings")
+        try:
+            wanted = load_settings(Path(given) if given else None).language
+        except UserError:
+            wanted = None  # the command itself says what is wrong with the file
+    choose_language(wanted)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a subcommand, or the bench when none is given. Errors for people, not tracebacks."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _choose_language(argv)
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -30,6 +30,7 @@ class Settings:
 
     Attributes:
         database_url: SQLAlchemy URL; empty means RMADESK_DATABASE_URL or the SQLite default.
+        language: the display language ("en", "fa"); empty means the system's.
         bench: the name of this bench, written with every decision.
         policy: a packaged policy name ("default", "marketplace") or the path of a policy file.
         restock_location: where sellable returns go, apart from new stock.
@@ -49,6 +50,9 @@ class Settings:
     """
 
     database_url: str = field(default="", metadata={"doc": "Database URL (SQLite file or PostgreSQL)"})
+    language: str = field(
+        default="", metadata={"doc": "Display language: en or fa (default: this computer's language)"}
+    )
     bench: str = field(default_factory=default_bench_name, metadata={"doc": "Name of this bench"})
     policy: str = field(default="default", metadata={"doc": "Reimbursement policy name or file"})
     restock_location: str = field(default="RETURNS-RESTOCK", metadata={"doc": "Sellable returns"})

@@ -43,13 +43,16 @@ def _unreadable(text: str) -> MalformedCode:
 
 
 class Command(enum.StrEnum):
-    """Command codes printed on the bench sheet: each disposition's own code, then confirm and cancel."""
+    """Command codes printed on the bench sheet: each disposition's own code, confirm and cancel, and
+    yes and no for the questions (so an inspection needs only the scanner)."""
 
     SELLABLE = Disposition.SELLABLE.command
     CARRIER_DAMAGED = Disposition.CARRIER_DAMAGED.command
     SELLER_FAULT = Disposition.SELLER_FAULT.command
     CONFIRM = "CMD-CONFIRM"
     CANCEL = "CMD-CANCEL"
+    YES = "CMD-YES"
+    NO = "CMD-NO"
 
     @property
     def disposition(self) -> Disposition | None:

@@ -42,6 +42,8 @@ def command_entries() -> tuple[SheetEntry, ...]:
             Command.CONFIRM.value, _("Confirm / write outcome"), _("Record the decision for this unit")
         ),
         SheetEntry(Command.CANCEL.value, _("Cancel this unit"), _("Discard the pending decision")),
+        SheetEntry(Command.YES.value, _("Yes"), _("Answer the question on screen: yes")),
+        SheetEntry(Command.NO.value, _("No"), _("Answer the question on screen: no")),
     )
 
 

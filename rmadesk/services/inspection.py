@@ -320,6 +320,8 @@ class InspectionSession:
             return self.choose(COMMAND_DISPOSITIONS[command], via=command.value)
         if command is Command.CONFIRM:
             return self.confirm()
+        if command in (Command.YES, Command.NO):
+            return self.answer(command is Command.YES)
         return self.cancel()
 
     def _look_up(self, work: Callable[[], Found], message: str | None = None, **kwargs: Any) -> Step:

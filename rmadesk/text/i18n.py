@@ -78,6 +78,23 @@ def current_language() -> str:
     return _language
 
 
+def system_language() -> str:
+    """The language of this computer's locale (LC_ALL, LC_MESSAGES, LANG; "en" when none is set)."""
+    import os
+
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "").split(".")[0].split("@")[0]
+        if value and value not in ("C", "POSIX"):
+            return value
+    return SOURCE_LANGUAGE
+
+
+def choose_language(wanted: str | None) -> str:
+    """Translate into ``wanted`` (a code such as "fa"), or the system's language when it is empty;
+    returns the language in force (English when neither has a catalogue)."""
+    return set_language((wanted or "").strip() or system_language())
+
+
 def right_to_left(code: str | None = None) -> bool:
     """Whether the language (by default the one in force) is written right to left."""
     try:

@@ -79,6 +79,24 @@ def test_the_first_step_is_ready_or_the_sign_in(session: InspectionSession, stor
     assert signed_out.opening().state is State.SIGNED_OUT
 
 
+def test_a_whole_inspection_with_the_scanner_alone(session: InspectionSession, store: Store) -> None:
+    """CMD-YES and CMD-NO answer the questions: the inspector never needs the keyboard."""
+    settle(session.scan(TSHIRT))
+    assert session.scan("CMD-YES").question == LIKE_NEW
+    advice = session.scan("cmd-no")  # Caps Lock or not
+    assert session.answers == {"matches": True, "like_new": False}
+    for _question in range(5):  # the questions that follow a "no"
+        if advice.state is State.RECOMMENDED:
+            break
+        advice = session.scan("CMD-NO")
+    assert advice.state is State.RECOMMENDED and len(session.answers) >= 3
+    assert session.scan("CMD-NO").ignored  # no question now: nothing changes
+    assert session.state is State.RECOMMENDED
+    settle(session.scan(advice.recommended.command if advice.recommended else "CMD-SELLER-FAULT"))
+    done = settle(session.scan("CMD-CONFIRM"))
+    assert done.event is Event.RECORDED and len(outcomes(store)) == 1
+
+
 def test_a_whole_inspection_by_answers_and_acceptance(session: InspectionSession, store: Store) -> None:
     looking = session.scan(TSHIRT)
     assert looking.state is State.LOOKING_UP and looking.event is Event.LOOKING_UP and looking.code == TSHIRT

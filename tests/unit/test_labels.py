@@ -128,6 +128,8 @@ def test_command_entries_cover_exactly_the_bench_commands() -> None:
         "CMD-SELLER-FAULT": "Seller-fault",
         "CMD-CONFIRM": "Confirm / write outcome",
         "CMD-CANCEL": "Cancel this unit",
+        "CMD-YES": "Yes",
+        "CMD-NO": "No",
     }
     assert len(command_entries()) == len(titles)
 

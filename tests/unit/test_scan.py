@@ -33,7 +33,15 @@ def test_commands_match_in_any_case(raw: str) -> None:
 
 def test_every_command_code_is_recognized() -> None:
     codes = {c.value for c in Command}
-    assert codes == {"CMD-SELLABLE", "CMD-CARRIER-DAMAGED", "CMD-SELLER-FAULT", "CMD-CONFIRM", "CMD-CANCEL"}
+    assert codes == {
+        "CMD-SELLABLE",
+        "CMD-CARRIER-DAMAGED",
+        "CMD-SELLER-FAULT",
+        "CMD-CONFIRM",
+        "CMD-CANCEL",
+        "CMD-YES",
+        "CMD-NO",
+    }
     for code in codes:
         assert parse_scan(code).command is Command(code)
 

@@ -336,7 +336,7 @@ class BenchActions(QObject):
         self.import_report(Path(urls[0].toLocalFile()))
 
     def save_command_sheet(self) -> None:
-        from rmadesk.labels.sheet import COMMAND_ENTRIES, write_sheet
+        from rmadesk.labels.sheet import command_entries, write_sheet
 
         w = self.window
         path, _chosen_filter = QFileDialog.getSaveFileName(
@@ -351,7 +351,7 @@ class BenchActions(QObject):
             write_sheet(
                 Path(path),
                 _("RMA Desk: bench {bench} commands").format(bench=w.bench),
-                [(_("Bench commands"), list(COMMAND_ENTRIES))],
+                [(_("Bench commands"), list(command_entries()))],
             )
         except (OSError, ValueError) as exc:
             w.reject(_("The sheet cannot be written to {path}: {problem}").format(path=path, problem=exc))

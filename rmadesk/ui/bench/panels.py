@@ -240,7 +240,7 @@ class WalkthroughPanel(QFrame):
         self.hint.setText(question.hint)
         self.answer_row.setVisible(True)
         self._mark(None)
-        self.accept_hint.setText(_("Answer with F2 / F3, or decide directly below."))
+        self.accept_hint.setText(_("Answer with F2 / F3 or scan CMD-YES / CMD-NO, or decide directly below."))
 
     def recommend(self, disposition: Disposition, why: str) -> None:
         self.recommended = disposition

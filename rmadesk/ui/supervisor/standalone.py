@@ -24,8 +24,10 @@ def run_supervisor(settings: Settings, actor: Actor) -> int:
     from rmadesk.ui.common import dialogs
     from rmadesk.ui.common.collector import GarbageCollector
     from rmadesk.ui.common.failures import install_excepthook
+    from rmadesk.ui.common.language import apply_language
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_language(app)
     collecting = gc.isenabled()
     gc.disable()  # before the worker thread starts: Qt objects must be freed on the GUI thread only
     try:

@@ -1,0 +1,42 @@
+"""The application in the language in force: its direction (Persian mirrors the whole window) and a
+font that shapes Persian on any machine."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+
+from rmadesk.text.i18n import right_to_left
+
+PERSIAN_FONT = "Noto Sans Arabic"
+
+
+def _register_persian_font() -> list[str]:
+    """Noto Sans Arabic from its package (OFL), known to Qt from now on; its family names."""
+    try:
+        files = resources.files("fontpkg_noto_sans_arabic") / "files"
+        path = next(p for p in files.iterdir() if p.name.lower().endswith((".ttf", ".otf")))
+    except (ModuleNotFoundError, StopIteration, OSError):
+        return []
+    with resources.as_file(path) as real:
+        font_id = QFontDatabase.addApplicationFont(str(real))
+    return QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+
+
+def apply_language(app: QGuiApplication) -> None:
+    """Lay the application out in the language's direction, and give its font the Persian font:
+    first in a right-to-left language, else after the usual font (a Persian item name still shows
+    shaped in an English bench). Codes stay left to right wherever they are shown."""
+    rtl = right_to_left()
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+    families = _register_persian_font() or (
+        [PERSIAN_FONT] if PERSIAN_FONT in QFontDatabase.families() else []
+    )
+    if not families:
+        return
+    font = app.font()
+    usual = [f for f in font.families() or [font.family()] if f not in families]
+    font.setFamilies([*families, *usual] if rtl else [*usual, *families])
+    app.setFont(font)
