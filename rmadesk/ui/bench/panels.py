@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from rmadesk.domain.model import AuthorizationView, Disposition, OutcomePreview, OutcomeView, UnitView
 from rmadesk.domain.walkthrough import QUESTIONS, Question
 from rmadesk.text.i18n import N_, _, ngettext
+from rmadesk.text.reasons import describe_reason
 from rmadesk.ui.common.style import DISPOSITION_COLOURS, scaled_font
 
 DISPOSITION_KEYS = {
@@ -153,7 +154,7 @@ class AuthorizationCard(QFrame):
         self.item.setText(item.item_name or _("(no item name in the report)"))
         self.fields["order"].setText(auth.order_id)
         self.fields["sku"].setText(f"{item.sku}" + (f"  ·  {item.asin}" if item.asin else ""))
-        self.fields["reason"].setText(item.reason or "—")
+        self.fields["reason"].setText(describe_reason(item.reason) or "—")
         comment = (unit.comment if unit is not None else None) or auth.customer_comment
         self.fields["comment"].setText(f"“{comment}”" if comment else "—")
         self.fields["requested"].setText(auth.request_date.strftime("%d %b %Y") if auth.request_date else "—")

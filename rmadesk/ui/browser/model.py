@@ -21,6 +21,7 @@ from rmadesk.services.browse import (
     BrowseService,
 )
 from rmadesk.text.i18n import N_, _
+from rmadesk.text.reasons import describe_reason
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import INFO, OK, WARN
@@ -331,7 +332,7 @@ def _display(row: BrowseRow, key: str) -> str:
     if key == "status":
         return _(STATUS_LABELS[row.status])
     if key == "reason":
-        return row.reason or "—"
+        return describe_reason(row.reason) or "—"
     if key == "requested":
         return date_text(row.request_date)
     if key == "kind":

@@ -34,6 +34,7 @@ from rmadesk.services.browse import (
     UnitDetail,
 )
 from rmadesk.text.i18n import _, ngettext
+from rmadesk.text.reasons import describe_reason
 from rmadesk.ui.bench.panels import money_text
 from rmadesk.ui.browser.detail import history_html, local_time, unit_html
 from rmadesk.ui.browser.model import (
@@ -548,7 +549,7 @@ class BrowserWidget(QWidget):
             "quantity": _("{authorized} authorized, {decided} decided").format(
                 authorized=a.quantity, decided=d.decided
             ),
-            "reason": a.reason or "—",
+            "reason": describe_reason(a.reason) or "—",
             "comment": f"“{a.customer_comment}”" if a.customer_comment else "",
             "requested": date_text(a.request_date),
             "policy": policy,

@@ -54,7 +54,7 @@ def test_a_whole_inspection_by_scanner_and_keys(bench: Bench) -> None:
     assert w.work_page.card.unit_badge.text() == "Unit 1 of 1"
     assert "T-shirt" in w.work_page.card.item.text()
     assert w.work_page.card.fields["order"].text() == "114-3941689-8772232"
-    assert "TOO-LARGE" in w.work_page.card.fields["reason"].text()
+    assert w.work_page.card.fields["reason"].text() == "Too large (\u2066AMZ-PG-WJ-TOO-LARGE\u2069)"
     assert "size chart" in w.work_page.card.fields["comment"].text()
     assert w.work_page.card.fields["price"].text() == "19.99 USD"
     assert bench.played == ["accept"]
