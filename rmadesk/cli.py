@@ -658,16 +658,20 @@ def _option(argv: Sequence[str], name: str) -> str | None:
 def _choose_language(argv: Sequence[str]) -> None:
     """The display language, chosen before any text is made (the help included): --language, else
     the settings file's, else this computer's."""
+    from rmadesk.text.formatting import choose_display
     from rmadesk.text.i18n import choose_language
 
+    given = _option(argv, "--settings")
+    try:
+        settings: Settings | None = load_settings(Path(given) if given else None)
+    except UserError:
+        settings = None  # the command itself says what is wrong with the file
     wanted = _option(argv, "--language")
-    if wanted is None:
-        given = _option(argv, "--settings")
-        try:
-            wanted = load_settings(Path(given) if given else None).language
-        except UserError:
-            wanted = None  # the command itself says what is wrong with the file
-    choose_language(wanted)
+    language = choose_language(wanted if wanted is not None else settings.language if settings else "")
+    try:
+        choose_display(language, settings.digits if settings else "", settings.calendar if settings else "")
+    except UserError:
+        choose_display(language, "", "")  # a wrong setting: the usual display (the GUI says why)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

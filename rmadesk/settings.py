@@ -53,6 +53,12 @@ class Settings:
     language: str = field(
         default="", metadata={"doc": "Display language: en or fa (default: this computer's language)"}
     )
+    digits: str = field(
+        default="", metadata={"doc": "Digits on screen: latin or persian (default: the language's)"}
+    )
+    calendar: str = field(
+        default="gregorian", metadata={"doc": "Dates on screen: gregorian or solar-hijri (files stay ISO)"}
+    )
     bench: str = field(default_factory=default_bench_name, metadata={"doc": "Name of this bench"})
     policy: str = field(default="default", metadata={"doc": "Reimbursement policy name or file"})
     restock_location: str = field(default="RETURNS-RESTOCK", metadata={"doc": "Sellable returns"})
