@@ -58,7 +58,13 @@ def offer_upgrade(settings: Settings, problem: str) -> Store | None:
     return store
 
 
-def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bool = False) -> int:
+def run_gui(
+    settings: Settings,
+    inspector: str | None = None,
+    *,
+    check_start: bool = False,
+    language_given: bool = False,
+) -> int:
     """Open the bench. Returns the process exit code.
 
     With check_start, the bench opens, scans the first demo return, says what it showed and
@@ -76,11 +82,13 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
     from rmadesk.services.context import open_store
     from rmadesk.services.journal import Journal, journal_path
     from rmadesk.services.people import has_users
+    from rmadesk.text.formatting import choose_display
+    from rmadesk.text.i18n import choose_language, current_language
     from rmadesk.ui.bench.window import BenchWindow, app_icon
     from rmadesk.ui.common import dialogs
     from rmadesk.ui.common.collector import GarbageCollector
     from rmadesk.ui.common.failures import install_excepthook
-    from rmadesk.ui.common.language import apply_language
+    from rmadesk.ui.common.language import apply_language, remembered_language
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("RMA Desk")
@@ -88,6 +96,10 @@ def run_gui(settings: Settings, inspector: str | None = None, *, check_start: bo
     app.setDesktopFileName("rmadesk")
     app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
+    chosen = "" if language_given else remembered_language()
+    if chosen:  # View → Language, on this computer, over the language setting
+        choose_language(chosen)
+        choose_display(current_language(), settings.digits, settings.calendar)
     apply_language(app)
     install_excepthook()
     try:

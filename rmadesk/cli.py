@@ -684,7 +684,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from rmadesk.app import run_gui
 
-            return run_gui(_settings(args), inspector=args.inspector, check_start=args.check_start)
+            return run_gui(
+                _settings(args),
+                inspector=args.inspector,
+                check_start=args.check_start,
+                language_given=_option(argv, "--language") is not None,
+            )
         return COMMANDS[args.command](args)
     except UserError as exc:
         print(f"rmadesk: {exc}", file=sys.stderr)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from importlib import resources
 
 from babel import Locale, UnknownLocaleError
@@ -103,9 +104,32 @@ def right_to_left(code: str | None = None) -> bool:
         return False
 
 
+# Unicode's bidirectional isolates: a code keeps its left-to-right order inside a right-to-left line.
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+_LATIN_RUN = re.compile(r"\{[^{}]*\}|[A-Za-z0-9][A-Za-z0-9_\-./:+@#%]*")
+
+
+def isolate_runs(text: str) -> str:
+    """A right-to-left translation with each run of Latin letters and digits (an RMA ID, CMD-CONFIRM,
+    F2, SKU) isolated left to right, and each placeholder isolated by its own first letter (a code
+    reads left to right, a Persian name right to left), so that none is reordered or split."""
+
+    def wrap(found: re.Match[str]) -> str:
+        run = found.group(0)
+        return f"{FSI}{run}{PDI}" if run.startswith("{") else f"{LRI}{run}{PDI}"
+
+    return _LATIN_RUN.sub(wrap, text)
+
+
 def _load(code: str) -> gettext.GNUTranslations:
     with (CATALOGUE_DIR / f"{code}.po").open("rb") as source:
         catalogue = read_po(source, locale=code)
+    if right_to_left(code):
+        for message in catalogue:
+            if isinstance(message.string, tuple | list):
+                message.string = tuple(isolate_runs(s) if s else s for s in message.string)
+            elif message.string and message.id:
+                message.string = isolate_runs(message.string)
     compiled = io.BytesIO()
     write_mo(compiled, catalogue)
     compiled.seek(0)

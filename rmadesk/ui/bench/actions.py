@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
@@ -17,9 +17,10 @@ from rmadesk.labels.unit_label import UnitLabel
 from rmadesk.services import issue as issue_service
 from rmadesk.services.imports import ImportResult
 from rmadesk.services.unit_labels import LabelDestination, parse_destination, produce_unit_label
-from rmadesk.text.i18n import _, ngettext
+from rmadesk.text.i18n import _, available_languages, current_language, ngettext
 from rmadesk.ui.common import dialogs, printing
 from rmadesk.ui.common.failures import show_failure, user_message
+from rmadesk.ui.common.language import LANGUAGE_KEY, language_name, restart_application
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import NEUTRAL, OK, WARN
 from rmadesk.ui.office import import_report as import_dialogs
@@ -114,6 +115,43 @@ class BenchActions(QObject):
                     menu.addSeparator()
                 else:
                     menu.addAction(act)
+            if title == _("&View"):
+                menu.addSeparator()
+                self._language_menu(menu.addMenu(_("Language")))
+
+    def _language_menu(self, menu: QMenu) -> None:
+        """One entry per language, each named in its own language; the one in force is ticked."""
+        group = QActionGroup(menu)
+        for code in available_languages():
+            act = QAction(language_name(code), menu)
+            act.setCheckable(True)
+            act.setChecked(code == current_language())
+            act.triggered.connect(lambda _checked=False, code=code: self.switch_language(code))
+            group.addAction(act)
+            menu.addAction(act)
+
+    def switch_language(self, code: str) -> None:
+        """Remember the language for this computer's user and restart the bench in it (when no unit
+        is open), or from the next start."""
+        w = self.window
+        if code == current_language():
+            return
+        QSettings().setValue(LANGUAGE_KEY, code)
+        name = language_name(code)
+        if w.session.unit is not None:
+            w.say(
+                _(
+                    "RMA Desk will speak {language} from its next start; finish the unit on screen first."
+                ).format(language=name)
+            )
+            return
+        if dialogs.confirm(
+            w,
+            _("RMA Desk: language"),
+            _("Restart RMA Desk in {language} now?").format(language=name),
+        ):
+            restart_application()
+            w.close()
 
     # ----- people -------------------------------------------------------------------------
     def apply_permissions(self) -> None:

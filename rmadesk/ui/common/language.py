@@ -11,6 +11,46 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication
 from rmadesk.text.i18n import right_to_left
 
 PERSIAN_FONT = "Noto Sans Arabic"
+LANGUAGE_KEY = "view/language"  # the language chosen in View → Language, kept per computer user
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language ("English", "فارسی"), as a language menu lists it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def remembered_language() -> str:
+    """The language chosen in View → Language on this computer, or "" when none was."""
+    from PySide6.QtCore import QSettings
+
+    return str(QSettings().value(LANGUAGE_KEY, "") or "")
+
+
+def restart_application() -> bool:
+    """Start RMA Desk again with the same arguments (but --language, so the choice applies)."""
+    import sys
+
+    from PySide6.QtCore import QProcess
+
+    args: list[str] = []
+    skip = False
+    for word in sys.argv[1:]:
+        if skip:
+            skip = False
+            continue
+        if word == "--language":
+            skip = True
+            continue
+        if not word.startswith("--language="):
+            args.append(word)
+    if getattr(sys, "frozen", False):  # the one-folder bundle: its executable is the program
+        return bool(QProcess.startDetached(sys.executable, args))
+    return bool(QProcess.startDetached(sys.executable, ["-m", "rmadesk", *args]))
 
 
 def _register_persian_font() -> list[str]:
