@@ -32,21 +32,9 @@ from rmadesk.store.models import (
 )
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
-from tests.actors import BOSS
+from tests.actors import BOSS, people
 
 BOOT = open_actor("setup", "office")
-
-
-def people(store: Store) -> dict[str, Actor]:
-    add_user(store, name="Root", role="admin", badge="B-ROOT", pin="9999", actor=BOOT)
-    admin = sign_in(store, badge="B-ROOT", pin="9999", bench="office")
-    add_user(store, name="Sue", role="supervisor", badge="B-SUE", pin="2222", actor=admin)
-    add_user(store, name="Ana", role="inspector", badge="B-ANA", pin="1111", actor=admin)
-    return {
-        "admin": admin,
-        "supervisor": sign_in(store, badge="B-SUE", pin="2222", bench="office"),
-        "inspector": sign_in(store, badge="B-ANA", pin="1111", bench="bench-1"),
-    }
 
 
 def test_the_first_user_must_be_an_admin_and_only_admins_add_people(store: Store) -> None:
