@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import itertools
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -179,10 +180,18 @@ class _Cells:
     """
 
     def __init__(
-        self, spec: ReportSpec, table: Table, rows: list[tuple[str, ...]], decimal_comma: bool | None = None
+        self,
+        spec: ReportSpec,
+        table: Table,
+        rows: list[tuple[str, ...]],
+        decimal_comma: bool | None = None,
+        money_cells: dict[str, set[str]] | None = None,
     ) -> None:
         self.count = len(rows)
         self.decimal_comma = decimal_comma
+        # The distinct cells of each amount column in the whole table, when these rows are a block of it:
+        # how a column writes its amounts is told by all of its cells, not by one block's.
+        self.money_cells = money_cells
         self.columns: dict[str, list[Any] | None] = {}
         self.unreadable: dict[str, set[int]] = {}
         self.reasons: dict[int, list[str]] = {}
@@ -210,7 +219,8 @@ class _Cells:
         distinct = set(raw)
         reason = _UNREADABLE.get(column.reads_as, "")
         if column.reads_as is CellType.MONEY:
-            parse, reason, ambiguous = self._money_reader(distinct)
+            whole = distinct if self.money_cells is None else self.money_cells[column.field]
+            parse, reason, ambiguous = self._money_reader(whole)
             for value in distinct & ambiguous:
                 refused[value] = _(
                     "{column} '{value}' could be read two ways (a thousand and more, or a decimal): say "
@@ -288,43 +298,101 @@ class _Cells:
 
 @dataclass(frozen=True)
 class RowsRead:
-    """A table's rows read by a spec: the usable rows, the refused ones, and how many keys repeated."""
+    """A table's rows read by a spec: the usable rows, the refused ones, and how many keys repeated.
+
+    total is the count of the table's data rows (records), usable or not.
+    """
 
     rows: tuple[ReportRow, ...]
     problems: tuple[RowProblem, ...]
     duplicates: int
     short_rows: int = 0
+    total: int = 0
 
 
-def read_rows(spec: ReportSpec, table: Table, decimal_comma: bool | None = None) -> RowsRead:
+# Data rows read, checked and made into report rows at a time: a table streamed from a file holds no
+# more of its raw cells than this at once. Tests lower it to exercise several blocks with few rows.
+BLOCK_ROWS = 20_000
+
+
+def read_rows(
+    spec: ReportSpec,
+    table: Table,
+    decimal_comma: bool | None = None,
+    reread: Callable[[], Table] | None = None,
+) -> RowsRead:
     """Each data row as the spec's row type or a RowProblem; a repeated key collapses, the last wins.
 
     A row that stops before the header's last columns (the marketplaces leave out trailing empty cells)
     is read with those cells empty, as long as every required column is among the cells it has.
     decimal_comma: how amounts are written (1.141,18), when the marketplace is known; None lets each
-    amount column's cells tell.
+    amount column's cells tell. The rows are read BLOCK_ROWS at a time; when a streamed table has more
+    than one block and the amounts' convention is not known, reread() gives the table again from its
+    start, so that all of an amount column's cells can tell it first.
     """
     width = len(table.header)
     needed = spec.needed_width(table)
     problems: list[RowProblem] = []
-    lines: list[int] = []
-    rows: list[tuple[str, ...]] = []
-    short = 0
-    for line, fields in table.rows:
-        if len(fields) == width or fits_width(fields, width):
-            lines.append(line)
-            rows.append(fields)
-        elif needed <= len(fields) < width:
-            short += 1
-            lines.append(line)
-            rows.append(fields + ("",) * (width - len(fields)))
-        else:
-            problems.append(RowProblem(line, _width_problem(len(fields), width, needed)))
-    cells = _Cells(spec, table, rows, decimal_comma)
+    by_key: dict[str, ReportRow] = {}
+    duplicates = short = total = 0
+    money_cells: dict[str, set[str]] | None = None
+    blocks = _blocks(table.rows, BLOCK_ROWS)
+    first = next(blocks, [])
+    second = next(blocks, None)
+    if second is not None and decimal_comma is None:
+        whole = table if isinstance(table.rows, list) else reread() if reread is not None else None
+        if whole is None:
+            raise ValueError(
+                "a streamed table of several blocks needs reread to tell how amounts are written"
+            )
+        money_cells = _money_cells(spec, whole, width, needed)
+    following = _resumed([first] if second is None else [first, second], blocks)
+    del first, second  # a block's raw cells are let go of once it is read
+    names = [field.name for field in dataclasses.fields(spec.row_type) if field.name != "line"]
+    for block in following:
+        total += len(block)
+        lines: list[int] = []
+        rows: list[tuple[str, ...]] = []
+        for line, fields in block:
+            if len(fields) == width or fits_width(fields, width):
+                lines.append(line)
+                rows.append(fields)
+            elif needed <= len(fields) < width:
+                short += 1
+                lines.append(line)
+                rows.append(fields + ("",) * (width - len(fields)))
+            else:
+                problems.append(RowProblem(line, _width_problem(len(fields), width, needed)))
+        del block
+        duplicates += _make_rows(
+            spec, table, names, lines, rows, decimal_comma, money_cells, by_key, problems
+        )
+    problems.sort(key=lambda problem: problem.line)
+    return RowsRead(
+        rows=tuple(by_key.values()),
+        problems=tuple(problems),
+        duplicates=duplicates,
+        short_rows=short,
+        total=total,
+    )
+
+
+def _make_rows(
+    spec: ReportSpec,
+    table: Table,
+    names: list[str],
+    lines: list[int],
+    rows: list[tuple[str, ...]],
+    decimal_comma: bool | None,
+    money_cells: dict[str, set[str]] | None,
+    by_key: dict[str, ReportRow],
+    problems: list[RowProblem],
+) -> int:
+    """Read one block's well-formed rows into by_key (the last of a key wins) or problems; returns how
+    many of its rows repeated a key already read."""
+    cells = _Cells(spec, table, rows, decimal_comma, money_cells)
     spec.validate(cells)
     row_type = spec.row_type
-    names = [field.name for field in dataclasses.fields(row_type) if field.name != "line"]
-    by_key: dict[str, ReportRow] = {}
     duplicates = 0
     columns = [_shared(cells.values(name)) for name in names]
     for index, (line, values) in enumerate(zip(lines, zip(*columns, strict=True), strict=True)):
@@ -339,10 +407,37 @@ def read_rows(spec: ReportSpec, table: Table, decimal_comma: bool | None = None)
             # Deleting first moves the key to the end, so the survivor sits where its last copy was.
             del by_key[key]
         by_key[key] = row
-    problems.sort(key=lambda problem: problem.line)
-    return RowsRead(
-        rows=tuple(by_key.values()), problems=tuple(problems), duplicates=duplicates, short_rows=short
-    )
+    return duplicates
+
+
+def _resumed(taken: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """The blocks already taken, then the rest; a block is no longer held here once it is handed on."""
+    while taken:
+        yield taken.pop(0)
+    yield from rest
+
+
+def _blocks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(rows)
+    while block := list(itertools.islice(iterator, size)):
+        yield block
+
+
+def _money_cells(spec: ReportSpec, table: Table, width: int, needed: int) -> dict[str, set[str]]:
+    """The distinct (stripped) cells of each amount column among the table's well-formed rows."""
+    positions = {
+        column.field: position
+        for column in spec.columns
+        if column.reads_as is CellType.MONEY and (position := table.column(*column.headers)) is not None
+    }
+    cells: dict[str, set[str]] = {field: set() for field in positions}
+    for _line, fields in table.rows:
+        count = len(fields)
+        if not (count == width or fits_width(fields, width) or needed <= count < width):
+            continue
+        for field, position in positions.items():
+            cells[field].add(fields[position].strip() if position < count else "")
+    return cells
 
 
 def _shared(values: list[Any]) -> list[Any]:

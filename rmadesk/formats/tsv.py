@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import functools
+import io
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from rmadesk.domain.errors import NotAReport
 from rmadesk.text.i18n import _
@@ -108,6 +112,106 @@ def _decode_legacy(data: bytes, preferred: tuple[str, ...]) -> tuple[str, str]:
     )
 
 
+# A source of a report's bytes that can be read more than once: each call opens it from the start.
+Opener = Callable[[], BinaryIO]
+
+# A file up to this size is decoded as a whole when it is in a legacy code page, as decode_report does;
+# beyond it, the code page is told from its first lines that are not UTF-8, up to this many bytes of them.
+WHOLE_LEGACY_BYTES = 8 * 1024 * 1024
+_READ_BYTES = 1024 * 1024
+
+
+def decode_lines(
+    open_bytes: Opener, preferred: tuple[str, ...] = ()
+) -> tuple[str, Callable[[], Iterator[str]]]:
+    """How a report's bytes are decoded, without holding them whole; returns (encoding, lines).
+
+    lines() reads the source again from the start and yields its text a physical line at a time, line
+    ends removed (CRLF, LF and a lone CR each end a line), the same lines as decode_report's text split at
+    its line ends. The encoding is told as decode_report tells it: a BOM, the NUL pattern of UTF-16, strict
+    UTF-8, a file of UTF-8 lines and lines in a code page, or one code page.
+    """
+    with open_bytes() as stream:
+        start = stream.read(_UTF16_SAMPLE_BYTES)
+    for bom, encoding, errors in (
+        (_UTF8_BOM, "utf-8-sig", "replace"),
+        (_UTF16_LE_BOM, "utf-16", "replace"),
+        (_UTF16_BE_BOM, "utf-16", "replace"),
+    ):
+        if start.startswith(bom):
+            name = {"utf-16": "utf-16-le" if bom == _UTF16_LE_BOM else "utf-16-be"}.get(encoding, encoding)
+            return name, functools.partial(_text_lines, open_bytes, encoding, errors)
+    guessed = _guess_utf16_without_bom(start)
+    if guessed is not None:
+        return guessed, functools.partial(_text_lines, open_bytes, guessed, "replace")
+    utf8_text, sample, size = _survey_bytes(open_bytes)
+    if not sample:
+        return "utf-8", functools.partial(_text_lines, open_bytes, "utf-8", "strict")
+    if utf8_text:
+        _text, legacy = _decode_legacy(b"\n".join(sample), preferred)
+        return f"utf-8 + {legacy}", functools.partial(_mixed_lines, open_bytes, legacy)
+    if size <= WHOLE_LEGACY_BYTES:
+        with open_bytes() as stream:
+            _text, legacy = _decode_legacy(stream.read(), preferred)
+    else:
+        _text, legacy = _decode_legacy(b"\n".join(sample), preferred)
+    return legacy, functools.partial(_text_lines, open_bytes, legacy, "replace")
+
+
+def _survey_bytes(open_bytes: Opener) -> tuple[bool, list[bytes], int]:
+    """One pass over the bytes: whether a line outside ASCII is UTF-8, the first lines that are not
+    (up to WHOLE_LEGACY_BYTES of them), and the size in bytes."""
+    utf8_text = False
+    sample: list[bytes] = []
+    kept = size = 0
+    with open_bytes() as stream:
+        for line in stream:
+            size += len(line)
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8_text = True
+            except UnicodeDecodeError:
+                if kept < WHOLE_LEGACY_BYTES or not sample:
+                    sample.append(line.rstrip(b"\r\n"))
+                    kept += len(line)
+    return utf8_text, sample, size
+
+
+def _text_lines(open_bytes: Opener, encoding: str, errors: str) -> Iterator[str]:
+    with open_bytes() as stream:
+        # With a BOM, 'utf-16' reads it to tell the byte order and drops it; 'utf-8-sig' drops its own.
+        text = io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline=None)
+        for line in text:
+            yield line.removesuffix("\n")
+        text.detach()
+
+
+def _mixed_lines(open_bytes: Opener, legacy: str) -> Iterator[str]:
+    """Each line in UTF-8 when it is, else in the legacy code page (rows pasted from two downloads)."""
+    with open_bytes() as stream:
+        for raw in stream:
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = raw.decode(legacy, errors="replace")
+            yield from _split_line_ends(line)
+
+
+def _split_line_ends(line: str) -> Iterator[str]:
+    line = line.removesuffix("\n").removesuffix("\r")
+    if "\r" in line:
+        yield from line.split("\r")
+    else:
+        yield line
+
+
+def bytes_opener(data: bytes) -> Opener:
+    """An Opener over bytes in memory."""
+    return functools.partial(io.BytesIO, data)
+
+
 # Text reports have almost no control characters; more than this share of them means binary data.
 _MAX_CONTROL_SHARE = 0.01
 _BINARY_SAMPLE_CHARS = 65536
@@ -149,12 +253,16 @@ TableRow = tuple[int, tuple[str, ...]]
 
 @dataclass(frozen=True)
 class Table:
-    """A tab-separated table: the header as written, its line, and the data rows (blank lines skipped)."""
+    """A tab-separated table: the header as written, its line, and the data rows (blank lines skipped).
+
+    rows is a list when the table was read from text in memory (read_table), and an iterator read once
+    when it streams from a file (stream_table).
+    """
 
     header: tuple[str, ...]
     header_text: str
     header_line: int
-    rows: list[TableRow]
+    rows: Iterable[TableRow]
 
     @functools.cached_property
     def _positions(self) -> dict[str, int]:
@@ -183,54 +291,101 @@ _MAX_LINES_PER_RECORD = 20
 
 def read_table(text: str) -> Table | None:
     """Read tab-separated text; None if it holds no non-blank line at all."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    index = 0
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    if index == len(lines):
+    table = stream_table(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    if table is None:
         return None
-    header_line = index + 1
-    header_fields, index = _read_record(lines, index, None)
-    header_fields = [field.replace("\ufeff", "").strip() for field in header_fields]
+    return Table(table.header, table.header_text, table.header_line, list(table.rows))
+
+
+def stream_table(lines: Iterable[str]) -> Table | None:
+    """A table over physical lines (line ends removed) whose rows are read as they are iterated, a
+    record at a time; None if the lines hold no non-blank line at all."""
+    ahead = _Lookahead(iter(lines))
+    while ahead.has(0) and not ahead.peek(0).strip():
+        ahead.advance(1)
+    if not ahead.has(0):
+        return None
+    header_line = ahead.number + 1
+    header_text = ahead.peek(0).lstrip("\ufeff")
+    header_fields = [field.replace("\ufeff", "").strip() for field in _read_record(ahead, None)[1]]
     # Trailing tabs on the header line make nameless columns; they carry nothing.
     while header_fields and not header_fields[-1]:
         header_fields.pop()
-    width = len(header_fields)
-    header_text = lines[header_line - 1].lstrip("\ufeff")
-    rows: list[TableRow] = []
-    total = len(lines)
-    while index < total:
-        line = lines[index]
+    return Table(
+        tuple(header_fields), header_text, header_line, _data_rows(ahead, len(header_fields), header_text)
+    )
+
+
+def _data_rows(ahead: _Lookahead, width: int, header_text: str) -> Iterator[TableRow]:
+    pending = ahead.pending
+    lines = ahead.lines
+    while True:
+        if pending:
+            line = pending.popleft()
+        else:
+            line = next(lines, None)
+            if line is None:
+                return
+        ahead.number += 1
         if '"' not in line:
             # The fast path: almost every line of a real report has no quotes at all.
-            index += 1
             # The header again further down means two downloads were pasted together; it is not data.
             if line.strip() and line.lstrip("\ufeff") != header_text:
-                rows.append((index, tuple(line.split("\t"))))
+                yield ahead.number, tuple(line.split("\t"))
             continue
-        start = index
-        fields, index = _read_record(lines, index, width)
+        pending.appendleft(line)
+        ahead.number -= 1
+        start = ahead.number + 1
+        fields = _read_record(ahead, width)[1]
         if any(field.strip() for field in fields):
-            rows.append((start + 1, tuple(fields)))
-    return Table(tuple(header_fields), header_text, header_line, rows)
+            yield start, tuple(fields)
 
 
-def _read_record(lines: list[str], index: int, width: int | None) -> tuple[list[str], int]:
-    """Read one record starting at lines[index]; returns its fields and the index of the next line."""
-    line = lines[index]
+class _Lookahead:
+    """Physical lines read ahead as far as a record needs; number is how many have been consumed."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.pending: deque[str] = deque()
+        self.number = 0
+
+    def has(self, offset: int) -> bool:
+        while len(self.pending) <= offset:
+            line = next(self.lines, None)
+            if line is None:
+                return False
+            self.pending.append(line)
+        return True
+
+    def peek(self, offset: int) -> str:
+        self.has(offset)
+        return self.pending[offset]
+
+    def advance(self, count: int) -> None:
+        for _step in range(count):
+            self.pending.popleft()
+        self.number += count
+
+
+def _read_record(ahead: _Lookahead, width: int | None) -> tuple[int, list[str]]:
+    """Read the record starting at the next line; returns how many lines it took, and its fields."""
+    line = ahead.peek(0)
     if '"' not in line:
-        return line.split("\t"), index + 1
+        ahead.advance(1)
+        return 1, line.split("\t")
     record = line
-    end = index
+    end = 0
     fields = split_fields(record)
-    while fields is None and end + 1 < len(lines) and end - index < _MAX_LINES_PER_RECORD:
+    while fields is None and end < _MAX_LINES_PER_RECORD and ahead.has(end + 1):
         end += 1
-        record += "\n" + lines[end]
+        record += "\n" + ahead.peek(end)
         fields = split_fields(record)
-    if fields is None or (end > index and width is not None and not fits_width(fields, width)):
+    if fields is None or (end > 0 and width is not None and not fits_width(fields, width)):
         # Joining lines only made sense if it produced a whole row; take the quote literally instead.
-        return line.split("\t"), index + 1
-    return fields, end + 1
+        ahead.advance(1)
+        return 1, line.split("\t")
+    ahead.advance(end + 1)
+    return end + 1, fields
 
 
 # Why a spreadsheet saving tab-separated text quotes a field; a field quoted for none of them is text.

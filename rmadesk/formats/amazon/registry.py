@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import enum
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from rmadesk.domain.errors import NotAReport
 from rmadesk.formats.amazon import fba_reimbursements, fba_returns, mfn_returns
 from rmadesk.formats.marketplaces import Marketplace
 from rmadesk.formats.spec import ReportRow, ReportSpec, RowProblem, read_rows
-from rmadesk.formats.tsv import Table, decode_report, looks_binary, read_table
+from rmadesk.formats.tsv import Opener, Table, bytes_opener, decode_lines, looks_binary, stream_table
 from rmadesk.text.i18n import _
 
 
@@ -78,21 +82,29 @@ class ParsedReport:
 
 def detect_report(data: bytes) -> ReportKind:
     """Which report data holds, told by its headers; raises NotAReport saying why it is none of them."""
-    _encoding, table = _open(data)
-    return _recognize(table)
+    _encoding, tables = _open(bytes_opener(data))
+    return _recognize(tables())
 
 
-def read_report(data: bytes, market: Marketplace | None = None, *, numbers_told: bool = True) -> ParsedReport:
-    """Recognize which of Amazon's return reports data holds and read it; raises NotAReport otherwise.
+def read_report(
+    source: bytes | Path, market: Marketplace | None = None, *, numbers_told: bool = True
+) -> ParsedReport:
+    """Recognize which of Amazon's return reports source (bytes, or a file) holds and read it; raises
+    NotAReport otherwise. A file is read as it streams, never held whole.
 
     market, when known, says which encoding to try first and how its amounts are written (1.141,18 in
     Germany); without it, or when not numbers_told (a default marketplace, not the person's word),
     each amount column's own cells tell.
     """
-    encoding, table = _open(data, market.encodings if market else ())
+    opener = bytes_opener(source) if isinstance(source, bytes) else functools.partial(open, source, "rb")
+    encoding, tables = _open(opener, market.encodings if market else ())
+    table = tables()
     kind = _recognize(table)
     read = read_rows(
-        kind.spec, table, decimal_comma=market.decimal_comma if market and numbers_told else None
+        kind.spec,
+        table,
+        decimal_comma=market.decimal_comma if market and numbers_told else None,
+        reread=tables,
     )
     return ParsedReport(
         kind=kind,
@@ -100,26 +112,41 @@ def read_report(data: bytes, market: Marketplace | None = None, *, numbers_told:
         rows=read.rows,
         problems=read.problems,
         duplicates=read.duplicates,
-        total_lines=len(table.rows),
+        total_lines=read.total,
         short_rows=read.short_rows,
     )
 
 
-def _open(data: bytes, encodings: tuple[str, ...] = ()) -> tuple[str, Table]:
-    """Decode data and read its table; returns (encoding, table), or raises NotAReport for no table."""
-    _refuse_known_non_text(data)
-    text, encoding = decode_report(data, encodings)
-    if not text.strip():
-        raise NotAReport(
-            _("this file is empty, so there is nothing to import. {reads}").format(reads=what_we_read())
-        )
-    _refuse_binary_or_web_page(text)
-    table = read_table(text)
-    if table is None:  # only whitespace, already refused above; kept so the type is narrowed
-        raise NotAReport(
-            _("this file is empty, so there is nothing to import. {reads}").format(reads=what_we_read())
-        )
-    return encoding, table
+def _open(opener: Opener, encodings: tuple[str, ...] = ()) -> tuple[str, Callable[[], Table]]:
+    """Tell how the bytes are decoded; returns (encoding, tables), tables() reading the table from the
+    start each time it is called, or raises NotAReport for no table."""
+    with opener() as stream:
+        _refuse_known_non_text(stream.read(8))
+    encoding, lines = decode_lines(opener, encodings)
+    with contextlib.closing(lines()) as start:
+        _refuse_binary_or_web_page(_start_of(start))
+
+    def tables() -> Table:
+        table = stream_table(lines())
+        if table is None:
+            raise NotAReport(
+                _("this file is empty, so there is nothing to import. {reads}").format(reads=what_we_read())
+            )
+        return table
+
+    return encoding, tables
+
+
+def _start_of(lines: Iterator[str]) -> str:
+    """The text of the first lines, enough to tell binary data and web pages from a report."""
+    parts: list[str] = []
+    size = 0
+    for line in lines:
+        parts.append(line)
+        size += len(line) + 1
+        if size >= _WEB_PAGE_SAMPLE_CHARS:
+            break
+    return "\n".join(parts)[:_WEB_PAGE_SAMPLE_CHARS]
 
 
 def _refuse_known_non_text(data: bytes) -> None:

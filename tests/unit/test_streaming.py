@@ -1,0 +1,125 @@
+"""A report file is read as it streams: the same lines, rows and problems as in memory, a block at a time."""
+
+from __future__ import annotations
+
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from rmadesk.formats import spec, tsv
+from rmadesk.formats.amazon.registry import ParsedReport, read_report
+from rmadesk.formats.tsv import bytes_opener, decode_lines, decode_report
+from tests.integration.test_import_fba import PAID_HEADER, paid
+from tests.perf.mfn_generator import write_mfn_report
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
+TEXT_FIXTURES = sorted(path.name for path in FIXTURES.glob("*.txt") if path.name not in ("empty.txt",)) + [
+    "mfn_returns.csv"
+]
+MIXED = (
+    b"Order ID\tItem Name\n"
+    + "1\tCafé Mug\n".encode()
+    + "2\tCrème brûlée torch\r\n".encode("cp1252")
+    + b"3\tplain\r4\tlast"
+)
+
+
+def split_lines(text: str) -> list[str]:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+@pytest.mark.parametrize("name", TEXT_FIXTURES)
+def test_streamed_lines_are_the_lines_of_the_decoded_text(name: str) -> None:
+    data = (FIXTURES / name).read_bytes()
+    text, encoding = decode_report(data)
+    streamed_encoding, lines = decode_lines(bytes_opener(data))
+    assert streamed_encoding == encoding
+    assert list(lines()) == split_lines(text)
+
+
+def test_a_file_of_utf8_and_code_page_lines_streams_each_line_in_its_own_encoding() -> None:
+    encoding, lines = decode_lines(bytes_opener(MIXED))
+    assert encoding == "utf-8 + cp1252"
+    assert list(lines()) == [
+        "Order ID\tItem Name",
+        "1\tCafé Mug",
+        "2\tCrème brûlée torch",
+        "3\tplain",
+        "4\tlast",
+    ]
+
+
+def test_a_large_code_page_file_is_told_from_its_lines_outside_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = (FIXTURES / "mfn_returns_cp1252.txt").read_bytes()
+    monkeypatch.setattr(tsv, "WHOLE_LEGACY_BYTES", 16)
+    encoding, lines = decode_lines(bytes_opener(data))
+    assert encoding == "cp1252"
+    assert list(lines()) == split_lines(data.decode("cp1252"))
+
+
+def comparable(report: ParsedReport) -> tuple[object, ...]:
+    return (report.kind, report.encoding, report.rows, report.problems, report.duplicates, report.total_lines)
+
+
+def test_a_report_read_in_blocks_is_the_report_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "mfn.txt"
+    write_mfn_report(path, 40)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header, rows = lines[0], lines[1:]
+    # Repeats of earlier rows far below (two downloads pasted together), a refused row, a short row.
+    repeated = [row.replace("Approved", "Closed") for row in rows[:5]]
+    broken = rows[6].split("\t")
+    broken[17] = "many"  # Return quantity
+    short = "\t".join(rows[7].split("\t")[:25])
+    body = [*rows, "\t".join(broken), short, *repeated]
+    path.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+    whole = read_report(path)
+    monkeypatch.setattr(spec, "BLOCK_ROWS", 3)
+    in_blocks = read_report(path)
+    assert comparable(in_blocks) == comparable(whole)
+    assert whole.duplicates >= 5 and whole.problems and whole.total_lines == len(body)
+
+
+def test_how_amounts_are_written_is_told_by_the_whole_column_not_one_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1.234 alone could be a thousand and more or a decimal; a later 1141,18 says commas are decimals."""
+    rows = [
+        paid(reimbursement_id="5900000001", amount_per_unit="1.234", amount_total="1.234"),
+        paid(reimbursement_id="5900000002", amount_per_unit="1141,18", amount_total="1141,18"),
+    ]
+    path = tmp_path / "de.txt"
+    path.write_text(
+        "\n".join(
+            "\t".join(line) for line in [PAID_HEADER, *([row[c] for c in PAID_HEADER] for row in rows)]
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(spec, "BLOCK_ROWS", 1)
+    report = read_report(path)
+    assert report.problems == ()
+    assert sorted(row.amount_total for row in report.rows) == [Decimal("1141.18"), Decimal("1234")]
+
+
+def test_reading_a_file_holds_a_block_of_raw_cells_not_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond the rows it keeps, reading needs less memory than the file's size: it never holds the
+    file's bytes, its text or all of its cells at once."""
+    path = tmp_path / "mfn.txt"
+    write_mfn_report(path, 20_000)
+    size = path.stat().st_size
+    monkeypatch.setattr(spec, "BLOCK_ROWS", 250)
+    tracemalloc.start()
+    try:
+        report = read_report(path)
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(report.rows) == 20_000
+    assert peak - kept < size, (peak - kept, size)
