@@ -12,7 +12,19 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, literal_column, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from rmadesk.domain.errors import UserError
@@ -269,6 +281,20 @@ class _Sort:
     expression: ColumnElement[Any]
     nullable: bool
     value_of: Callable[[BrowseRow], Any]
+
+
+def identifier_statement(text: str) -> CompoundSelect:
+    """The ids of the authorizations text names: a scan code in any letter case, an RMA, merchant RMA,
+    order or tracking ID, or a unit's license plate, at most MAX_IDENTIFIER_MATCHES of them."""
+    a = Authorization
+    # One indexed look-up per column: an OR of the four columns is planned by SQLite, once ANALYZE
+    # has statistics, as a scan of the whole table (20 ms at 100,000 rows against 0.02 ms).
+    columns = (a.rma_id, a.merchant_rma_id, a.order_id, a.tracking_id)
+    return union(
+        select(ScanCode.authorization_id).where(ScanCode.code_folded == fold_code(text)),
+        *(select(a.id).where(column == text) for column in columns),
+        select(Unit.authorization_id).where(Unit.lpn == text),
+    ).limit(MAX_IDENTIFIER_MATCHES)
 
 
 def _sorts() -> dict[str, _Sort]:
@@ -562,15 +588,7 @@ class BrowseService:
     @staticmethod
     def identifier_matches(session: Session, text: str) -> list[int]:
         """Ids of the authorizations an identifier names, exactly or in another letter case."""
-        a = Authorization
-        stmt = union(
-            select(ScanCode.authorization_id).where(ScanCode.code_folded == fold_code(text)),
-            select(a.id).where(
-                or_(a.rma_id == text, a.merchant_rma_id == text, a.order_id == text, a.tracking_id == text)
-            ),
-            select(Unit.authorization_id).where(Unit.lpn == text),
-        ).limit(MAX_IDENTIFIER_MATCHES)
-        return list(session.scalars(stmt))
+        return list(session.scalars(identifier_statement(text)))
 
     # ----- one authorization ------------------------------------------------------------------------
     def detail(self, auth_id: int) -> AuthorizationDetail:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,9 +22,11 @@ from rmadesk.services.browse import (
     BrowseFilter,
     BrowseRow,
     BrowseService,
+    identifier_statement,
     sort_value,
     words_condition,
 )
+from rmadesk.services.context import open_store
 from rmadesk.services.demo import create_demo_data
 from rmadesk.services.imports import import_report
 from rmadesk.settings import Settings
@@ -33,6 +36,7 @@ from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
 from tests.actors import BOSS
 from tests.conftest import drop_pg_database, fresh_pg_database
+from tests.perf.mfn_generator import write_mfn_report
 
 TSHIRT = "DkQxRtLmRRMA"  # 1 unit, TSHIRT-BLU-L, "Organic cotton T-shirt, blue, size L", 2 days ago
 KETTLE = "DpHwNcVbRRMA"  # 2 units, KETTLE-SS-17, "Stainless steel electric kettle 1.7 L", 1 day ago
@@ -610,3 +614,38 @@ def test_the_planner_uses_the_indexes(store: Store, bench: BenchService) -> None
                 "ORDER BY coalesce(rma_id, merchant_rma_id) DESC, id DESC LIMIT 10"
             ).all()
             assert "ix_return_authorization_display_id" in str(plan)
+
+
+def test_identifier_search_reads_indexes_even_with_sqlite_statistics(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    """Once ANALYZE has statistics, SQLite plans an OR over the four identifier columns as a scan of
+    the whole table; each column must be looked up through its own index."""
+    report = tmp_path / "mfn.txt"
+    write_mfn_report(report, 300)
+    import_report(sqlite_store, report, actor="office")
+    with sqlite_store.unit_of_work() as session:
+        session.execute(text("ANALYZE"))
+    with sqlite_store.read() as session:
+        statement = identifier_statement("D1234567RRMA").compile(
+            session.get_bind(), compile_kwargs={"literal_binds": True}
+        )
+        plan = session.execute(text(f"EXPLAIN QUERY PLAN {statement}")).all()
+        found = BrowseService.identifier_matches(session, "nothing-like-it")
+    details = [row[-1] for row in plan]
+    assert not [step for step in details if step.startswith("SCAN")], details
+    assert found == []
+
+
+def test_closing_a_sqlite_database_gathers_the_statistics_its_queries_need(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'bench.db'}")
+    report = tmp_path / "mfn.txt"
+    write_mfn_report(report, 300)
+    import_report(store, report, actor="office")
+    with store.read() as session:
+        BrowseService.identifier_matches(session, "D1234567RRMA")
+    store.dispose()
+    with sqlite3.connect(tmp_path / "bench.db") as raw:
+        assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() == (
+            1,
+        )
