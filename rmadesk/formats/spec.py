@@ -22,7 +22,7 @@ from rmadesk.formats.cells import (
     parse_whole_number,
     parse_yes_no,
 )
-from rmadesk.formats.tsv import Table, fits_width
+from rmadesk.formats.tsv import Table, TableRow, fits_width
 from rmadesk.text.i18n import N_, _
 
 
@@ -340,12 +340,15 @@ def read_rows(
     first = next(blocks, [])
     second = next(blocks, None)
     if second is not None and decimal_comma is None:
-        whole = table if isinstance(table.rows, list) else reread() if reread is not None else None
-        if whole is None:
-            raise ValueError(
-                "a streamed table of several blocks needs reread to tell how amounts are written"
-            )
-        money_cells = _money_cells(spec, whole, width, needed)
+        # A column whose first block shows a decimal point is told by it; the others by all their cells.
+        money_cells, unsettled = _money_cells(spec, table, width, needed, first)
+        if unsettled:
+            whole = table if isinstance(table.rows, list) else reread() if reread is not None else None
+            if whole is None:
+                raise ValueError(
+                    "a streamed table of several blocks needs reread to tell how amounts are written"
+                )
+            money_cells.update(_money_cells(spec, whole, width, needed, whole.rows, unsettled)[0])
     following = _resumed([first] if second is None else [first, second], blocks)
     del first, second  # a block's raw cells are let go of once it is read
     names = [field.name for field in dataclasses.fields(spec.row_type) if field.name != "line"]
@@ -423,21 +426,39 @@ def _blocks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield block
 
 
-def _money_cells(spec: ReportSpec, table: Table, width: int, needed: int) -> dict[str, set[str]]:
-    """The distinct (stripped) cells of each amount column among the table's well-formed rows."""
+def _money_cells(
+    spec: ReportSpec,
+    table: Table,
+    width: int,
+    needed: int,
+    rows: Iterable[TableRow],
+    only: set[str] | None = None,
+) -> tuple[dict[str, set[str]], set[str]]:
+    """The cells that tell how each amount column (of only, if given) writes its amounts, among rows
+    that are well formed, and the columns not yet told. A cell with a decimal point tells for good (see
+    decimal_comma_in), and is all that is kept of its column; of the others, every distinct cell."""
     positions = {
         column.field: position
         for column in spec.columns
-        if column.reads_as is CellType.MONEY and (position := table.column(*column.headers)) is not None
+        if column.reads_as is CellType.MONEY
+        and (position := table.column(*column.headers)) is not None
+        and (only is None or column.field in only)
     }
     cells: dict[str, set[str]] = {field: set() for field in positions}
-    for _line, fields in table.rows:
+    for _line, fields in rows:
         count = len(fields)
         if not (count == width or fits_width(fields, width) or needed <= count < width):
             continue
         for field, position in positions.items():
             cells[field].add(fields[position].strip() if position < count else "")
-    return cells
+    unsettled: set[str] = set()
+    for field, values in cells.items():
+        point = next((value for value in values if POINT_DECIMALS.fullmatch(value)), None)
+        if point is None:
+            unsettled.add(field)
+        else:
+            cells[field] = {point}
+    return cells, unsettled
 
 
 def _shared(values: list[Any]) -> list[Any]:

@@ -123,3 +123,24 @@ def test_reading_a_file_holds_a_block_of_raw_cells_not_the_file(
         tracemalloc.stop()
     assert len(report.rows) == 20_000
     assert peak - kept < size, (peak - kept, size)
+
+
+def test_a_decimal_point_in_the_first_block_tells_the_later_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """49.90 says points are decimals, so a later block's 1.234 is one and a quarter, not ambiguous."""
+    rows = [
+        paid(reimbursement_id="5900000001", amount_per_unit="49.90", amount_total="49.90"),
+        paid(reimbursement_id="5900000002", amount_per_unit="1.234", amount_total="1.234"),
+    ]
+    path = tmp_path / "us.txt"
+    path.write_text(
+        "\n".join(
+            "\t".join(line) for line in [PAID_HEADER, *([row[c] for c in PAID_HEADER] for row in rows)]
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(spec, "BLOCK_ROWS", 1)
+    report = read_report(path)
+    assert report.problems == ()
+    assert sorted(row.amount_total for row in report.rows) == [Decimal("1.234"), Decimal("49.90")]
