@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, literal_column, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Integer
 
@@ -113,44 +113,75 @@ def _id_range(column: Any, bounds: tuple[int, int] | None) -> ColumnElement[bool
 
 def read_groups(session: Session, dialect: str, windows: Sequence[Window]) -> list[Groups]:
     """One GROUP BY window, inspector, bench, disposition, currency over every window (PostgreSQL
-    aggregates it in a hash table, reading the covering time index of migration 0007 once)."""
-    o = Outcome.__table__
-    override = and_(o.c.recommended.is_not(None), o.c.recommended != o.c.disposition)
-    rows = tagged(
-        dialect,
-        windows,
-        o.c.inspector,
-        o.c.bench,
-        o.c.disposition,
-        o.c.currency,
-        override.label("override"),
-        o.c.restocked,
-        o.c.reimbursement_total,
-        o.c.scanned_at,
-        o.c.decided_at,
-        o.c.id,
-        o.c.authorization_id,
+    aggregates it in a hash table, reading the covering time index of migration 0007 once).
+
+    SQLite groups each window in its own statement, straight from the outcomes: in the order of the
+    covering index of migration 0015 (inspector, bench, currency, disposition, then the time), a skip
+    scan of that index reads each group's range of the window and needs no sort, where a UNION ALL of
+    the windows would be read row by row through the time index and sorted."""
+    groups = [Groups() for _ in windows]
+    if dialect == "sqlite":
+        o = Outcome.__table__
+        for number, (start, end) in enumerate(windows):
+            for row in session.execute(_group_statement(dialect, o, current_in(dialect, start, end))):
+                groups[number].add(row)
+        return groups
+    rows = tagged(dialect, windows, *_GROUPED_COLUMNS)
+    for row in session.execute(_group_statement(dialect, rows, None, rows.c.w)):
+        groups[int(row.w)].add(row)
+    return groups
+
+
+_GROUPED_COLUMNS = tuple(
+    Outcome.__table__.c[name]
+    for name in (
+        "inspector",
+        "bench",
+        "disposition",
+        "currency",
+        "restocked",
+        "reimbursement_total",
+        "scanned_at",
+        "decided_at",
+        "id",
+        "authorization_id",
     )
-    keys = [rows.c.w, rows.c.inspector, rows.c.bench, rows.c.disposition, rows.c.currency]
+) + (
+    and_(
+        Outcome.__table__.c.recommended.is_not(None),
+        Outcome.__table__.c.recommended != Outcome.__table__.c.disposition,
+    ).label("override"),
+)
+
+
+def _group_statement(dialect: str, rows: Any, where: ColumnElement[bool] | None, *tags: Any) -> Select[Any]:
+    """The group rows of Groups.add over rows (the outcomes themselves, or the tagged windows)."""
+    c = rows.c
+    if where is not None:  # the outcome table: its override is an expression, not a column
+        override = and_(c.recommended.is_not(None), c.recommended != c.disposition)
+    else:
+        override = c.override
+    keys = [*tags, c.inspector, c.bench, c.disposition, c.currency]
     stmt = select(
         *keys,
         func.count().label("units"),
-        func.count().filter(rows.c.override).label("overrides"),
-        func.count().filter(rows.c.restocked).label("restocked"),
-        func.sum(rows.c.reimbursement_total, type_=Money()).label("money"),
-        func.count(rows.c.scanned_at).label("timed"),
+        func.count().filter(override).label("overrides"),
+        func.count().filter(c.restocked).label("restocked"),
+        func.sum(c.reimbursement_total, type_=Money()).label("money"),
+        func.count(c.scanned_at).label("timed"),
         _seconds_sum(dialect, rows).label("seconds"),
-        func.min(func.coalesce(rows.c.scanned_at, rows.c.decided_at), type_=UTCDateTime()).label("first_at"),
-        func.max(rows.c.decided_at, type_=UTCDateTime()).label("last_at"),
-        func.min(rows.c.id).label("first_id"),
-        func.max(rows.c.id).label("last_id"),
-        func.min(rows.c.authorization_id).label("first_auth"),
-        func.max(rows.c.authorization_id).label("last_auth"),
-    ).group_by(*keys)
-    groups = [Groups() for _ in windows]
-    for row in session.execute(stmt):
-        groups[int(row.w)].add(row)
-    return groups
+        func.min(func.coalesce(c.scanned_at, c.decided_at), type_=UTCDateTime()).label("first_at"),
+        func.max(c.decided_at, type_=UTCDateTime()).label("last_at"),
+        func.min(c.id).label("first_id"),
+        func.max(c.id).label("last_id"),
+        func.min(c.authorization_id).label("first_auth"),
+        func.max(c.authorization_id).label("last_auth"),
+    ).select_from(rows)
+    if where is not None:
+        stmt = stmt.where(where)
+    # SQLite: grouped in the covering index's own column order, so its rows come already grouped.
+    order = [*tags, c.inspector, c.bench, c.currency, c.disposition] if dialect == "sqlite" else keys
+    return stmt.group_by(*order)
 
 
 def _seconds_sum(dialect: str, rows: Any) -> ColumnElement[Any]:
@@ -238,24 +269,28 @@ def _durations_sqlite(
     session: Session, windows: Sequence[Window], groups: Sequence[Groups]
 ) -> tuple[list[Durations], dict[str, float]]:
     o, auth = Outcome.__table__, Authorization.__table__
-    rows = tagged("sqlite", windows, o.c.inspector, o.c.authorization_id, o.c.scanned_at, o.c.decided_at)
-    arrived = func.coalesce(auth.c.arrived_at, rows.c.scanned_at)
-    stmt = select(
-        rows.c.w,
-        rows.c.inspector,
-        millis_between("sqlite", rows.c.decided_at, rows.c.scanned_at),
-        millis_between("sqlite", rows.c.decided_at, arrived),
-    ).select_from(rows.outerjoin(auth, auth.c.id == rows.c.authorization_id))
+    arrived = func.coalesce(auth.c.arrived_at, o.c.scanned_at)
     scans: list[list[int]] = [[] for _ in windows]
     arrivals: list[list[int]] = [[] for _ in windows]
     by_inspector: dict[str, list[int]] = {}
-    for w, inspector, scan, arrival in session.execute(stmt):
-        if scan is not None:
-            scans[w].append(scan)
-            if w == 0:
-                by_inspector.setdefault(inspector, []).append(scan)
-        if arrival is not None:
-            arrivals[w].append(arrival)
+    # A statement per window, like read_groups: the outcomes' columns come from their covering index.
+    for w, (start, end) in enumerate(windows):
+        stmt = (
+            select(
+                o.c.inspector,
+                millis_between("sqlite", o.c.decided_at, o.c.scanned_at),
+                millis_between("sqlite", o.c.decided_at, arrived),
+            )
+            .select_from(o.outerjoin(auth, auth.c.id == o.c.authorization_id))
+            .where(current_in("sqlite", start, end))
+        )
+        for inspector, scan, arrival in session.execute(stmt):
+            if scan is not None:
+                scans[w].append(scan)
+                if w == 0:
+                    by_inspector.setdefault(inspector, []).append(scan)
+            if arrival is not None:
+                arrivals[w].append(arrival)
     result = []
     for window, scan_ms, arrival_ms in zip(groups, scans, arrivals, strict=True):
         window.seconds = sum(scan_ms) / 1000  # the whole milliseconds the median is taken from
