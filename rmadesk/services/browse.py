@@ -407,18 +407,25 @@ class BrowseService:
             self._searches.clear()
 
     # ----- the list ---------------------------------------------------------------------------------
-    def count(self, f: BrowseFilter) -> int:
-        """How many authorizations the filter matches."""
+    def count(self, f: BrowseFilter, at_most: int | None = None) -> int:
+        """How many authorizations the filter matches; given at_most, counting stops past it (the
+        result is then at_most + 1: "more than at_most"), so that a filter matching most of a million
+        authorizations is told in milliseconds rather than counted for a second."""
         with self._read() as session:
             conditions, match = self._conditions(session, f)
-            stmt = select(func.count()).select_from(Authorization).where(*conditions)
+            ids = select(Authorization.id).where(*conditions)
             only_words = match is not None and match.ids is None and len(conditions) == 1
             if only_words and session.get_bind().dialect.name == "sqlite":
                 # Common words (no id list): ordered by the item index's expression, SQLite counts
                 # through that index, a fifth of the table's size, instead of reading the table.
-                ids = select(Authorization.id).where(*conditions).order_by(_item_expression())
-                stmt = select(func.count()).select_from(ids.subquery())
-            return int(session.scalar(stmt) or 0)
+                ids = ids.order_by(_item_expression())
+            elif at_most is None:
+                return int(
+                    session.scalar(select(func.count()).select_from(Authorization).where(*conditions)) or 0
+                )
+            if at_most is not None:
+                ids = ids.limit(at_most + 1)
+            return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
 
     def page(
         self,

@@ -649,3 +649,14 @@ def test_closing_a_sqlite_database_gathers_the_statistics_its_queries_need(tmp_p
         assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() == (
             1,
         )
+
+
+def test_a_count_can_stop_past_a_limit(store: Store) -> None:
+    for n in range(5):
+        add(store, f"RMA-LIMIT-{n}")
+    service = BrowseService(store, BOSS)
+    awaiting = BrowseFilter(status="awaiting")
+    assert service.count(awaiting) == 5
+    assert service.count(awaiting, at_most=3) == 4  # more than 3
+    assert service.count(awaiting, at_most=5) == 5
+    assert service.count(BrowseFilter(text="RMA-LIMIT-2"), at_most=3) == 1

@@ -26,6 +26,9 @@ from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import INFO, OK, WARN
 
+# A filter's matches are counted up to this many; past it the count says "more than 10,000".
+COUNTED_AT_MOST = 10_000
+
 STATUS_COLOURS = {AWAITING: INFO, IN_INSPECTION: WARN, DONE: OK}
 KIND_LABELS = {
     AuthorizationKind.RMA.value: N_("RMA"),
@@ -199,7 +202,7 @@ class AuthorizationsModel(QAbstractTableModel):
             if latest.value != generation:
                 return None
             everything = service.count(BrowseFilter())  # cheap: an index is counted, not the table
-            return (everything if f.is_empty else service.count(f)), everything
+            return (everything if f.is_empty else service.count(f, at_most=COUNTED_AT_MOST)), everything
 
         self.runner.run(
             job,

@@ -33,11 +33,13 @@ from rmadesk.services.browse import (
     BrowseService,
     UnitDetail,
 )
+from rmadesk.text.formatting import count as shown_count
 from rmadesk.text.i18n import _, ngettext
 from rmadesk.text.reasons import describe_reason
 from rmadesk.ui.bench.panels import money_text
 from rmadesk.ui.browser.detail import history_html, local_time, unit_html
 from rmadesk.ui.browser.model import (
+    COUNTED_AT_MOST,
     KIND_LABELS,
     SEARCH_FAILED,
     STATUS_COLOURS,
@@ -448,11 +450,15 @@ class BrowserWidget(QWidget):
         if model.total is None or model.everything is None:
             text = _("Counting…") if model.rowCount() else _("Searching…")
         elif model.filter.is_empty:
-            text = _("{count} authorizations").format(count=f"{model.everything:,}")
+            text = _("{count} authorizations").format(count=shown_count(model.everything))
+        elif model.total > COUNTED_AT_MOST:
+            text = _("more than {found} of {count} authorizations").format(
+                found=shown_count(COUNTED_AT_MOST), count=shown_count(model.everything)
+            )
         else:
             text = ngettext(
                 "{found} of {count} authorization", "{found} of {count} authorizations", model.everything
-            ).format(found=f"{model.total:,}", count=f"{model.everything:,}")
+            ).format(found=shown_count(model.total), count=shown_count(model.everything))
             if model.total == 0:
                 text += " — " + _("nothing matches; try fewer words or clear the filters")
         if model.loading and model.rowCount():

@@ -24,6 +24,8 @@ from rmadesk.settings import Settings
 from rmadesk.store.models import Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
+from rmadesk.ui.browser import model as browser_model
+from rmadesk.ui.browser import widget as browser_widget
 from rmadesk.ui.browser.model import AuthorizationsModel
 from rmadesk.ui.browser.widget import BrowserWidget
 from rmadesk.ui.browser.window import BrowserWindow
@@ -493,3 +495,20 @@ def test_the_detail_shows_the_refund_label_and_claims_the_report_gave(
     with qtbot.waitSignal(browser.detail_shown, timeout=5000):
         browser.table.selectRow(other)
     assert not browser.fields["claims"].isVisibleTo(browser)  # a return without claims shows no line
+
+
+def test_a_filter_matching_very_many_is_counted_up_to_a_limit(
+    qtbot: QtBot, browser: BrowserWidget, runner: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(browser_model, "COUNTED_AT_MOST", 100)
+    monkeypatch.setattr(browser_widget, "COUNTED_AT_MOST", 100)
+    browser.status_combo.setCurrentIndex(browser.status_combo.findData("awaiting"))
+    qtbot.waitUntil(lambda: browser.model.rowCount() == 200, timeout=5000)
+    settle(qtbot, runner)
+    assert browser.model.total == 101
+    assert browser.count_label.text() == "more than 100 of 450 authorizations"
+    with qtbot.waitSignal(browser.filter_applied, timeout=2000):
+        browser.kind_combo.setCurrentIndex(browser.kind_combo.findData("RGA"))
+    qtbot.waitUntil(lambda: browser.model.exhausted, timeout=5000)
+    settle(qtbot, runner)
+    assert browser.count_label.text().startswith("0 of 450")
