@@ -107,18 +107,21 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help=_("write recorded outcomes as CSV to stdout, or the photos of a period to a folder"),
     )
-    p_export.add_argument("what", choices=["outcomes", "photos"], help=_("what to export"))
-    p_export.add_argument(
-        "folder", nargs="?", type=Path, metavar="DIR", help=_("with photos: the folder to write them to")
+    export_sub = p_export.add_subparsers(dest="what", metavar="WHAT", required=True)
+    export_sub.add_parser("outcomes", parents=[common], help=_("every recorded outcome, as CSV to stdout"))
+    p_photos = export_sub.add_parser(
+        "photos", parents=[common], help=_("the photos taken in a period, named by RMA and unit")
     )
-    p_export.add_argument(
+    p_photos.add_argument("folder", type=Path, metavar="DIR", help=_("the folder to write them to"))
+    p_photos.add_argument(
         "--from",
         dest="start",
+        required=True,
         metavar="T",
-        help=_("with photos: taken from (a date, or 2026-11-26T06:00:00Z, or local time)"),
+        help=_("taken from: a date (local), 2026-11-26T06:00:00Z or a local time"),
     )
-    p_export.add_argument(
-        "--to", dest="end", metavar="T", help=_("with photos: taken until (a date: to its end)")
+    p_photos.add_argument(
+        "--to", dest="end", required=True, metavar="T", help=_("taken until: a date means to its end")
     )
 
     p_demo = sub.add_parser("demo", parents=[common], help=_("write demo authorizations and a barcode sheet"))
@@ -310,8 +313,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     if args.what == "photos":
         return _export_photos(args)
-    if args.folder is not None or args.start or args.end:
-        raise UserError(_("The outcomes go to stdout: a folder, --from and --to go with photos."))
     settings = _settings(args)
     store = _open_store(settings)
     write_outcomes_csv(store, sys.stdout, _cli_actor(args, store, settings))
@@ -325,8 +326,6 @@ def _export_photos(args: argparse.Namespace) -> int:
     from rmadesk.domain.shifts import local_zone, parse_moment
     from rmadesk.services.photos import export_photos
 
-    if args.folder is None or not args.start or not args.end:
-        raise UserError(_("Say which photos and where: rmadesk export photos --from DATE --to DATE DIR"))
     settings = _settings(args)
     tz = local_zone(settings.timezone)
     start = parse_moment(args.start, tz)
