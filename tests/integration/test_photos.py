@@ -3,8 +3,10 @@ journal during an outage, send on reconnect, reversal, read back, export and the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import sqlite3
 import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -289,10 +291,7 @@ def test_photos_taken_during_an_outage_wait_in_the_journal_and_arrive_with_the_d
     assert again.already_written and len(stored_rows(store)) == 2
 
 
-def sqlite_journal(path: Path):  # noqa: ANN201 - a closing sqlite3 connection
-    import contextlib
-    import sqlite3
-
+def sqlite_journal(path: Path) -> contextlib.closing[sqlite3.Connection]:
     return contextlib.closing(sqlite3.connect(path))
 
 
@@ -506,3 +505,35 @@ def test_the_commands_write_a_packet_and_export_photos(
         main(["export", "photos", "--db", url, "--from", "yesterday", "--to", str(today), str(folder)]) == 2
     )
     assert "'yesterday' is not a time" in capsys.readouterr().err
+
+
+def test_a_journal_kept_before_photos_existed_is_still_read_and_sent(tmp_path: Path) -> None:
+    path = tmp_path / "old-journal.sqlite3"
+    old = json.dumps(
+        {
+            "outcome_uid": "old-1",
+            "unit_id": 7,
+            "disposition": "sellable",
+            "inspector": "Ana",
+            "bench": "bench-1",
+            "recommended": None,
+            "override_reason": None,
+            "answers": {},
+            "scanned_at": None,
+            "decided_at": "2026-12-01T10:00:00+00:00",
+        }
+    )
+    with sqlite_journal(path) as conn:  # the journal as the release before photos wrote it
+        conn.execute(
+            "CREATE TABLE pending "
+            "(outcome_uid TEXT PRIMARY KEY, decision TEXT NOT NULL, journaled_at TEXT NOT NULL)"
+        )
+        conn.execute("INSERT INTO pending VALUES ('old-1', ?, '2026-12-01T10:00:01+00:00')", (old,))
+        conn.commit()
+    journal = Journal(path)
+    [kept] = journal.pending()
+    assert (kept.outcome_uid, kept.unit_id, kept.photos) == ("old-1", 7, ())
+    journal.remove("old-1")
+    assert journal.count() == 0
+    with sqlite_journal(path) as conn:
+        assert conn.execute("SELECT count(*) FROM pending_photo").fetchone() == (0,)
