@@ -12,6 +12,10 @@ from barcode.writer import PATH as PYTHON_BARCODE_DIR
 from barcode.writer import ImageWriter
 from PIL import Image, ImageDraw, ImageFont
 
+from rmadesk.labels.lettering import ShapedFont
+from rmadesk.text.fonts import persian_font_path
+from rmadesk.text.i18n import right_to_left
+
 PRINT_DPI = 300
 MIN_MODULE_PX = 2
 # Code 128 asks for a quiet zone of at least ten narrow modules on each side.
@@ -56,23 +60,52 @@ def _px_to_mm(length_px: float, dpi: int) -> float:
     return length_px * 25.4 / dpi
 
 
+_WEIGHTS: dict[str, int] = {"regular": 400, "bold": 700, "mono": 400}
+
+
+def _noto_sans_arabic(size_px: int, style: FontStyle) -> Font | None:
+    path = persian_font_path()
+    if path is None:
+        return None
+    font = ShapedFont(str(path), size_px)
+    try:
+        font.set_variation_by_axes([_WEIGHTS[style], 100])  # weight, width
+    except (OSError, ValueError):  # a static build of the font: its one weight
+        pass
+    font.trim_top()
+    return font
+
+
 @functools.lru_cache(maxsize=64)
-def load_font(size_px: int, style: FontStyle = "regular") -> Font:
-    """Return a DejaVu font of the given pixel size, or Pillow's default font when DejaVu is missing."""
+def _cached_font(size_px: int, style: FontStyle, persian_first: bool) -> Font:
+    if persian_first and style != "mono":
+        noto = _noto_sans_arabic(size_px, style)
+        if noto is not None:
+            return noto
     file_name = _FONT_FILE_NAMES[style]
     for font_dir in _FONT_DIRS:
         font_path = font_dir / file_name
         if font_path.is_file():
-            return ImageFont.truetype(str(font_path), size_px)
+            return ShapedFont(str(font_path), size_px)
+    noto = _noto_sans_arabic(size_px, style)
+    if noto is not None:  # it has Latin letters too
+        return noto
     try:
         return ImageFont.load_default(size=size_px)
     except TypeError:  # Pillow < 10.1 only has the fixed-size bitmap font.
         return ImageFont.load_default()
 
 
+def load_font(size_px: int, style: FontStyle = "regular") -> Font:
+    """A font of the given pixel size that shapes Persian and runs each line in its direction: in a
+    right-to-left language Noto Sans Arabic (codes keep DejaVu Sans Mono), else DejaVu; Noto Sans Arabic
+    where DejaVu is missing, and Pillow's default font where both are."""
+    return _cached_font(size_px, style, right_to_left())
+
+
 def text_line_height(font: Font) -> int:
     """Height in pixels of one line of text in font, from the top of accents to the bottom of descenders."""
-    return int(font.getbbox("Hgjpy|")[3])
+    return int(max(font.getbbox("Hgjpy|")[3], font.getbbox("گیژ")[3]))
 
 
 def caption_font_px(module_px: int) -> int:

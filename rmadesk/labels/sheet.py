@@ -22,6 +22,8 @@ from rmadesk.labels.barcodes import (
     print_pt,
     text_line_height,
 )
+from rmadesk.labels.lettering import box_left, mirrored, put_text
+from rmadesk.text.formatting import count
 from rmadesk.text.i18n import _
 
 
@@ -299,11 +301,15 @@ def _paginate(grids: Sequence[_SectionGrid]) -> list[list[_Placement]]:
     return pages
 
 
+PAGE_WIDTH_PX = PAGE_SIZE_PX[0]
+
+
 def _draw_lines(
     draw: ImageDraw.ImageDraw,
     lines: Sequence[str],
     font: Font,
-    anchor_x: int,
+    left: int,
+    width: int,
     top: int,
     fill: int,
     *,
@@ -311,32 +317,46 @@ def _draw_lines(
 ) -> None:
     line_height = text_line_height(font)
     for index, line in enumerate(lines):
-        left = anchor_x - font.getlength(line) / 2 if centered else anchor_x
-        draw.text((left, top + index * line_height), line, font=font, fill=fill)
+        put_text(
+            draw,
+            left,
+            top + index * line_height,
+            width,
+            line,
+            font,
+            fill,
+            page_width=PAGE_WIDTH_PX,
+            align="center" if centered else "start",
+        )
 
 
 def _draw_card_text(
-    draw: ImageDraw.ImageDraw, grid: _SectionGrid, card: _Card, anchor_x: int, top: int
+    draw: ImageDraw.ImageDraw, grid: _SectionGrid, card: _Card, left: int, width: int, top: int
 ) -> None:
     title_font = load_font(ENTRY_TITLE_FONT_PX, "bold")
     subtitle_font = load_font(ENTRY_SUBTITLE_FONT_PX, "regular")
     centered = not grid.side_by_side
-    _draw_lines(draw, card.title_lines, title_font, anchor_x, top, INK, centered=centered)
+    _draw_lines(draw, card.title_lines, title_font, left, width, top, INK, centered=centered)
     if card.subtitle_lines:
         subtitle_top = top + len(card.title_lines) * text_line_height(title_font)
         if card.title_lines:
             subtitle_top += TEXT_GAP_PX
         _draw_lines(
-            draw, card.subtitle_lines, subtitle_font, anchor_x, subtitle_top, MUTED_INK, centered=centered
+            draw, card.subtitle_lines, subtitle_font, left, width, subtitle_top, MUTED_INK, centered=centered
         )
 
 
 def _draw_row(page: Image.Image, draw: ImageDraw.ImageDraw, placed: _PlacedRow) -> None:
     grid = placed.grid
+    inner_width = grid.card_width - 2 * CARD_PADDING_PX
     for column, card in enumerate(placed.cards):
         left = PAGE_MARGIN_PX + column * (grid.card_width + COLUMN_GUTTER_PX)
+        mirrored_left = round(box_left(left, grid.card_width, PAGE_WIDTH_PX))
         draw.rounded_rectangle(
-            [(left, placed.top), (left + grid.card_width - 1, placed.top + grid.card_height - 1)],
+            [
+                (mirrored_left, placed.top),
+                (mirrored_left + grid.card_width - 1, placed.top + grid.card_height - 1),
+            ],
             radius=CARD_RADIUS_PX,
             outline=CARD_BORDER_INK,
             width=CARD_BORDER_PX,
@@ -344,13 +364,18 @@ def _draw_row(page: Image.Image, draw: ImageDraw.ImageDraw, placed: _PlacedRow) 
         if grid.side_by_side:
             inner_height = grid.card_height - 2 * CARD_PADDING_PX
             text_top = placed.top + CARD_PADDING_PX + (inner_height - _text_block_height(card)) // 2
-            _draw_card_text(draw, grid, card, left + CARD_PADDING_PX, text_top)
+            text_width = inner_width - grid.barcode_area_width - COLUMN_GUTTER_PX
+            _draw_card_text(draw, grid, card, left + CARD_PADDING_PX, text_width, text_top)
             area_right = left + grid.card_width - CARD_PADDING_PX
             barcode_center_x = area_right - grid.barcode_area_width // 2
+            if mirrored():
+                barcode_center_x = PAGE_WIDTH_PX - barcode_center_x
             barcode_top = placed.top + CARD_PADDING_PX + (inner_height - card.barcode.height) // 2
         else:
-            barcode_center_x = left + grid.card_width // 2
-            _draw_card_text(draw, grid, card, barcode_center_x, placed.top + CARD_PADDING_PX)
+            barcode_center_x = mirrored_left + grid.card_width // 2
+            _draw_card_text(
+                draw, grid, card, left + CARD_PADDING_PX, inner_width, placed.top + CARD_PADDING_PX
+            )
             # Bars sit at the same height in every card of a row so the grid reads as one tidy band.
             barcode_top = placed.top + grid.card_height - CARD_PADDING_PX - grid.barcode_height
         page.paste(card.barcode, (barcode_center_x - card.barcode.width // 2, barcode_top))
@@ -361,11 +386,15 @@ def _draw_page_frame(
 ) -> None:
     title_font = load_font(TITLE_FONT_PX, "bold")
     right_edge = PAGE_SIZE_PX[0] - PAGE_MARGIN_PX
-    draw.text(
-        (PAGE_MARGIN_PX, PAGE_MARGIN_PX),
+    put_text(
+        draw,
+        PAGE_MARGIN_PX,
+        PAGE_MARGIN_PX,
+        CONTENT_WIDTH_PX,
         _fit_with_ellipsis(title, title_font, CONTENT_WIDTH_PX),
-        font=title_font,
-        fill=INK,
+        title_font,
+        INK,
+        page_width=PAGE_WIDTH_PX,
     )
     rule_top = PAGE_MARGIN_PX + text_line_height(title_font) + TEXT_GAP_PX
     draw.rectangle([(PAGE_MARGIN_PX, rule_top), (right_edge - 1, rule_top + TITLE_RULE_PX - 1)], fill=INK)
@@ -377,26 +406,44 @@ def _draw_page_frame(
         [(PAGE_MARGIN_PX, footer_rule_top), (right_edge - 1, footer_rule_top + HAIRLINE_PX - 1)],
         fill=CARD_BORDER_INK,
     )
-    page_label = _("Page {number} of {count}").format(number=page_number, count=page_count)
+    page_label = _("Page {number} of {count}").format(number=count(page_number), count=count(page_count))
     page_label_width = footer_font.getlength(page_label)
-    draw.text((right_edge - page_label_width, footer_text_top), page_label, font=footer_font, fill=MUTED_INK)
+    put_text(
+        draw,
+        PAGE_MARGIN_PX,
+        footer_text_top,
+        CONTENT_WIDTH_PX,
+        page_label,
+        footer_font,
+        MUTED_INK,
+        page_width=PAGE_WIDTH_PX,
+        align="end",
+    )
     if footer:
         room = int(CONTENT_WIDTH_PX - page_label_width - _mm(6))
-        draw.text(
-            (PAGE_MARGIN_PX, footer_text_top),
+        put_text(
+            draw,
+            PAGE_MARGIN_PX,
+            footer_text_top,
+            room,
             _fit_with_ellipsis(footer, footer_font, room),
-            font=footer_font,
-            fill=MUTED_INK,
+            footer_font,
+            MUTED_INK,
+            page_width=PAGE_WIDTH_PX,
         )
 
 
 def _draw_section_heading(draw: ImageDraw.ImageDraw, placed: _PlacedHeading) -> None:
     section_font = load_font(SECTION_FONT_PX, "bold")
-    draw.text(
-        (PAGE_MARGIN_PX, placed.top),
+    put_text(
+        draw,
+        PAGE_MARGIN_PX,
+        placed.top,
+        CONTENT_WIDTH_PX,
         _fit_with_ellipsis(placed.text, section_font, CONTENT_WIDTH_PX),
-        font=section_font,
-        fill=RULE_INK,
+        section_font,
+        RULE_INK,
+        page_width=PAGE_WIDTH_PX,
     )
     rule_top = placed.top + text_line_height(section_font) + TEXT_GAP_PX
     right_edge = PAGE_SIZE_PX[0] - PAGE_MARGIN_PX

@@ -20,6 +20,7 @@ from rmadesk.labels.barcodes import (
     print_pt,
     text_line_height,
 )
+from rmadesk.labels.lettering import Align, box_left, put_text
 from rmadesk.labels.sheet import (
     CARD_BORDER_INK,
     CARD_BORDER_PX,
@@ -39,7 +40,7 @@ from rmadesk.labels.sheet import (
     _fit_with_ellipsis,
     _wrap,
 )
-from rmadesk.text.formatting import long_day
+from rmadesk.text.formatting import count, long_day
 from rmadesk.text.i18n import N_, _
 
 KIND_NAMES: dict[str, str] = {
@@ -139,11 +140,26 @@ def _lines_height(lines: Sequence[str], font: Font) -> int:
     return len(lines) * text_line_height(font)
 
 
+def _put(
+    draw: ImageDraw.ImageDraw,
+    left: float,
+    top: float,
+    width: float,
+    text: str,
+    font: Font,
+    fill: int,
+    align: Align = "start",
+    **options: object,
+) -> None:
+    """One line in the box (left, width) of the left-to-right layout, mirrored on a right-to-left slip."""
+    put_text(draw, left, top, width, text, font, fill, page_width=PAGE_SIZE_PX[0], align=align, **options)
+
+
 def _draw_lines(
-    draw: ImageDraw.ImageDraw, lines: Sequence[str], font: Font, left: int, top: int, fill: int
+    draw: ImageDraw.ImageDraw, lines: Sequence[str], font: Font, left: int, width: int, top: int, fill: int
 ) -> None:
     for index, line in enumerate(lines):
-        draw.text((left, top + index * text_line_height(font)), line, font=font, fill=fill)
+        _put(draw, left, top + index * text_line_height(font), width, line, font, fill)
 
 
 def _wrap_paragraphs(text: str, font: Font, width: int, max_lines: int) -> tuple[str, ...]:
@@ -166,10 +182,10 @@ def _barcode_for(code: str) -> Image.Image:
     raise ValueError(f"RMA number {code!r} is too long to print scannably on the slip")
 
 
-def _caption(draw: ImageDraw.ImageDraw, text: str, left: int, top: int) -> int:
+def _caption(draw: ImageDraw.ImageDraw, text: str, left: int, width: int, top: int) -> int:
     """Draw a small upper-case field caption and return where the value below it starts."""
     font = load_font(CAPTION_FONT_PX, "bold")
-    draw.text((left, top), text.upper(), font=font, fill=MUTED_INK)
+    _put(draw, left, top, width, text.upper(), font, MUTED_INK)
     return top + text_line_height(font) + LABEL_GAP_PX
 
 
@@ -182,7 +198,7 @@ def _section_heading_block(text: str) -> _Block:
     height = text_line_height(font) + TEXT_GAP_PX + HAIRLINE_PX
 
     def paint(page: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
-        draw.text((PAGE_MARGIN_PX, top), text, font=font, fill=RULE_INK)
+        _put(draw, PAGE_MARGIN_PX, top, CONTENT_WIDTH_PX, text, font, RULE_INK)
         rule_top = top + text_line_height(font) + TEXT_GAP_PX
         _hairline(draw, rule_top)
 
@@ -211,25 +227,24 @@ def _paint_header(draw: ImageDraw.ImageDraw, data: SlipData, kind: str, continue
     badge_pad_x, badge_pad_y = _mm(4), _mm(1.8)
     badge_text_width = round(badge_font.getlength(kind))
     badge_height = _header_height() - TITLE_RULE_PX - 2 * TEXT_GAP_PX
-    badge_left = RIGHT_EDGE_PX - badge_text_width - 2 * badge_pad_x
+    badge_width = badge_text_width + 2 * badge_pad_x
+    badge_left = RIGHT_EDGE_PX - badge_width
+    # At the top left of a right-to-left slip, the end of its first line.
+    badge_x = round(box_left(badge_left, badge_width, PAGE_SIZE_PX[0]))
     draw.rounded_rectangle(
-        [(badge_left, top), (RIGHT_EDGE_PX - 1, top + badge_height - 1)], radius=_mm(2), fill=INK
+        [(badge_x, top), (badge_x + badge_width - 1, top + badge_height - 1)], radius=_mm(2), fill=INK
     )
     text_box = badge_font.getbbox(kind)
     text_top = top + (badge_height - (text_box[3] + text_box[1])) // 2
-    draw.text((badge_left + badge_pad_x, max(text_top, top + badge_pad_y)), kind, font=badge_font, fill=PAPER)
+    draw.text((badge_x + badge_pad_x, max(text_top, top + badge_pad_y)), kind, font=badge_font, fill=PAPER)
 
     room = badge_left - PAGE_MARGIN_PX - _mm(6)
     title = _("Return authorization, continued") if continued else _("Return authorization")
-    draw.text((PAGE_MARGIN_PX, top), _fit_with_ellipsis(title, title_font, room), font=title_font, fill=INK)
+    _put(draw, PAGE_MARGIN_PX, top, room, _fit_with_ellipsis(title, title_font, room), title_font, INK)
     subtitle_parts = [part for part in (data.seller_name.strip(), f"{_(KIND_NAMES[kind])} ({kind})") if part]
     subtitle_top = top + text_line_height(title_font) + TEXT_GAP_PX
-    draw.text(
-        (PAGE_MARGIN_PX, subtitle_top),
-        _fit_with_ellipsis(" · ".join(subtitle_parts), subtitle_font, room),
-        font=subtitle_font,
-        fill=MUTED_INK,
-    )
+    subtitle = _fit_with_ellipsis(" · ".join(subtitle_parts), subtitle_font, room)
+    _put(draw, PAGE_MARGIN_PX, subtitle_top, room, subtitle, subtitle_font, MUTED_INK)
     rule_top = top + _header_height() - TITLE_RULE_PX
     draw.rectangle([(PAGE_MARGIN_PX, rule_top), (RIGHT_EDGE_PX - 1, rule_top + TITLE_RULE_PX - 1)], fill=INK)
 
@@ -248,15 +263,13 @@ def _paint_footer(
         [(PAGE_MARGIN_PX, rule_top), (RIGHT_EDGE_PX - 1, rule_top + HAIRLINE_PX - 1)], fill=CARD_BORDER_INK
     )
     page_label = _("{kind} {rma_id} · Page {number} of {count}").format(
-        kind=kind, rma_id=data.rma_id, number=page_number, count=page_count
+        kind=kind, rma_id=data.rma_id, number=count(page_number), count=count(page_count)
     )
     page_label_width = font.getlength(page_label)
-    draw.text((RIGHT_EDGE_PX - page_label_width, text_top), page_label, font=font, fill=MUTED_INK)
+    _put(draw, PAGE_MARGIN_PX, text_top, CONTENT_WIDTH_PX, page_label, font, MUTED_INK, "end")
     left_text = " · ".join(part for part in (data.seller_name.strip(), _("Keep a copy of this slip")) if part)
     room = int(CONTENT_WIDTH_PX - page_label_width - _mm(6))
-    draw.text(
-        (PAGE_MARGIN_PX, text_top), _fit_with_ellipsis(left_text, font, room), font=font, fill=MUTED_INK
-    )
+    _put(draw, PAGE_MARGIN_PX, text_top, room, _fit_with_ellipsis(left_text, font, room), font, MUTED_INK)
 
 
 def _barcode_panel(data: SlipData) -> _Block:
@@ -317,7 +330,7 @@ def _facts_block(data: SlipData) -> _Block:
     facts = (
         (_("Order ID"), data.order_id),
         (_("Date issued"), long_day(data.issued_on)),
-        (_("Units to return"), str(units)),
+        (_("Units to return"), count(units)),
     )
     column_width = (CONTENT_WIDTH_PX - 2 * COLUMN_GAP_PX) // 3
     height = _caption_height() + text_line_height(value_font)
@@ -325,13 +338,9 @@ def _facts_block(data: SlipData) -> _Block:
     def paint(page: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
         for index, (caption, value) in enumerate(facts):
             left = PAGE_MARGIN_PX + index * (column_width + COLUMN_GAP_PX)
-            value_top = _caption(draw, caption, left, top)
-            draw.text(
-                (left, value_top),
-                _fit_with_ellipsis(value, value_font, column_width),
-                font=value_font,
-                fill=INK,
-            )
+            value_top = _caption(draw, caption, left, column_width, top)
+            value_text = _fit_with_ellipsis(value, value_font, column_width)
+            _put(draw, left, value_top, column_width, value_text, value_font, INK)
 
     return _Block(height, paint, space_after=_mm(6))
 
@@ -342,8 +351,8 @@ def _reason_block(data: SlipData) -> _Block:
     height = _caption_height() + _lines_height(lines, font)
 
     def paint(page: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
-        value_top = _caption(draw, _("Reason for the return"), PAGE_MARGIN_PX, top)
-        _draw_lines(draw, lines, font, PAGE_MARGIN_PX, value_top, INK)
+        value_top = _caption(draw, _("Reason for the return"), PAGE_MARGIN_PX, CONTENT_WIDTH_PX, top)
+        _draw_lines(draw, lines, font, PAGE_MARGIN_PX, CONTENT_WIDTH_PX, value_top, INK)
 
     return _Block(height, paint, space_after=SECTION_SPACE_PX)
 
@@ -365,11 +374,10 @@ def _table_header_block() -> _Block:
     height = text_line_height(font) + CELL_PADDING_PX + HAIRLINE_PX
 
     def paint(page: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
-        sku_left, item_left, _item_width, qty_right = _item_columns()
-        quantity = _("QTY")
-        draw.text((sku_left, top), _("SKU"), font=font, fill=MUTED_INK)
-        draw.text((item_left, top), _("ITEM"), font=font, fill=MUTED_INK)
-        draw.text((qty_right - font.getlength(quantity), top), quantity, font=font, fill=MUTED_INK)
+        sku_left, item_left, item_width, qty_right = _item_columns()
+        _put(draw, sku_left, top, SKU_COLUMN_PX, _("SKU"), font, MUTED_INK)
+        _put(draw, item_left, top, item_width, _("ITEM"), font, MUTED_INK)
+        _put(draw, qty_right - QTY_COLUMN_PX, top, QTY_COLUMN_PX, _("QTY"), font, MUTED_INK, "end")
         _hairline(draw, top + height - HAIRLINE_PX)
 
     return _Block(height, paint, keep_with_next=True)
@@ -382,18 +390,18 @@ def _item_row_block(item: SlipItem, last: bool) -> _Block:
     item_width = _item_columns()[2]
     sku_lines = _wrap(item.sku, sku_font, SKU_COLUMN_PX, MAX_SKU_LINES) or ("—",)
     name_lines = _wrap(item.item_name, name_font, item_width, MAX_ITEM_LINES) or ("—",)
-    quantity = str(item.quantity)
+    quantity = count(item.quantity)
     content_height = max(
         _lines_height(sku_lines, sku_font), _lines_height(name_lines, name_font), text_line_height(qty_font)
     )
     height = 2 * CELL_PADDING_PX + content_height + HAIRLINE_PX
 
     def paint(page: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
-        sku_left, item_left, _item_width, qty_right = _item_columns()
+        sku_left, item_left, item_width, qty_right = _item_columns()
         text_top = top + CELL_PADDING_PX
-        _draw_lines(draw, sku_lines, sku_font, sku_left, text_top, INK)
-        _draw_lines(draw, name_lines, name_font, item_left, text_top, INK)
-        draw.text((qty_right - qty_font.getlength(quantity), text_top), quantity, font=qty_font, fill=INK)
+        _draw_lines(draw, sku_lines, sku_font, sku_left, SKU_COLUMN_PX, text_top, INK)
+        _draw_lines(draw, name_lines, name_font, item_left, item_width, text_top, INK)
+        _put(draw, qty_right - QTY_COLUMN_PX, text_top, QTY_COLUMN_PX, quantity, qty_font, INK, "end")
         # Each row closes itself, so a table cut by a page break still ends on a rule.
         _hairline(draw, top + height - HAIRLINE_PX)
 
@@ -414,7 +422,7 @@ def _default_steps(data: SlipData) -> list[str]:
         ),
         _("Put this slip in the parcel."),
         _("Write {rma_id} clearly on the outside of the box.").format(rma_id=data.rma_id),
-        send.format(days=RETURN_WINDOW_DAYS, deadline=deadline),
+        send.format(days=count(RETURN_WINDOW_DAYS), deadline=deadline),
     ]
 
 
@@ -436,7 +444,7 @@ def _instructions_block(data: SlipData) -> _Block:
         ]
     else:
         paragraphs = [
-            (f"{number}.", _wrap(step, font, steps_width - STEP_INDENT_PX, MAX_INSTRUCTION_LINES))
+            (f"{count(number)}.", _wrap(step, font, steps_width - STEP_INDENT_PX, MAX_INSTRUCTION_LINES))
             for number, step in enumerate(_default_steps(data), start=1)
         ]
     steps_height = sum(len(lines) * line_height for _step, lines in paragraphs) + STEP_GAP_PX * (
@@ -456,24 +464,24 @@ def _instructions_block(data: SlipData) -> _Block:
     def paint(page: Image.Image, draw: ImageDraw.ImageDraw, top: int) -> None:
         cursor = top
         for number, lines in paragraphs:
-            left = PAGE_MARGIN_PX
+            left, width = PAGE_MARGIN_PX, steps_width
             if number is not None:
-                draw.text((left, cursor), number, font=number_font, fill=INK)
-                left += STEP_INDENT_PX
-            _draw_lines(draw, lines, font, left, cursor, INK)
+                _put(draw, left, cursor, STEP_INDENT_PX, number, number_font, INK)
+                left, width = left + STEP_INDENT_PX, width - STEP_INDENT_PX
+            _draw_lines(draw, lines, font, left, width, cursor, INK)
             cursor += len(lines) * line_height + STEP_GAP_PX
         if address_text:
-            box_left = RIGHT_EDGE_PX - ADDRESS_WIDTH_PX
+            address_left = RIGHT_EDGE_PX - ADDRESS_WIDTH_PX
+            box_x = round(box_left(address_left, ADDRESS_WIDTH_PX, PAGE_SIZE_PX[0]))
             draw.rounded_rectangle(
-                [(box_left, top), (RIGHT_EDGE_PX - 1, top + address_height - 1)],
+                [(box_x, top), (box_x + ADDRESS_WIDTH_PX - 1, top + address_height - 1)],
                 radius=CARD_RADIUS_PX,
                 outline=INK,
                 width=CARD_BORDER_PX,
             )
-            value_top = _caption(
-                draw, _("Return address"), box_left + PANEL_PADDING_PX, top + PANEL_PADDING_PX
-            )
-            _draw_lines(draw, address_lines, address_font, box_left + PANEL_PADDING_PX, value_top, INK)
+            inner_left = address_left + PANEL_PADDING_PX
+            value_top = _caption(draw, _("Return address"), inner_left, address_inner, top + PANEL_PADDING_PX)
+            _draw_lines(draw, address_lines, address_font, inner_left, address_inner, value_top, INK)
 
     return _Block(height, paint)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -21,6 +21,7 @@ from rmadesk.labels.barcodes import (
     load_font,
     text_line_height,
 )
+from rmadesk.labels.lettering import mirrored
 from rmadesk.labels.sheet import SUPPORTED_SUFFIXES, _fit_with_ellipsis
 from rmadesk.text.i18n import N_, _
 
@@ -325,7 +326,22 @@ def plan_unit_label(label: UnitLabel, size: str = "4x2", dpi: int = PRINT_DPI) -
                     side_x, bottom - index * line_height, side_width, text_size, "regular", text, "right"
                 )
             )
+    if mirrored():
+        fields = [_mirror(field, width) for field in fields]
     return LabelPlan(width, height, dpi, tuple(fields))
+
+
+_MIRRORED_ALIGN: dict[Align, Align] = {"left": "right", "right": "left", "center": "center"}
+
+
+def _mirror(field: LabelField, width: int) -> LabelField:
+    """The field where a right-to-left label puts it: the disposition and SKU start at the right edge,
+    the barcode moves to the right with its quiet zones."""
+    if isinstance(field, TextField):
+        return replace(field, x=width - field.x - field.width, align=_MIRRORED_ALIGN[field.align])
+    if isinstance(field, BoxField):
+        return replace(field, x=width - field.x - field.width)
+    return replace(field, x=width - field.x - field.reserved_width)
 
 
 def _side_lines(rma_text: str, size: int, min_size: int, width: int, max_lines: int) -> list[tuple[str, int]]:

@@ -106,7 +106,8 @@ def right_to_left(code: str | None = None) -> bool:
 
 # Unicode's bidirectional isolates: a code keeps its left-to-right order inside a right-to-left line.
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
-_LATIN_RUN = re.compile(r"\{[^{}]*\}|[A-Za-z0-9][A-Za-z0-9_\-./:+@#%]*")
+# A markup tag ("<b>", "<br/>") is matched first and left whole: an isolate inside it would break it.
+_LATIN_RUN = re.compile(r"<[^<>]*>|\{[^{}]*\}|[A-Za-z0-9][A-Za-z0-9_\-./:+@#%]*")
 
 
 def isolate_runs(text: str) -> str:
@@ -116,6 +117,8 @@ def isolate_runs(text: str) -> str:
 
     def wrap(found: re.Match[str]) -> str:
         run = found.group(0)
+        if run.startswith("<"):
+            return run
         return f"{FSI}{run}{PDI}" if run.startswith("{") else f"{LRI}{run}{PDI}"
 
     return _LATIN_RUN.sub(wrap, text)

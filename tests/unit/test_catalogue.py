@@ -112,3 +112,25 @@ def test_a_new_language_starts_from_the_english_catalogue_and_keeps_its_work(
 
 def _texts(msgid: str | tuple[str, ...]) -> tuple[str, ...]:
     return msgid if isinstance(msgid, tuple) else (msgid,)
+
+
+def test_the_persian_catalogue_is_complete_and_keeps_every_placeholder() -> None:
+    english, persian = catalogue.read("en"), catalogue.read("fa")
+    assert catalogue.keys(persian) == catalogue.keys(english)
+    placeholder = re.compile(r"\{[^{}]*\}")
+    untranslated, changed = [], []
+    for message in persian:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if not all(strings) or message.fuzzy:
+            untranslated.append(ids[0])
+            continue
+        wanted = set(placeholder.findall(ids[-1])) | set(placeholder.findall(ids[0]))
+        # A singular form may leave out the count ("Alert" for one), but no form adds or loses a name.
+        found = [set(placeholder.findall(s)) for s in strings]
+        if any(not names <= wanted for names in found) or set().union(*found) != wanted:
+            changed.append(ids[0])
+    assert untranslated == [], f"{len(untranslated)} messages without a Persian translation"
+    assert changed == [], "translations whose placeholders differ from the English"

@@ -101,3 +101,7 @@ def test_direction_comes_from_the_language() -> None:
     assert not i18n.right_to_left("en") and not i18n.right_to_left("de")
     assert not i18n.right_to_left("not-a-language")
     assert not i18n.right_to_left()  # English is in force
+
+
+def test_isolates_leave_markup_tags_whole() -> None:
+    assert i18n.isolate_runs("میز <b>{bench}</b><br>F2") == "میز <b>\u2068{bench}\u2069</b><br>\u2066F2\u2069"

@@ -11,6 +11,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -18,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -41,7 +43,9 @@ from rmadesk.summary.render.pdf_charts import (
     pareto_chart,
 )
 from rmadesk.summary.render.tables import TABLE_TITLES, money_text, summary_tables, waiting_span
-from rmadesk.text.i18n import _
+from rmadesk.text.bidi import has_right_to_left, visual_order
+from rmadesk.text.fonts import persian_font_path
+from rmadesk.text.i18n import _, right_to_left
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
@@ -71,8 +75,17 @@ _FONT_DIRS = (
 
 
 def _fonts() -> tuple[str, str]:
-    """DejaVu Sans when the system has it (names in any script), else the PDF's built-in Helvetica."""
+    """Noto Sans Arabic in a right-to-left language (ReportLab draws its joined letter forms, which the
+    text is given in); else DejaVu Sans when the system has it (names in any script), else the PDF's
+    built-in Helvetica."""
     registered = pdfmetrics.getRegisteredFontNames()
+    if right_to_left():
+        persian = persian_font_path()
+        if persian is not None:
+            if "RmaPersian" not in registered:
+                # A variable font: ReportLab draws its default instance, so bold text is not bolder.
+                pdfmetrics.registerFont(TTFont("RmaPersian", str(persian)))
+            return "RmaPersian", "RmaPersian"
     if "RmaSans" in registered and "RmaSans-Bold" in registered:
         return "RmaSans", "RmaSans-Bold"
     for folder in _FONT_DIRS:
@@ -99,8 +112,47 @@ class _Styles:
         self.cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10)
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+class _RightToLeft(Flowable):
+    """A paragraph with right-to-left text, broken into lines in reading order before each line is put
+    in display order: ReportLab would break the reordered text from its end."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+        self._paragraph: Paragraph | None = None
+
+    def _lines(self, width: float) -> list[str]:
+        lines: list[str] = []
+        line = ""
+        for word in self.text.split():
+            candidate = f"{line} {word}" if line else word
+            shown = visual_order(candidate)
+            if line and pdfmetrics.stringWidth(shown, self.style.fontName, self.style.fontSize) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        return [*lines, line] if line else lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        alignment = self.style.alignment if self.style.alignment == TA_CENTER else TA_RIGHT
+        style = ParagraphStyle(f"{self.style.name}-rtl", parent=self.style, alignment=alignment)
+        shown = "<br/>".join(escape(visual_order(line, "rtl")) for line in self._lines(availWidth))
+        self._paragraph = Paragraph(shown, style)
+        width, height = self._paragraph.wrap(availWidth, availHeight)
+        self.width, self.height = availWidth, height
+        return width, height
+
+    def draw(self) -> None:
+        assert self._paragraph is not None
+        self._paragraph.drawOn(self.canv, 0, 0)
+
+
+def _p(text: str, style: ParagraphStyle) -> Flowable:
+    if right_to_left() and has_right_to_left(text):
+        return _RightToLeft(text, style)
+    return Paragraph(escape(visual_order(text)), style)
 
 
 def _local_range(summary: Summary) -> str:
@@ -189,7 +241,7 @@ def _header_lines(text: str, width: float, font: str, size: float) -> str:
         else:
             line += part
     lines.append(line.rstrip())
-    return "<br/>".join(escape(x) for x in lines)
+    return "<br/>".join(escape(visual_order(x)) for x in lines)
 
 
 def _column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], st: _Styles) -> list[float]:
@@ -395,8 +447,12 @@ def pdf_bytes(summary: Summary, *, site: str) -> bytes:
         canvas.saveState()
         canvas.setFont(st.regular, 7)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, 9 * mm, footer)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, 9 * mm, _("page {number}").format(number=doc.page))
+        page = visual_order(_("page {number}").format(number=doc.page))
+        shown_footer = visual_order(footer)
+        if right_to_left():  # the footer starts at the right edge, the page number ends at the left
+            shown_footer, page = page, shown_footer
+        canvas.drawString(MARGIN, 9 * mm, shown_footer)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, 9 * mm, page)
         canvas.setStrokeColor(RULE)
         canvas.line(MARGIN, 12 * mm, PAGE_WIDTH - MARGIN, 12 * mm)
         canvas.restoreState()

@@ -11,6 +11,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 
 from rmadesk.summary.figures import Summary
+from rmadesk.text.bidi import visual_order
 from rmadesk.text.i18n import _
 
 INK = colors.HexColor("#1d2430")
@@ -34,7 +35,8 @@ def _nice_step(peak: float, ticks: int = 4) -> float:
 def _text(
     d: Drawing, x: float, y: float, text: str, font: str, size: float, colour: Any, anchor: str = "start"
 ) -> None:
-    d.add(String(x, y, text, fontName=font, fontSize=size, fillColor=colour, textAnchor=anchor))
+    shown = visual_order(text)
+    d.add(String(x, y, shown, fontName=font, fontSize=size, fillColor=colour, textAnchor=anchor))
 
 
 def _fit(text: str, width: float, font: str, size: float) -> str:

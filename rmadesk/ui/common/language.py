@@ -3,14 +3,13 @@ font that shapes Persian on any machine."""
 
 from __future__ import annotations
 
-from importlib import resources
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 
+from rmadesk.text.fonts import PERSIAN_FONT_FAMILY, persian_font_path
 from rmadesk.text.i18n import right_to_left
 
-PERSIAN_FONT = "Noto Sans Arabic"
+PERSIAN_FONT = PERSIAN_FONT_FAMILY
 LANGUAGE_KEY = "view/language"  # the language chosen in View → Language, kept per computer user
 
 
@@ -55,13 +54,10 @@ def restart_application() -> bool:
 
 def _register_persian_font() -> list[str]:
     """Noto Sans Arabic from its package (OFL), known to Qt from now on; its family names."""
-    try:
-        files = resources.files("fontpkg_noto_sans_arabic") / "files"
-        path = next(p for p in files.iterdir() if p.name.lower().endswith((".ttf", ".otf")))
-    except (ModuleNotFoundError, StopIteration, OSError):
+    path = persian_font_path()
+    if path is None:
         return []
-    with resources.as_file(path) as real:
-        font_id = QFontDatabase.addApplicationFont(str(real))
+    font_id = QFontDatabase.addApplicationFont(str(path))
     return QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
 
 

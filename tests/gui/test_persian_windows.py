@@ -1,0 +1,259 @@
+"""Every window in Persian: no English left on screen, nothing clipped at 1280×800 in either language, and
+View → Language switching."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QTreeView,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from rmadesk.services.browse import BrowseService
+from rmadesk.services.context import open_store
+from rmadesk.settings import Settings
+from rmadesk.text import catalogue, formatting, i18n
+from rmadesk.text.bidi import has_right_to_left, strip_isolates
+from rmadesk.ui.browser.window import BrowserWindow
+from rmadesk.ui.common import language as language_module
+from rmadesk.ui.supervisor.window import SupervisorWindow
+from tests.actors import BOSS
+from tests.gui.conftest import Bench, make_bench
+
+TSHIRT = "DkQxRtLmRRMA"  # 1 unit
+ENGLISH = {m.id for m in catalogue.read("en") if m.id and isinstance(m.id, str)} | {
+    p for m in catalogue.read("en") if isinstance(m.id, tuple | list) for p in m.id
+}
+
+
+@pytest.fixture(params=["en", "fa"])
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    i18n.set_language(request.param)
+    formatting.choose_display(request.param)
+    language_module.apply_language(app)
+    yield request.param
+    i18n.set_language("en")
+    formatting.choose_display("en")
+    app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    app.setFont(font)
+
+
+@pytest.fixture
+def persian(language: str) -> str:
+    if language != "fa":
+        pytest.skip("checked in Persian only")
+    return language
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"&(?!&)", "", strip_isolates(text)).replace("&&", "&").strip()
+
+
+def _menu_texts(menu: QMenu) -> Iterator[str]:
+    yield menu.title()
+    for action in menu.actions():
+        yield action.text()
+        yield action.toolTip() if action.toolTip() != action.text().replace("&", "") else ""
+        if action.menu() is not None:
+            yield from _menu_texts(action.menu())
+
+
+def visible_texts(window: QWidget) -> Iterator[tuple[str, str]]:
+    """(where, text) for every text a person can see or hover in the window."""
+    yield "window title", window.windowTitle()
+    for widget in [window, *window.findChildren(QWidget)]:
+        if not widget.isVisible():
+            continue
+        kind = type(widget).__name__
+        yield f"{kind} tooltip", widget.toolTip()
+        if isinstance(widget, QLabel):
+            yield kind, widget.text()
+        elif isinstance(widget, QAbstractButton):
+            yield kind, widget.text()
+        elif isinstance(widget, QLineEdit):
+            yield f"{kind} placeholder", widget.placeholderText()
+        elif isinstance(widget, QTableView | QTreeView) and widget.model() is not None:
+            model = widget.model()
+            for column in range(model.columnCount(QModelIndex())):
+                yield f"{kind} header", str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+    menu_bar = getattr(window, "menuBar", None)
+    if callable(menu_bar):
+        for action in menu_bar().actions():
+            if action.menu() is not None:
+                yield from (("menu", text) for text in _menu_texts(action.menu()))
+
+
+def untranslated(window: QWidget) -> list[tuple[str, str]]:
+    """Visible texts that are an English message of the catalogue, shown without a Persian letter."""
+    found = []
+    for where, text in visible_texts(window):
+        for line in _bare(text).splitlines() or [""]:
+            line = line.strip()
+            if line and not has_right_to_left(line) and line in ENGLISH:
+                found.append((where, line))
+    return found
+
+
+def clipped(window: QWidget) -> list[tuple[str, str, int, int]]:
+    """Labels (without word wrap) and buttons whose one-line text is wider than the room inside them."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.width() <= 1:
+            continue
+        if isinstance(widget, QLabel) and not widget.wordWrap() and widget.pixmap().isNull():
+            text = widget.text()
+            if widget.textFormat() == Qt.TextFormat.RichText or (
+                widget.textFormat() == Qt.TextFormat.AutoText and re.search(r"<[a-zA-Z/]", text)
+            ):
+                continue
+        elif isinstance(widget, QPushButton):
+            text = _bare(widget.text())
+        else:
+            continue
+        room = widget.contentsRect().width()
+        if isinstance(widget, QPushButton):
+            room -= 2 * widget.style().pixelMetric(widget.style().PixelMetric.PM_ButtonMargin) // 2
+            if not widget.icon().isNull():
+                room -= widget.iconSize().width() + 4
+        metrics = widget.fontMetrics()
+        for line in text.splitlines():
+            need = metrics.horizontalAdvance(line)
+            if need > room + 2:
+                found.append((type(widget).__name__, strip_isolates(line), need, room))
+    return found
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+
+
+@pytest.fixture
+def bench(qtbot: QtBot, store_url: str, language: str) -> Iterator[Bench]:
+    store = open_store(store_url)
+    bench = make_bench(qtbot, store)
+    yield bench
+    bench.window.runner.wait()
+    bench.window.close()
+    store.dispose()
+
+
+def _bench_states(bench: Bench) -> Iterator[str]:
+    """The bench ready, with a unit's card and question open, and with a decision pending."""
+    yield "ready"
+    bench.scan(TSHIRT, wait="card")
+    yield "card"
+    bench.scan("CMD-SELLABLE")
+    yield "decision"
+    bench.scan("CMD-CONFIRM", wait="recorded")
+    yield "recorded"
+
+
+def test_the_bench_in_each_state_shows_no_english_in_persian(bench: Bench, persian: str) -> None:
+    problems = {state: untranslated(bench.window) for state in _bench_states(bench)}
+    assert {state: found for state, found in problems.items() if found} == {}
+
+
+def test_the_bench_text_fits_at_1280_by_800(bench: Bench, language: str) -> None:
+    problems = {}
+    for state in _bench_states(bench):
+        bench.qtbot.wait(20)
+        problems[state] = clipped(bench.window)
+    assert {state: found for state, found in problems.items() if found} == {}
+
+
+def _browser(qtbot: QtBot, bench: Bench) -> BrowserWindow:
+    window = BrowserWindow(BrowseService(bench.store, BOSS))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(200)
+    return window
+
+
+def _supervisor(qtbot: QtBot, bench: Bench) -> SupervisorWindow:
+    window = SupervisorWindow(bench.store, Settings(), BOSS)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    with qtbot.waitSignal(window.summary_shown, timeout=10000):
+        window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(200)  # the layout settles around the figures just shown
+    return window
+
+
+@pytest.mark.parametrize("opener", [_browser, _supervisor], ids=["browser", "supervisor"])
+def test_the_browser_and_supervisor_show_no_english_in_persian(
+    qtbot: QtBot, bench: Bench, persian: str, opener: object
+) -> None:
+    window = opener(qtbot, bench)  # type: ignore[operator]
+    assert untranslated(window) == []
+    window.close()
+
+
+@pytest.mark.parametrize("opener", [_browser, _supervisor], ids=["browser", "supervisor"])
+def test_the_browser_and_supervisor_text_fits_at_1280_by_800(
+    qtbot: QtBot, bench: Bench, language: str, opener: object
+) -> None:
+    window = opener(qtbot, bench)  # type: ignore[operator]
+    found = clipped(window)
+    assert found == []
+    window.close()
+
+
+def test_the_check_finds_english_and_clipped_text(qtbot: QtBot, persian: str) -> None:
+    window = QWidget()
+    window.resize(600, 200)
+    qtbot.addWidget(window)
+    english = QLabel("Sellable", window)
+    english.setGeometry(0, 0, 300, 30)
+    narrow = QPushButton("آسیب‌دیده توسط حمل‌کننده " * 3, window)
+    narrow.setGeometry(0, 40, 60, 30)
+    window.show()
+    qtbot.waitExposed(window)
+    assert ("QLabel", "Sellable") in untranslated(window)
+    english.setText(i18n._("Sellable"))
+    assert untranslated(window) == []
+    assert [found[0] for found in clipped(window)] == ["QPushButton"]
+
+
+# --- View → Language --------------------------------------------------------------------------------------
+
+
+def test_the_language_menu_lists_each_language_and_stores_the_choice(
+    bench: Bench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    restarts: list[bool] = []
+    monkeypatch.setattr("rmadesk.ui.bench.actions.restart_application", lambda: restarts.append(True) or True)
+    monkeypatch.setattr("rmadesk.ui.common.dialogs.confirm", lambda *args: True)
+    view = next(
+        a.menu()
+        for a in bench.window.menuBar().actions()
+        if a.menu() and "View" in a.text() or a.menu() and "نما" in a.text()
+    )
+    languages = next(a.menu() for a in view.actions() if a.menu() is not None)
+    entries = {a.text(): a for a in languages.actions()}
+    assert set(entries) == {"English", "فارسی"}
+    chosen = "فارسی" if i18n.current_language() == "en" else "English"
+    entries[chosen].trigger()
+    assert QSettings().value(language_module.LANGUAGE_KEY) == ("fa" if chosen == "فارسی" else "en")
+    assert restarts == [True]
