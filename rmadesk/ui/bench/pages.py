@@ -32,6 +32,7 @@ from rmadesk.ui.bench.panels import (
     make_label,
     money_text,
 )
+from rmadesk.ui.bench.photo_strip import PhotoStrip
 from rmadesk.ui.bench.scanner import NO_SCAN
 from rmadesk.ui.common.style import NEUTRAL, scaled_font
 
@@ -122,7 +123,7 @@ class KeysLine(QLabel):
         super().__init__(
             _(
                 "F1 Help · F2 Yes · F3 No · Enter/F4 Accept · F5 Sellable · F6 Carrier-damaged · "
-                "F7 Seller-fault · F10 Confirm · Esc Cancel"
+                "F7 Seller-fault · P Photo · F Photo files · F10 Confirm · Esc Cancel"
             )
         )
         self.setObjectName("keys")
@@ -139,13 +140,18 @@ class WorkPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
         self.card = AuthorizationCard(points)
+        self.photo_strip = PhotoStrip(points)
         self.steps = QStackedWidget()
         self.walkthrough = WalkthroughPanel(points)
         self.preview_panel = PreviewPanel(points)
         self.outcomes_panel = OutcomesPanel(points)
         for panel in (self.walkthrough, self.preview_panel, self.outcomes_panel):
             self.steps.addWidget(panel)
-        layout.addWidget(self.card, 11)
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        left.addWidget(self.card, 1)
+        left.addWidget(self.photo_strip)
+        layout.addLayout(left, 11)
         layout.addWidget(self.steps, 10)
         self._card_for: tuple[object, object] | None = None
 
@@ -168,6 +174,15 @@ class WorkPage(QWidget):
             assert step.preview is not None
             self.preview_panel.show_preview(step.preview, step.state is State.OVERRIDING, step.reason)
             self.steps.setCurrentWidget(self.preview_panel)
+        self.show_photos(step)
+
+    def show_photos(self, step: Step) -> None:
+        """The open unit's photos and how many its decision needs (none shown once all is decided)."""
+        self.photo_strip.setVisible(step.state is not State.DONE)
+        photos = tuple(getattr(step, "photos", ()))
+        missing = int(getattr(step, "photos_needed", 0))
+        required = int(getattr(step, "photos_required", len(photos) + missing if missing else 0))
+        self.photo_strip.show_photos(photos, required)
 
 
 class CandidatesPage(TitledList):
