@@ -136,8 +136,10 @@ class WorkPage(QWidget):
 
     def __init__(self, points: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(10)
+        layout = QHBoxLayout()
         layout.setSpacing(14)
         self.card = AuthorizationCard(points)
         self.photo_strip = PhotoStrip(points)
@@ -147,12 +149,10 @@ class WorkPage(QWidget):
         self.outcomes_panel = OutcomesPanel(points)
         for panel in (self.walkthrough, self.preview_panel, self.outcomes_panel):
             self.steps.addWidget(panel)
-        left = QVBoxLayout()
-        left.setSpacing(10)
-        left.addWidget(self.card, 1)
-        left.addWidget(self.photo_strip)
-        layout.addLayout(left, 11)
+        layout.addWidget(self.card, 11)
         layout.addWidget(self.steps, 10)
+        outer.addLayout(layout, 1)
+        outer.addWidget(self.photo_strip)
         self._card_for: tuple[object, object] | None = None
 
     def show_step(self, step: Step) -> None:

@@ -113,8 +113,6 @@ class PhotoIntake(QObject):
         if w.session.unit is None or index < 0:
             self._refuse(_("There is no photo to remove."))
             return
-        if w.runner.busy:
-            return  # as with the other keys, after the work under way
         step = w.session.remove_photo(index)
         w.show_step(step)
         if step.refusal is None:
@@ -278,13 +276,9 @@ class PhotoKeys(QObject):
         window.scan_field.installEventFilter(self)
 
     def _armed(self) -> bool:
-        w = self.window
-        return (
-            not w.scan_field.text()
-            and w.session.unit is not None
-            and w.session.state not in BUSY_STATES
-            and not w.runner.busy
-        )
+        # While the unit is being written the keys are still taken (and refused with a message),
+        # so a P never lands in the scan field as the start of a code.
+        return not self.window.scan_field.text() and self.window.session.unit is not None
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):

@@ -7,17 +7,17 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QWidget
 
 from rmadesk.text.i18n import _, ngettext
-from rmadesk.ui.bench.panels import clear_layout, make_button, make_label
+from rmadesk.ui.bench.panels import make_button, make_label
 from rmadesk.ui.common.style import ERROR, OK, scaled_font
 
-THUMB_PX = 96  # the thumbnail's long side on the card
+THUMB_PX = 48  # the thumbnail's long side on the card: the strip must leave the card its room
 STRIP_STYLE = """
-QFrame#photoTile { background: white; border: 2px solid #cfd8dc; border-radius: 6px; }
+QFrame#photoTile { background: white; border: 2px solid #cfd8dc; border-radius: 4px; }
 QFrame#photoTile[selected="true"] { border: 3px solid #1f4e8c; }
-QPushButton#removePhoto { padding: 0 6px; }
+QToolButton#removePhoto { background: #b3261e; color: white; border-radius: 9px; font-weight: 700; }
 """
 
 
@@ -55,7 +55,7 @@ def photos_text(count: int, required: int) -> str:
 
 
 class PhotoTile(QFrame):
-    """One photo: its thumbnail, and a button that removes it.
+    """One photo: its thumbnail, with a small button in its corner that removes it.
 
     Signals:
         clicked(int): the tile was clicked (selects it).
@@ -70,24 +70,22 @@ class PhotoTile(QFrame):
         self.setObjectName("photoTile")
         self.index = index
         self.setProperty("selected", False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(2)
-        self.image = QLabel()
+        self.setFixedSize(THUMB_PX + 8, THUMB_PX + 8)
+        self.image = QLabel(self)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image.setFixedSize(THUMB_PX, THUMB_PX)
+        self.image.setGeometry(4, 4, THUMB_PX, THUMB_PX)
         pixmap = pixmap_of(jpeg)
         if pixmap.isNull():
-            self.image.setText(_("(no preview)"))
+            self.image.setText("?")
         else:
             self.image.setPixmap(pixmap)
-        layout.addWidget(self.image)
-        self.remove = make_button(_("✕ Remove"), "removePhoto")
-        self.remove.setMinimumHeight(int(points * 1.6))
-        self.remove.setFont(scaled_font(self.font(), points * 0.6))
+        self.remove = QToolButton(self)
+        self.remove.setObjectName("removePhoto")
+        self.remove.setText("✕")
+        self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps the focus
+        self.remove.setGeometry(THUMB_PX + 8 - 20, 2, 18, 18)
         self.remove.setToolTip(_("Remove this photo (or select it and press Delete)"))
         self.remove.clicked.connect(lambda: self.remove_clicked.emit(self.index))
-        layout.addWidget(self.remove)
 
     def set_selected(self, selected: bool) -> None:
         self.setProperty("selected", selected)
@@ -124,45 +122,38 @@ class PhotoStrip(QFrame):
         self.selected = -1
         self.tiles: list[PhotoTile] = []
         self.required = 0
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(14, 8, 14, 8)
-        outer.setSpacing(10)
-        self.preview_box = QVBoxLayout()
-        outer.addLayout(self.preview_box)
-        body = QVBoxLayout()
-        body.setSpacing(4)
-        top = QHBoxLayout()
+        # One row, the height of a thumbnail: the card and the decision above keep their room.
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 4, 12, 4)
+        row.setSpacing(10)
+        self.preview_box = QHBoxLayout()
+        row.addLayout(self.preview_box)
         self.count = make_label(wrap=False)
         self.count.setObjectName("photoCount")
         self.count.setFont(scaled_font(self.font(), points * 0.8, bold=True))
-        top.addWidget(self.count, 1)
-        self.take = make_button(_("Take photo [P]"))
-        self.add = make_button(_("Add files… [F]"))
-        for button in (self.take, self.add):
-            button.setMinimumHeight(int(points * 2.2))
-            button.setFont(scaled_font(self.font(), points * 0.7, bold=True))
-            top.addWidget(button)
-        self.take.clicked.connect(self.take_requested.emit)
-        self.add.clicked.connect(self.files_requested.emit)
-        body.addLayout(top)
+        row.addWidget(self.count)
         self.scroll = QScrollArea()
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFixedHeight(THUMB_PX + int(points * 1.6) + 36)
+        self.scroll.setFixedHeight(THUMB_PX + 10)
         holder = QWidget()
         self.row = QHBoxLayout(holder)
         self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.setSpacing(8)
-        self.row.addStretch(1)
+        self.row.setSpacing(6)
         self.scroll.setWidget(holder)
-        body.addWidget(self.scroll)
+        row.addWidget(self.scroll, 1)
         self.hint = make_label(name="hint")
         self.hint.setFont(scaled_font(self.font(), points * 0.6))
-        body.addWidget(self.hint)
-        outer.addLayout(body, 1)
+        self.take = make_button(_("Take photo [P]"))
+        self.add = make_button(_("Add files… [F]"))
+        for button in (self.take, self.add):
+            button.setMinimumHeight(THUMB_PX)
+            button.setFont(scaled_font(self.font(), points * 0.65, bold=True))
+            row.addWidget(button)
+        self.take.clicked.connect(self.take_requested.emit)
+        self.add.clicked.connect(self.files_requested.emit)
         self.use_camera(None)
         self.show_photos((), 0)
 
@@ -174,16 +165,13 @@ class PhotoStrip(QFrame):
                 old.hide()
         self.take.setVisible(preview is not None)
         if preview is not None:
-            preview.setFixedSize(int(THUMB_PX * 16 / 9), THUMB_PX)
+            preview.setFixedSize(THUMB_PX * 16 // 9, THUMB_PX)
             self.preview_box.addWidget(preview)
             preview.show()
-            self.hint.setText(
-                _("P or CMD-PHOTO takes a photo · F adds files · drop images on the card · Delete removes")
-            )
+            self.hint.setText(_("P or CMD-PHOTO takes a photo · F adds files · or drop images on the card"))
         else:
-            self.hint.setText(
-                _("No camera: F adds photo files, or drop them on the card · Delete removes the selected one")
-            )
+            self.hint.setText(_("No camera: F adds photo files, or drop them on the card"))
+        self.setToolTip(self.hint.text() + "\n" + _("Delete removes the selected photo."))
 
     def show_photos(self, photos: Sequence[object], required: int) -> None:
         """The pending photos (Photo objects or thumbnail bytes) and how many the decision needs."""
@@ -191,8 +179,17 @@ class PhotoStrip(QFrame):
         count = len(photos)
         self.count.setText(photos_text(count, required))
         self.count.setStyleSheet(f"color: {ERROR if required > count else OK if required else '#37474f'};")
-        clear_layout(self.row)
+        while self.row.count():
+            item = self.row.takeAt(0)
+            widget = item.widget()
+            if widget is self.hint:
+                widget.hide()
+            elif widget is not None:
+                widget.deleteLater()
         self.tiles = []
+        if not photos:  # the empty row says how photos come in
+            self.row.addWidget(self.hint)
+            self.hint.show()
         for index, photo in enumerate(photos):
             tile = PhotoTile(index, thumbnail_of(photo), self.points)
             tile.clicked.connect(self.select)
