@@ -12,6 +12,7 @@ import platformdirs
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.model import Disposition
+from rmadesk.domain.photos import parse_photo_setting
 from rmadesk.text.i18n import _
 
 
@@ -33,6 +34,7 @@ class Settings:
         language: the display language ("en", "fa"); empty means the system's.
         bench: the name of this bench, written with every decision.
         policy: a packaged policy name ("default", "marketplace") or the path of a policy file.
+        photos: DISPOSITION=N entries over the policy's [photos] table (empty: as the policy says).
         restock_location: where sellable returns go, apart from new stock.
         carrier_damaged_location: where units wait for the damage claim.
         seller_fault_location: where units wait for removal, disposal or an RGA.
@@ -63,6 +65,13 @@ class Settings:
     )
     bench: str = field(default_factory=default_bench_name, metadata={"doc": "Name of this bench"})
     policy: str = field(default="default", metadata={"doc": "Reimbursement policy name or file"})
+    photos: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "doc": "Photos a unit needs before it is confirmed, DISPOSITION=N over the policy's "
+            "(e.g. carrier_damaged=3; empty: as the policy says)"
+        },
+    )
     restock_location: str = field(default="RETURNS-RESTOCK", metadata={"doc": "Sellable returns"})
     carrier_damaged_location: str = field(default="DAMAGED-CLAIM", metadata={"doc": "Carrier claims"})
     seller_fault_location: str = field(default="UNSELLABLE", metadata={"doc": "Seller-fault units"})
@@ -101,6 +110,10 @@ class Settings:
         default=0, metadata={"doc": "Only count waiting returns requested within N days (0: all)"}
     )
 
+    def photo_changes(self) -> dict[Disposition, int]:
+        """The ``photos`` entries, checked (UserError names a bad one)."""
+        return parse_photo_setting(self.photos)
+
     def location_for(self, disposition: Disposition) -> str:
         location: str = getattr(self, disposition.location_setting)
         return location
@@ -124,4 +137,6 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             values[key] = tuple(value) if isinstance(value, list) else value
     settings = Settings(**values)
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return replace(settings, **clean) if clean else settings
+    settings = replace(settings, **clean) if clean else settings
+    settings.photo_changes()  # a bad photos entry is told at start, not at the first confirm
+    return settings

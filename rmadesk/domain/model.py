@@ -6,9 +6,13 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rmadesk.text.formatting import money
 from rmadesk.text.i18n import N_, _
+
+if TYPE_CHECKING:
+    from rmadesk.domain.photos import Photo
 
 
 @dataclass(frozen=True)
@@ -292,6 +296,7 @@ class Decision:
         scanned_at: when the unit's inspection began (for time per unit).
         decided_at: when the inspector confirmed, if earlier than the write (kept on the bench
             during an outage); None means now.
+        photos: the photos of the unit, in the order taken, written with the outcome.
     """
 
     outcome_uid: str
@@ -304,3 +309,4 @@ class Decision:
     answers: dict[str, bool] = field(default_factory=dict)
     scanned_at: datetime | None = None
     decided_at: datetime | None = None
+    photos: tuple[Photo, ...] = ()

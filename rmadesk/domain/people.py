@@ -31,6 +31,7 @@ class Permission(enum.StrEnum):
     IMPORT = "import"
     ISSUE = "issue"
     REVERSE = "reverse"
+    CLAIM = "claim"
     VIEW_SUMMARY = "view_summary"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
@@ -43,6 +44,7 @@ LEAST_ROLE = {
     Permission.IMPORT: Role.SUPERVISOR,
     Permission.ISSUE: Role.SUPERVISOR,
     Permission.REVERSE: Role.SUPERVISOR,
+    Permission.CLAIM: Role.SUPERVISOR,
     Permission.VIEW_SUMMARY: Role.SUPERVISOR,
     Permission.VIEW_AUDIT: Role.SUPERVISOR,
     Permission.MANAGE_USERS: Role.ADMIN,
@@ -55,6 +57,7 @@ _WHAT = {
     Permission.IMPORT: N_("import reports"),
     Permission.ISSUE: N_("issue seller RMAs"),
     Permission.REVERSE: N_("reverse an outcome"),
+    Permission.CLAIM: N_("write claim packets and export photos"),
     Permission.VIEW_SUMMARY: N_("see the summaries"),
     Permission.VIEW_AUDIT: N_("see the audit trail"),
     Permission.MANAGE_USERS: N_("manage users"),

@@ -15,6 +15,7 @@ from typing import Any
 
 from rmadesk.domain.errors import PolicyError
 from rmadesk.domain.model import Disposition, Reimbursement, ReimbursementLine
+from rmadesk.domain.photos import DEFAULT_PHOTO_RULE, PhotoRule, parse_photo_table
 from rmadesk.text.i18n import N_, _
 
 # Component names are part of the API (policy files and stored outcomes use them); labels are for the screen.
@@ -32,6 +33,8 @@ COMPONENT_LABELS: Mapping[str, str] = MappingProxyType(
 PACKAGED_DEFAULT = "default"
 
 _TOP_LEVEL_KEYS = ("name", "description", "components", "markets")
+# Optional: a policy file written before photos existed keeps its meaning (the default photo rule).
+_OPTIONAL_KEYS = ("photos",)
 _RATE_KEYS = ("referral_rate", "refund_admin_fee_rate", "sellable_closing_fee_share")
 _FEE_KEYS = ("minimum_referral_fee", "refund_admin_fee_cap", "media_closing_fee")
 _MARKET_KEYS = (*_RATE_KEYS, *_FEE_KEYS, "minor_unit", "media_categories")
@@ -68,6 +71,7 @@ class Policy:
         components: per disposition, the component names reimbursed, in the order they are shown.
         markets: per currency code, its terms.
         source: where the policy was read from, for messages.
+        photos: how many photos each disposition needs before it is confirmed (its [photos] table).
     """
 
     name: str
@@ -75,6 +79,7 @@ class Policy:
     components: Mapping[Disposition, tuple[str, ...]]
     markets: Mapping[str, MarketTerms]
     source: str
+    photos: PhotoRule = DEFAULT_PHOTO_RULE
 
 
 def normalize_category(category: str) -> str:
@@ -128,9 +133,10 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(exc, text, source) from None
 
+    known = (*_TOP_LEVEL_KEYS, *_OPTIONAL_KEYS)
     for key in data:
-        if key not in _TOP_LEVEL_KEYS:
-            raise PolicyError(key, _unknown(_("unknown setting {key}"), key, _TOP_LEVEL_KEYS), source)
+        if key not in known:
+            raise PolicyError(key, _unknown(_("unknown setting {key}"), key, known), source)
     for key in _TOP_LEVEL_KEYS:
         if key not in data:
             raise PolicyError(key, _("missing"), source)
@@ -148,6 +154,7 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
         components=_parse_components(data["components"], source),
         markets=_parse_markets(data["markets"], source),
         source=source,
+        photos=parse_photo_table(data["photos"], source) if "photos" in data else DEFAULT_PHOTO_RULE,
     )
 
 

@@ -43,8 +43,8 @@ def _unreadable(text: str) -> MalformedCode:
 
 
 class Command(enum.StrEnum):
-    """Command codes printed on the bench sheet: each disposition's own code, confirm and cancel, and
-    yes and no for the questions (so an inspection needs only the scanner)."""
+    """Command codes printed on the bench sheet: each disposition's own code, confirm and cancel,
+    yes and no for the questions, and a photo of the unit (so an inspection needs only the scanner)."""
 
     SELLABLE = Disposition.SELLABLE.command
     CARRIER_DAMAGED = Disposition.CARRIER_DAMAGED.command
@@ -53,6 +53,7 @@ class Command(enum.StrEnum):
     CANCEL = "CMD-CANCEL"
     YES = "CMD-YES"
     NO = "CMD-NO"
+    PHOTO = "CMD-PHOTO"
 
     @property
     def disposition(self) -> Disposition | None:

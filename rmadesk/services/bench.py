@@ -21,6 +21,7 @@ from rmadesk.domain.model import (
     OutcomeView,
     UnitView,
 )
+from rmadesk.domain.photos import PhotoRule
 from rmadesk.domain.policy import Policy, compute_reimbursement
 from rmadesk.domain.rma_ids import looks_like_seller_id
 from rmadesk.domain.rma_ids import validate as validate_seller_id
@@ -32,6 +33,7 @@ from rmadesk.store.models import (
     AuditEvent,
     Authorization,
     Outcome,
+    Photo,
     ReimbursementLineRow,
     ScanCode,
     StockMovement,
@@ -130,6 +132,22 @@ def _already_written(session: Session, outcome_uid: str) -> Recorded | None:
     return Recorded(outcome_view(outcome), authorization_view(auth), already_written=True)
 
 
+def _decided(decision: Decision, preview: OutcomePreview) -> dict[str, object]:
+    """The audit entry of a decision; its photos by their SHA-256 (the bytes are the photo rows')."""
+    after: dict[str, object] = {
+        "outcome_uid": decision.outcome_uid,
+        "disposition": decision.disposition.value,
+        "recommended": decision.recommended.value if decision.recommended else None,
+        "override_reason": decision.override_reason,
+        "location": preview.location,
+        "reimbursement": str(preview.reimbursement.total),
+        "currency": preview.reimbursement.currency,
+    }
+    if decision.photos:
+        after["photos"] = [photo.sha256 for photo in decision.photos]
+    return after
+
+
 class BenchService:
     """Look-ups and decisions of one bench.
 
@@ -137,12 +155,15 @@ class BenchService:
         store: the database.
         policy: the reimbursement policy in force.
         settings: bench name and locations.
+        photo_rule: how many photos each disposition needs: the policy's, with the bench's
+            ``photos`` setting over it.
     """
 
     def __init__(self, store: Store, policy: Policy, settings: Settings) -> None:
         self.store = store
         self.policy = policy
         self.settings = settings
+        self.photo_rule: PhotoRule = policy.photos.overridden(settings.photo_changes())
 
     def find(self, code: str) -> Found:
         """What a scanned identifier names: one authorization (and unit, for an LPN) or several.
@@ -483,21 +504,29 @@ class BenchService:
                     entity="unit",
                     entity_key=f"{auth.auth_key}#{unit.seq}",
                     before=None,
-                    after=json.dumps(
-                        {
-                            "outcome_uid": decision.outcome_uid,
-                            "disposition": decision.disposition.value,
-                            "recommended": decision.recommended.value if decision.recommended else None,
-                            "override_reason": decision.override_reason,
-                            "location": preview.location,
-                            "reimbursement": str(preview.reimbursement.total),
-                            "currency": preview.reimbursement.currency,
-                        },
-                        sort_keys=True,
-                    ),
+                    after=json.dumps(_decided(decision, preview), sort_keys=True),
                 )
             )
             session.flush()
+            # The photos go in with the outcome, in its transaction: an outcome never stands without
+            # the evidence it was confirmed with.
+            session.add_all(
+                Photo(
+                    outcome_id=outcome.id,
+                    position=position,
+                    jpeg=photo.jpeg,
+                    thumbnail=photo.thumbnail,
+                    sha256=photo.sha256,
+                    width=photo.width,
+                    height=photo.height,
+                    byte_size=len(photo.jpeg),
+                    taken_by=photo.taken_by,
+                    taken_at=photo.taken_at,
+                    bench=photo.bench,
+                    source=photo.source,
+                )
+                for position, photo in enumerate(decision.photos, start=1)
+            )
             first_decision.mark(session, outcome.id, auth.id)
             fresh = _load_authorization(session, auth.id)
             next_unit_id, next_claim_message = None, None

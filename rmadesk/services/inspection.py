@@ -20,6 +20,7 @@ from rmadesk.domain.model import (
     UnitView,
 )
 from rmadesk.domain.people import Actor, open_actor
+from rmadesk.domain.photos import MAX_PHOTOS_NEEDED, Photo, photos_missing, photos_needed_message
 from rmadesk.domain.scan import Command, parse_scan
 from rmadesk.domain.walkthrough import Question, explain, next_question, recommend
 from rmadesk.labels.unit_label import UnitLabel
@@ -90,6 +91,7 @@ class Event(enum.Enum):
     SIGNED_OUT = "signed_out"
     REVERSED = "reversed"
     RESTORED = "restored"
+    PHOTOS_CHANGED = "photos_changed"
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,11 @@ class Step:
         job: database work to run next; its result comes back to the session.
         decision: the decision being written (while recording).
         went_offline: the shared database was just found away (the problem).
+        photos: the open unit's photos so far, in the order taken (each with its ``thumbnail``).
+        photos_needed: how many more photos the chosen (else the recommended) disposition needs
+            before it can be confirmed.
+        take_photo: take a photo now (CMD-PHOTO was scanned): the window captures a frame from
+            its camera and hands it to ``add_photo``.
     """
 
     state: State
@@ -158,6 +165,9 @@ class Step:
     went_offline: str | None = None
     reversed_uid: str = ""
     sent: int = 0
+    photos: tuple[Photo, ...] = ()
+    photos_needed: int = 0
+    take_photo: bool = False
 
     @property
     def number(self) -> int:
@@ -179,6 +189,7 @@ class InspectionSession:
         disposition, preview: the disposition chosen and its outcome before it is written.
         override_reason: why the choice differs from the recommendation.
         outcome_uid: the id minted for the unit's outcome (a retried write is not doubled).
+        photos: the open unit's photos, written with its decision (cleared with the unit).
         offline_since: when the shared database was found away, or None.
     """
 
@@ -219,6 +230,19 @@ class InspectionSession:
         self.override_reason: str | None = None
         self.outcome_uid = ""
         self.scanned_at: datetime | None = None
+        self._photos: list[Photo] = []
+
+    @property
+    def photos(self) -> tuple[Photo, ...]:
+        """The open unit's photos, in the order taken."""
+        return tuple(self._photos)
+
+    def photos_needed(self) -> int:
+        """How many more photos the chosen (else the recommended) disposition needs."""
+        disposition = self.disposition or self.recommended
+        if self.unit is None or disposition is None:
+            return 0
+        return photos_missing(self.service.photo_rule, disposition, len(self._photos))
 
     # ----- steps ----------------------------------------------------------------------------
     def _step(self, message: str | None = None, tone: Tone = Tone.INFO, **kwargs: Any) -> Step:
@@ -236,6 +260,8 @@ class InspectionSession:
             preview=self.preview,
             reason=self.override_reason,
             candidates=self.candidates,
+            photos=self.photos,
+            photos_needed=self.photos_needed(),
             **kwargs,
         )
 
@@ -322,6 +348,8 @@ class InspectionSession:
             return self.confirm()
         if command in (Command.YES, Command.NO):
             return self.answer(command is Command.YES)
+        if command is Command.PHOTO:
+            return self.take_photo()
         return self.cancel()
 
     def _look_up(self, work: Callable[[], Found], message: str | None = None, **kwargs: Any) -> Step:
@@ -424,6 +452,7 @@ class InspectionSession:
         self.preview = None
         self.override_reason = None
         self.outcome_uid = new_outcome_uid()
+        self._photos = []
         self._walk()
 
     def _walk(self) -> None:
@@ -505,6 +534,9 @@ class InspectionSession:
             return self._refuse(
                 _("Say why you override the recommendation: pick or type a reason, then confirm.")
             )
+        needed = self.service.photo_rule.needed_for(self.disposition)
+        if len(self._photos) < needed:
+            return self._refuse(photos_needed_message(self.disposition, needed, len(self._photos)))
         decision = Decision(
             outcome_uid=self.outcome_uid,
             unit_id=self.unit.unit_id,
@@ -515,6 +547,7 @@ class InspectionSession:
             override_reason=self.override_reason,
             answers=dict(self.answers),
             scanned_at=self.scanned_at,
+            photos=tuple(self._photos),
         )
         self._writing = decision
         self._resume, self.state = self.state, State.RECORDING
@@ -654,6 +687,79 @@ class InspectionSession:
             decided=decided,
             went_offline=problem if newly else None,
         )
+
+    # ----- photos ---------------------------------------------------------------------------
+    def _photo_refused(self) -> Step | None:
+        if self.unit is None or self.auth is None:
+            return self._refuse(_("Scan an RMA first: a photo belongs to the unit being inspected."))
+        if self.state in BUSY_STATES:
+            return self._refuse(_("Wait: {busy}").format(busy=self._busy_text()))
+        return None
+
+    def take_photo(self) -> Step:
+        """CMD-PHOTO (or the photo key): the window takes a frame and hands it to ``add_photo``."""
+        refused = self._photo_refused()
+        if refused is not None:
+            return refused
+        if len(self._photos) >= MAX_PHOTOS_NEEDED:
+            return self._refuse(self._too_many())
+        return self._step(_("Taking a photo…"), Tone.BUSY, take_photo=True)
+
+    def _too_many(self) -> str:
+        return _("Unit {seq} has {count} photos, as many as a unit takes. Remove one to add another.").format(
+            seq=self.unit.seq if self.unit else 0, count=len(self._photos)
+        )
+
+    def add_photo(self, photo: Photo) -> Step:
+        """A photo of the open unit (prepared by rmadesk.services.photos), kept until the unit is
+        recorded or cancelled."""
+        refused = self._photo_refused()
+        if refused is not None:
+            return refused
+        if len(self._photos) >= MAX_PHOTOS_NEEDED:
+            return self._refuse(self._too_many())
+        same = next((i for i, p in enumerate(self._photos, start=1) if p.sha256 == photo.sha256), None)
+        if same is not None:
+            return self._refuse(_("This photo is already added (photo {number}).").format(number=same))
+        self._photos.append(photo)
+        return self._step(
+            self._photos_text(_("Photo {number} added.").format(number=len(self._photos))),
+            Tone.OK,
+            sound=Sound.ACCEPT,
+            event=Event.PHOTOS_CHANGED,
+        )
+
+    def remove_photo(self, index: int) -> Step:
+        """Remove the open unit's photo at ``index`` (0 for the first) before the decision is confirmed."""
+        refused = self._photo_refused()
+        if refused is not None:
+            return refused
+        if not 0 <= index < len(self._photos):
+            return self._refuse(
+                _("There is no photo {number} to remove; the unit has {count}.").format(
+                    number=index + 1, count=len(self._photos)
+                )
+            )
+        del self._photos[index]
+        return self._step(
+            self._photos_text(_("Photo {number} removed.").format(number=index + 1)),
+            Tone.WARN,
+            event=Event.PHOTOS_CHANGED,
+        )
+
+    def add_photo_failed(self, exc: BaseException) -> Step:
+        """A frame or file that could not become a photo (PhotoRefused, a camera gone): said, nothing kept."""
+        return self._failed(exc)
+
+    def _photos_text(self, done: str) -> str:
+        missing = self.photos_needed()
+        if missing:
+            return ngettext(
+                "{done} {count} more photo is needed before confirming.",
+                "{done} {count} more photos are needed before confirming.",
+                missing,
+            ).format(done=done, count=missing)
+        return done
 
     def cancel(self) -> Step:
         """Leave the unit undecided (and give it back), or leave the list or the decided return."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ import platformdirs
 
 from rmadesk.domain.errors import DatabaseUnavailable, NothingToDecide, UserError
 from rmadesk.domain.model import Decision, Disposition
+from rmadesk.domain.photos import Photo
 from rmadesk.store.disk import storage_problem
 from rmadesk.text.i18n import _
 
@@ -26,16 +28,31 @@ def journal_path(bench: str) -> Path:
     return Path(platformdirs.user_data_dir("rmadesk", appauthor=False)) / f"journal-{safe}.sqlite3"
 
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS pending (
     outcome_uid TEXT PRIMARY KEY,
     decision TEXT NOT NULL,
     journaled_at TEXT NOT NULL
 )
-"""
+""",
+    # A decision's photos, as the bytes they are (a JPEG in JSON text would be a third larger).
+    """
+CREATE TABLE IF NOT EXISTS pending_photo (
+    outcome_uid TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    jpeg BLOB NOT NULL,
+    thumbnail BLOB NOT NULL,
+    photo TEXT NOT NULL,
+    PRIMARY KEY (outcome_uid, position)
+)
+""",
+)
 
 
 def decision_to_json(decision: Decision) -> str:
+    """The decision as JSON; its photos are named by SHA-256 (their bytes are kept beside it:
+    photo_to_json and the journal's pending_photo rows)."""
     return json.dumps(
         {
             "outcome_uid": decision.outcome_uid,
@@ -48,13 +65,20 @@ def decision_to_json(decision: Decision) -> str:
             "answers": decision.answers,
             "scanned_at": decision.scanned_at.isoformat() if decision.scanned_at else None,
             "decided_at": decision.decided_at.isoformat() if decision.decided_at else None,
+            "photos": [photo.sha256 for photo in decision.photos],
         },
         sort_keys=True,
     )
 
 
-def decision_from_json(text: str) -> Decision:
+def decision_from_json(text: str, photos: Sequence[Photo] = ()) -> Decision:
+    """The decision ``decision_to_json`` wrote, with its photos (which must be the ones it names)."""
     data = json.loads(text)
+    named = list(data.get("photos") or [])
+    if [photo.sha256 for photo in photos] != named:
+        raise ValueError(
+            f"decision {data.get('outcome_uid')} names {len(named)} photo(s), {len(photos)} came with it"
+        )
     return Decision(
         outcome_uid=data["outcome_uid"],
         unit_id=int(data["unit_id"]),
@@ -66,6 +90,41 @@ def decision_from_json(text: str) -> Decision:
         answers=dict(data.get("answers") or {}),
         scanned_at=datetime.fromisoformat(data["scanned_at"]) if data.get("scanned_at") else None,
         decided_at=datetime.fromisoformat(data["decided_at"]) if data.get("decided_at") else None,
+        photos=tuple(photos),
+    )
+
+
+def photo_to_json(photo: Photo) -> str:
+    """What is known of a photo besides its two images."""
+    return json.dumps(
+        {
+            "sha256": photo.sha256,
+            "width": photo.width,
+            "height": photo.height,
+            "taken_at": photo.taken_at.isoformat(),
+            "taken_by": photo.taken_by,
+            "bench": photo.bench,
+            "source": photo.source,
+        },
+        sort_keys=True,
+    )
+
+
+def photo_from_json(text: str, jpeg: bytes, thumbnail: bytes) -> Photo:
+    """The photo again; refused (ValueError) when its image is not the one its SHA-256 names."""
+    data = json.loads(text)
+    if hashlib.sha256(jpeg).hexdigest() != data["sha256"]:
+        raise ValueError(f"photo {data['sha256'][:12]}... in the journal does not match its SHA-256")
+    return Photo(
+        jpeg=bytes(jpeg),
+        thumbnail=bytes(thumbnail),
+        sha256=data["sha256"],
+        width=int(data["width"]),
+        height=int(data["height"]),
+        taken_at=datetime.fromisoformat(data["taken_at"]),
+        taken_by=data["taken_by"],
+        bench=data["bench"],
+        source=data["source"],
     )
 
 
@@ -98,7 +157,8 @@ class Journal:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with self._connection() as conn:
-                conn.execute(SCHEMA)
+                for statement in SCHEMA:
+                    conn.execute(statement)
         except JournalTrouble as exc:
             raise JournalTrouble(
                 _("The bench's journal {path} cannot be opened: {reason}").format(
@@ -138,20 +198,51 @@ class Journal:
                     conn.close()
 
     def add(self, decision: Decision, journaled_at: datetime) -> None:
-        """Keep a confirmed decision until the shared database has it (idempotent by outcome id)."""
+        """Keep a confirmed decision and its photos until the shared database has them, all in one
+        transaction (idempotent by outcome id)."""
         with self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
+            added = conn.execute(
                 "INSERT OR IGNORE INTO pending (outcome_uid, decision, journaled_at) VALUES (?, ?, ?)",
                 (decision.outcome_uid, decision_to_json(decision), journaled_at.isoformat()),
-            )
+            ).rowcount
+            if added:
+                conn.executemany(
+                    "INSERT INTO pending_photo (outcome_uid, position, jpeg, thumbnail, photo) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (decision.outcome_uid, position, photo.jpeg, photo.thumbnail, photo_to_json(photo))
+                        for position, photo in enumerate(decision.photos, start=1)
+                    ],
+                )
             conn.execute("COMMIT")
             self._known = int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
 
     def pending(self) -> list[Decision]:
+        """The decisions kept, oldest first, each with its photos.
+
+        A decision whose photos are not all there, or not the ones it names, is a damaged journal:
+        JournalTrouble, rather than a claim sent without its evidence.
+        """
         with self._connection() as conn:
-            rows = conn.execute("SELECT decision FROM pending ORDER BY journaled_at, outcome_uid").fetchall()
-        return [decision_from_json(row[0]) for row in rows]
+            rows = conn.execute(
+                "SELECT outcome_uid, decision FROM pending ORDER BY journaled_at, outcome_uid"
+            ).fetchall()
+            photos: dict[str, list[tuple[bytes, bytes, str]]] = {}
+            for uid, jpeg, thumbnail, photo in conn.execute(
+                "SELECT outcome_uid, jpeg, thumbnail, photo FROM pending_photo ORDER BY outcome_uid, position"
+            ):
+                photos.setdefault(uid, []).append((jpeg, thumbnail, photo))
+        decisions = []
+        for uid, text in rows:
+            try:
+                kept = tuple(photo_from_json(p, jpeg, thumb) for jpeg, thumb, p in photos.get(uid, ()))
+                decisions.append(decision_from_json(text, kept))
+            except (ValueError, KeyError) as exc:
+                raise JournalTrouble(
+                    _("The bench's journal {path} is damaged: {reason}.").format(path=self.path, reason=exc)
+                ) from exc
+        return decisions
 
     def count(self) -> int:
         """How many decisions wait; when the file cannot be read now (a full disk), the last count
@@ -165,7 +256,10 @@ class Journal:
 
     def remove(self, outcome_uid: str) -> None:
         with self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM pending_photo WHERE outcome_uid = ?", (outcome_uid,))
             conn.execute("DELETE FROM pending WHERE outcome_uid = ?", (outcome_uid,))
+            conn.execute("COMMIT")
             self._known = int(conn.execute("SELECT count(*) FROM pending").fetchone()[0])
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -220,6 +221,10 @@ class Outcome(Base):
     movements: Mapped[list[StockMovement]] = relationship(
         back_populates="outcome", cascade="all, delete-orphan"
     )
+    # Never loaded with the outcome: a photo's bytes are read only where they are shown or written out.
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="outcome", order_by="Photo.position", lazy="raise_on_sql", cascade="all"
+    )
 
     __table_args__ = (
         UniqueConstraint("unit_id", "attempt"),
@@ -257,6 +262,38 @@ class StockMovement(Base):
     reversal_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_reversal.id"))
 
     outcome: Mapped[Outcome] = relationship(back_populates="movements")
+
+
+class Photo(Base):
+    """A photo of a unit, written with its outcome (the evidence of a claim); a reversal keeps it.
+
+    ``jpeg`` is the stored image (orientation applied, metadata stripped, long side at most 2560 px)
+    and ``sha256`` its hash; ``position`` orders the photos of one outcome from 1.
+    """
+
+    __tablename__ = "photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    jpeg: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    byte_size: Mapped[int] = mapped_column(Integer)
+    taken_by: Mapped[str] = mapped_column(String(80))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    bench: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(12))
+
+    outcome: Mapped[Outcome] = relationship(back_populates="photos")
+
+    __table_args__ = (
+        UniqueConstraint("outcome_id", "position"),
+        CheckConstraint("position >= 1", name="position_positive"),
+        CheckConstraint("source IN ('camera', 'file', 'folder')", name="source_known"),
+    )
 
 
 AUDIT_KEY_LENGTH = 200

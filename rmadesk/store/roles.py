@@ -1,11 +1,11 @@
 """PostgreSQL roles: the owner that migrations use, and the application role the benches use.
 
 The owner role (the one ``rmadesk db upgrade`` runs as) owns the schema. The application role owns
-nothing: it reads and writes the business tables, adds to the audit trail but can neither change nor
-empty it (no UPDATE, DELETE or TRUNCATE on ``audit_event``), cannot change the schema or its
-triggers (it owns no table), and may change of a user only the wrong-PIN count and the lock, so it
-cannot make anyone an admin. ``grant_application_role`` creates it (or brings its rights up to date
-after an upgrade) and returns the URL the benches use.
+nothing: it reads and writes the business tables, adds to the audit trail and to the photos (a claim's
+evidence) but can neither change nor empty them (no UPDATE, DELETE or TRUNCATE on ``audit_event`` or
+``photo``), cannot change the schema or its triggers (it owns no table), and may change of a user
+only the wrong-PIN count and the lock, so it cannot make anyone an admin. ``grant_application_role``
+creates it (or brings its rights up to date after an upgrade) and returns the URL the benches use.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ _OWN_RIGHTS = {
     "audit_event": "SELECT, INSERT",
     "alembic_version": "SELECT",
     "app_user": "SELECT, INSERT",
+    # A claim's evidence: added with its outcome, never changed or removed from a bench.
+    "photo": "SELECT, INSERT",
 }
 _COLUMN_RIGHTS = {"app_user": "UPDATE (failed_pins, locked_until)"}
 

@@ -6,6 +6,7 @@ import gc
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -59,17 +60,25 @@ class Bench:
         self.qtbot.keyClick(target, key, modifier)
 
 
+NO_PHOTOS = ("carrier_damaged=0",)  # the photos setting of a bench that asks for none
+
+
 def make_bench(
     qtbot: QtBot,
     store: Store,
     bench_name: str = "bench-1",
     inspector: str = "Ana",
     camera: FrameSource | None = None,
-    **settings: str,
+    **settings: Any,
 ) -> Bench:
     create_demo_data(store, BOSS)
     settings.setdefault("label_folder", tempfile.mkdtemp(prefix="rmadesk-labels-"))
-    service = BenchService(store, load_policy(), Settings(bench=bench_name, sounds=False, **settings))
+    # These benches confirm carrier-damaged units without a camera: no photo is asked of them unless
+    # a test says otherwise (photos=() keeps the policy's 2).
+    photos = settings.pop("photos", NO_PHOTOS)
+    service = BenchService(
+        store, load_policy(), Settings(bench=bench_name, sounds=False, photos=tuple(photos), **settings)
+    )
     sounds = Sounds(enabled=False)
     window = BenchWindow(service, inspector, sounds=sounds, points=14, camera=camera)
     qtbot.addWidget(window)

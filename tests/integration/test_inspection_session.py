@@ -24,6 +24,7 @@ from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
 from tests.actors import BOSS
 from tests.conftest import FullDisk
+from tests.photos import small_photo
 
 TSHIRT = "DkQxRtLmRRMA"  # 1 unit, 19.99
 KETTLE = "DpHwNcVbRRMA"  # 2 units
@@ -147,6 +148,8 @@ def test_command_codes_decide_unit_after_unit(session: InspectionSession, store:
     assert "Next: unit 2 of 2" in (nxt.message or "") and nxt.answers == {}
     assert session.outcome_uid != first_uid  # a new outcome id for the next unit
     session.scan("]C0CMD-CARRIER-DAMAGED")
+    for seed in (1, 2):  # the evidence a carrier-damaged unit needs (the default policy: 2 photos)
+        session.add_photo(small_photo(seed))
     last = settle(session.scan("CMD-CONFIRM"))
     assert last.state is State.READY
     assert [o.disposition for o in outcomes(store)] == ["seller_fault", "carrier_damaged"]
@@ -186,6 +189,8 @@ def test_a_scanned_override_names_its_code_and_needs_no_reason(
     step = session.scan("CMD-CARRIER-DAMAGED")
     assert step.state is State.PREVIEWING and step.reason == "Decided by scanning CMD-CARRIER-DAMAGED"
     session.give_reason("ignored: not overriding by key")
+    session.add_photo(small_photo(1))
+    session.add_photo(small_photo(2))
     settle(session.scan("CMD-CONFIRM"))
     [outcome] = outcomes(store)
     assert outcome.override_reason == "Decided by scanning CMD-CARRIER-DAMAGED"

@@ -41,6 +41,7 @@ def test_every_command_code_is_recognized() -> None:
         "CMD-CANCEL",
         "CMD-YES",
         "CMD-NO",
+        "CMD-PHOTO",
     }
     for code in codes:
         assert parse_scan(code).command is Command(code)

@@ -22,7 +22,7 @@ from rmadesk.ui.bench.window import BenchWindow
 from rmadesk.ui.common.sounds import Sounds
 from tests.actors import BOSS
 from tests.conftest import drop_pg_database, fresh_pg_database, pg_base_url
-from tests.gui.conftest import Bench
+from tests.gui.conftest import NO_PHOTOS, Bench
 
 
 def _connections(url: str, allowed: bool) -> None:
@@ -51,7 +51,9 @@ def pg_url() -> Iterator[str]:
 
 
 def _bench(qtbot: QtBot, store: Store, journal: Journal, name: str, who: str) -> Bench:
-    settings = Settings(bench=name, sounds=False, label_folder=str(journal.path.parent / "labels"))
+    settings = Settings(
+        bench=name, sounds=False, label_folder=str(journal.path.parent / "labels"), photos=NO_PHOTOS
+    )
     window = BenchWindow(
         BenchService(store, load_policy(), settings), who, journal=journal, sounds=Sounds(False), points=14
     )
