@@ -174,15 +174,11 @@ class WorkPage(QWidget):
             assert step.preview is not None
             self.preview_panel.show_preview(step.preview, step.state is State.OVERRIDING, step.reason)
             self.steps.setCurrentWidget(self.preview_panel)
-        self.show_photos(step)
 
-    def show_photos(self, step: Step) -> None:
+    def show_photos(self, step: Step, required: int) -> None:
         """The open unit's photos and how many its decision needs (none shown once all is decided)."""
         self.photo_strip.setVisible(step.state is not State.DONE)
-        photos = tuple(getattr(step, "photos", ()))
-        missing = int(getattr(step, "photos_needed", 0))
-        required = int(getattr(step, "photos_required", len(photos) + missing if missing else 0))
-        self.photo_strip.show_photos(photos, required)
+        self.photo_strip.show_photos(step.photos, required)
 
 
 class CandidatesPage(TitledList):

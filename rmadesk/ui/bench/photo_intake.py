@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer, Sign
 from PySide6.QtGui import QKeyEvent
 
 from rmadesk.services.inspection import BUSY_STATES
+from rmadesk.services.photos import prepare_photo, prepare_photo_file
 from rmadesk.text.i18n import N_, _
 from rmadesk.ui.bench.camera import FrameSource
 from rmadesk.ui.bench.scanner import BURST_GAP_S
@@ -76,7 +77,12 @@ class PhotoIntake(QObject):
         return self._capture_for is not None
 
     def take_photo(self) -> None:
-        """P, CMD-PHOTO or the button: a photo from the camera, or files on a bench without one."""
+        """P, F9 or the button: the inspection says whether a photo may be taken now (as for CMD-PHOTO),
+        and its step has the window call ``capture``."""
+        self.window.show_step(self.window.session.take_photo())
+
+    def capture(self) -> None:
+        """A photo from the camera, or files on a bench without one (said once)."""
         if not self._unit_open():
             return
         if not self.camera.available():
@@ -96,8 +102,6 @@ class PhotoIntake(QObject):
         if not self._unit_open():
             return
         chosen = list(paths) if paths is not None else dialogs.ask_photo_files(self.window)
-        from rmadesk.services.photos import prepare_photo_file
-
         for path in chosen:
             self._prepare(path.name, lambda path=path, **who: prepare_photo_file(path, source=source, **who))
 
@@ -123,8 +127,6 @@ class PhotoIntake(QObject):
         uid, self._capture_for = self._capture_for, None
         if uid is None:
             return  # nobody asked (a late answer after a failure)
-        from rmadesk.services.photos import prepare_photo
-
         self._prepare(
             _("the camera's photo"),
             lambda **who: prepare_photo(data, source="camera", name=self.camera.name, **who),
@@ -145,8 +147,6 @@ class PhotoIntake(QObject):
             )
             return
         self.window.statusBar().showMessage(_("New photo from the folder: {name}").format(name=path.name))
-        from rmadesk.services.photos import prepare_photo_file
-
         self._prepare(path.name, lambda **who: prepare_photo_file(path, source="folder", **who))
 
     def _prepare(self, name: str, work: Callable[..., Any], uid: str | None = None) -> None:
@@ -171,11 +171,11 @@ class PhotoIntake(QObject):
             self.photo_added.emit(len(session.photos))
 
     def _failed(self, exc: BaseException) -> None:
-        message = user_message(exc)
-        if message is None:
-            self.window._unexpected(exc)
-            message = _("The photo was not added ({error}).").format(error=type(exc).__name__)
-        self._refuse(message)
+        step = self.window.session.add_photo_failed(exc)  # a PhotoRefused is said; a bug is reported
+        self.window.show_step(step)
+        self.photo_refused.emit(
+            user_message(exc) or _("The photo was not added ({error}).").format(error=type(exc).__name__)
+        )
 
     def _refuse(self, message: str) -> None:
         self.window.reject(message)

@@ -154,20 +154,21 @@ class PhotoStrip(QFrame):
             row.addWidget(button)
         self.take.clicked.connect(self.take_requested.emit)
         self.add.clicked.connect(self.files_requested.emit)
-        self.use_camera(None)
+        self.use_camera(False)
         self.show_photos((), 0)
 
-    def use_camera(self, preview: QWidget | None) -> None:
-        """Show the camera's live view (None: there is no camera, so files are offered instead)."""
+    def use_camera(self, available: bool, preview: QWidget | None = None) -> None:
+        """Offer the camera (with its live view, if it has one), or, with none, files instead."""
         while self.preview_box.count():  # the camera's view is the camera's own: hidden, never deleted
             old = self.preview_box.takeAt(0).widget()
             if old is not None:
                 old.hide()
-        self.take.setVisible(preview is not None)
+        self.take.setVisible(available)
         if preview is not None:
             preview.setFixedSize(THUMB_PX * 16 // 9, THUMB_PX)
             self.preview_box.addWidget(preview)
             preview.show()
+        if available:
             self.hint.setText(_("P or CMD-PHOTO takes a photo · F adds files · or drop images on the card"))
         else:
             self.hint.setText(_("No camera: F adds photo files, or drop them on the card"))

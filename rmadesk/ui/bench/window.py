@@ -126,7 +126,8 @@ class BenchWindow(QMainWindow):
         self.photos = PhotoIntake(
             self, camera or FrameSource(_("no camera"), self), service.settings.photo_folder
         )
-        self.work_page.photo_strip.use_camera(self.photos.camera.preview())
+        camera_in_use = self.photos.camera
+        self.work_page.photo_strip.use_camera(camera_in_use.available(), camera_in_use.preview())
         self.work_page.photo_strip.take_requested.connect(self.photos.take_photo)
         self.work_page.photo_strip.files_requested.connect(lambda: self.photos.add_files())
         self.work_page.photo_strip.remove_requested.connect(self.photos.remove)
@@ -222,8 +223,8 @@ class BenchWindow(QMainWindow):
         if step.redraw:
             self._draw(step)
             self._camera_for(step)
-        elif self.pages.currentWidget() is self.work_page and step.auth is not None:
-            self.work_page.show_photos(step)  # a photo added or removed changes only the strip
+        if self.pages.currentWidget() is self.work_page and step.auth is not None:
+            self.work_page.show_photos(step, self._photos_required(step))
         if step.message is not None:
             self.say(step.message, TONE_COLOURS[step.tone])
         if step.sound is Sound.ACCEPT:
@@ -235,8 +236,8 @@ class BenchWindow(QMainWindow):
             self._write_started = time.perf_counter()
         if step.job is not None:
             self.run_job(step.job)
-        if getattr(step, "take_photo", False):
-            self.photos.take_photo()  # CMD-PHOTO
+        if step.take_photo:
+            self.photos.capture()  # CMD-PHOTO, P, F9 or the button, allowed by the inspection
         self._refocus()
 
     def run_job(self, job: Job | None) -> None:
@@ -265,6 +266,13 @@ class BenchWindow(QMainWindow):
             self.pages.setCurrentWidget(self.work_page)
         self.state = SCREENS[state]
         self.state_changed.emit(self.state)
+
+    def _photos_required(self, step: Step) -> int:
+        """How many photos the chosen (else the recommended) disposition needs in all."""
+        disposition = step.preview.disposition if step.preview is not None else step.recommended
+        if disposition is None:
+            return 0
+        return self.service.photo_rule.needed_for(disposition)
 
     def _camera_for(self, step: Step) -> None:
         """The camera runs while a unit is open, so it is ready for P; an idle bench lets it rest."""

@@ -33,6 +33,7 @@ from rmadesk.services.browse import (
     BrowseService,
     UnitDetail,
 )
+from rmadesk.services.photos import photo_jpeg, photos_of
 from rmadesk.text.i18n import _, ngettext
 from rmadesk.text.reasons import describe_reason
 from rmadesk.ui.bench.panels import money_text
@@ -611,8 +612,6 @@ class BrowserWidget(QWidget):
         if not uids:
             self.photos_shown.emit(0)
             return
-        from rmadesk.services.photos import photos_of
-
         generation, store, actor = self._detail_generation, self.service.store, self.service.actor
         self.runner.run(
             lambda: {uid: photos_of(store, actor, uid) for uid in uids},
@@ -640,8 +639,6 @@ class BrowserWidget(QWidget):
 
     def open_photo(self, photo: Any) -> None:
         """Read the whole photo on the worker and show it enlarged."""
-        from rmadesk.services.photos import photo_jpeg
-
         store, actor = self.service.store, self.service.actor
         title = self.detail_title.text()
         self.runner.run(

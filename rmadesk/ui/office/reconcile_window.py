@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.people import Actor
 from rmadesk.formats.csv_out import CsvWriter
+from rmadesk.services.photos import write_claim_packet
 from rmadesk.services.reconcile import RECONCILE_COLUMNS, ReconcileRow, csv_fields, reconcile
 from rmadesk.store.disk import storage_problem
 from rmadesk.store.uow import Store
@@ -252,8 +253,6 @@ class ReconcileWindow(QMainWindow):
         else:  # a line of several units: one packet each, numbered after the chosen name
             stem = chosen.stem
             targets = [(uid, chosen.with_name(f"{stem}-{n}.pdf")) for n, uid in enumerate(uids, start=1)]
-        from rmadesk.services.photos import write_claim_packet
-
         store, actor = self.store, self.actor
         self.info.setText(_("Writing the claim packet…"))
         self.packet_button.setEnabled(False)

@@ -11,10 +11,10 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from rmadesk.services.photos import photos_of
 from sqlalchemy import select
 
 from rmadesk.services.context import open_store
+from rmadesk.services.photos import photos_of
 from rmadesk.store.models import Outcome
 from rmadesk.store.uow import Store
 from rmadesk.text.i18n import _
@@ -39,7 +39,7 @@ def outcomes(store: Store) -> list[Outcome]:
 def camera_bench(qtbot: QtBot, sqlite_url: str, tmp_path: Path) -> Iterator[Bench]:
     store = open_store(sqlite_url)
     camera = FolderFrameSource(_frames_dir(tmp_path))
-    bench = make_bench(qtbot, store, camera=camera)
+    bench = make_bench(qtbot, store, camera=camera, photos=())  # the policy's 2 for carrier-damaged
     yield bench
     bench.window.runner.wait()
     bench.window.close()
