@@ -1,4 +1,4 @@
-"""Command line: the bench (default), import, export, demo, db and policy subcommands."""
+"""Command line: the bench (default), import, export, demo, claim, db and policy subcommands."""
 
 from __future__ import annotations
 
@@ -102,8 +102,27 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
 
-    p_export = sub.add_parser("export", parents=[common], help=_("write recorded data as CSV to stdout"))
-    p_export.add_argument("what", choices=["outcomes"], help=_("what to export"))
+    p_export = sub.add_parser(
+        "export",
+        parents=[common],
+        help=_("write recorded outcomes as CSV to stdout, or the photos of a period to a folder"),
+    )
+    export_sub = p_export.add_subparsers(dest="what", metavar="WHAT", required=True)
+    export_sub.add_parser("outcomes", parents=[common], help=_("every recorded outcome, as CSV to stdout"))
+    p_photos = export_sub.add_parser(
+        "photos", parents=[common], help=_("the photos taken in a period, named by RMA and unit")
+    )
+    p_photos.add_argument("folder", type=Path, metavar="DIR", help=_("the folder to write them to"))
+    p_photos.add_argument(
+        "--from",
+        dest="start",
+        required=True,
+        metavar="T",
+        help=_("taken from: a date (local), 2026-11-26T06:00:00Z or a local time"),
+    )
+    p_photos.add_argument(
+        "--to", dest="end", required=True, metavar="T", help=_("taken until: a date means to its end")
+    )
 
     p_demo = sub.add_parser("demo", parents=[common], help=_("write demo authorizations and a barcode sheet"))
     p_demo.add_argument(
@@ -159,6 +178,18 @@ def _parser() -> argparse.ArgumentParser:
         "--days", type=int, default=30, help=_("claims unpaid after this many days are overdue")
     )
     p_reconcile.add_argument("--problems", action="store_true", help=_("only the rows that need attention"))
+
+    p_claim = sub.add_parser(
+        "claim", parents=[common], help=_("write the claim packet (PDF) of a damaged unit (supervisors)")
+    )
+    p_claim.add_argument("action", choices=["packet"])
+    p_claim.add_argument("--outcome", required=True, metavar="UID", help=_("the outcome's id"))
+    p_claim.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help=_("where to write it (default: claim-RMA-unitN.pdf in the current folder)"),
+    )
 
     p_user = sub.add_parser("user", parents=[common], help=_("people who sign in at the benches"))
     user_sub = p_user.add_subparsers(dest="user_action", metavar="ACTION", required=True)
@@ -280,9 +311,47 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from rmadesk.services.export import write_outcomes_csv
 
+    if args.what == "photos":
+        return _export_photos(args)
     settings = _settings(args)
     store = _open_store(settings)
     write_outcomes_csv(store, sys.stdout, _cli_actor(args, store, settings))
+    return 0
+
+
+def _export_photos(args: argparse.Namespace) -> int:
+    import re
+    from datetime import timedelta
+
+    from rmadesk.domain.shifts import local_zone, parse_moment
+    from rmadesk.services.photos import export_photos
+
+    settings = _settings(args)
+    tz = local_zone(settings.timezone)
+    start = parse_moment(args.start, tz)
+    end = parse_moment(args.end, tz)
+    if re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", args.end):  # a day named is a day included
+        end = parse_moment((end.astimezone(tz).date() + timedelta(days=1)).isoformat(), tz)
+    store = _open_store(settings)
+    written = export_photos(store, _cli_actor(args, store, settings), start, end, args.folder)
+    print(
+        ngettext("{count} photo written to {folder}.", "{count} photos written to {folder}.", written).format(
+            count=written, folder=args.folder
+        )
+    )
+    return 0
+
+
+def _cmd_claim(args: argparse.Namespace) -> int:
+    from rmadesk.domain.shifts import local_zone
+    from rmadesk.services.photos import claim_packet_name, write_claim_packet
+
+    settings = _settings(args)
+    store = _open_store(settings)
+    actor = _cli_actor(args, store, settings)
+    out = args.out or Path.cwd() / claim_packet_name(store, actor, args.outcome)
+    written = write_claim_packet(store, actor, args.outcome, out, tz=local_zone(settings.timezone))
+    print(_("Claim packet: {path}").format(path=written))
     return 0
 
 
@@ -635,6 +704,7 @@ COMMANDS = {
     "issue": _cmd_issue,
     "summary": _cmd_summary,
     "reconcile": _cmd_reconcile,
+    "claim": _cmd_claim,
     "user": _cmd_user,
     "reverse": _cmd_reverse,
     "supervisor": _cmd_supervisor,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zlib
 from datetime import UTC, datetime
@@ -20,11 +21,13 @@ def scene(width: int, height: int, seed: int = 0) -> Image.Image:
     """Something like a photo of a parcel: smooth light, some grain and edges (not flat, not noise)."""
     light = Image.linear_gradient("L").resize((width, height))
     shade = Image.radial_gradient("L").resize((width, height))
-    grain = Image.blend(
-        Image.effect_noise((max(1, width // 4), max(1, height // 4)), 40).resize((width, height)),
-        Image.effect_noise((width, height), 12),
-        0.5,
-    )
+    rng = random.Random(seed)  # the same seed, the same picture: its SHA-256 can be expected
+
+    def noise(w: int, h: int) -> Image.Image:
+        return Image.frombytes("L", (w, h), rng.randbytes(w * h))
+
+    coarse = noise(max(1, width // 4), max(1, height // 4)).resize((width, height))
+    grain = Image.blend(coarse, noise(width, height), 0.2)
     image = Image.merge("RGB", (light, shade, grain))
     draw = ImageDraw.Draw(image)
     for i in range(30):

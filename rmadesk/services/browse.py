@@ -32,7 +32,7 @@ from rmadesk.services.views import authorization_view, current_outcome, item_vie
 from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
 from rmadesk.store.uow import Store
 from rmadesk.text.formatting import money
-from rmadesk.text.i18n import N_, _
+from rmadesk.text.i18n import N_, _, ngettext
 
 AWAITING = "awaiting"
 IN_INSPECTION = "in_inspection"
@@ -732,6 +732,9 @@ def _decision_summary(seq: int, after: dict[str, Any]) -> str:
         )
         if after.get("override_reason"):
             text += f" ({after['override_reason']})"
+    photos = after.get("photos")
+    if isinstance(photos, list) and photos:
+        text += ngettext("; {count} photo", "; {count} photos", len(photos)).format(count=len(photos))
     return text + "."
 
 

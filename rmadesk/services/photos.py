@@ -16,14 +16,14 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor, Permission
 from rmadesk.domain.photos import Photo
 from rmadesk.services.access import authorize
 from rmadesk.store.disk import storage_problem
-from rmadesk.store.models import Outcome, Unit
+from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.models import Photo as PhotoRow
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
@@ -54,9 +54,9 @@ THUMBNAIL_QUALITY = 80
 # shrinks in about half of Lanczos's time, which keeps capture to stored within 300 ms).
 DOWNSCALE = Image.Resampling.HAMMING
 SOURCES = ("camera", "file", "folder")
-# What a photo may arrive as: a camera's or phone's JPEG (MPO: a phone's JPEG with a depth frame),
-# and the still formats a file dialog or a phone's upload folder brings.
-READABLE_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "GIF")
+# What a photo may arrive as: a camera's or phone's JPEG (read as MPO when a phone adds a depth
+# frame), and the still formats a file dialog or a phone's upload folder brings.
+READABLE_FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF")
 _PIXEL_FIGURE = re.compile(r"\((\d+) pixels\)")
 
 
@@ -131,10 +131,12 @@ def _damaged(name: str) -> PhotoRefused:
 def _opened(data: bytes, name: str, *, verify: bool = False) -> Iterator[Image.Image]:
     """The image, opened (header read, nothing decoded) and checked for its size; errors refused."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Pillow's own guard warns above its limit (about 89 MP) and refuses above twice that; the
+        # warning is kept to be told with the image's size below, the refusal is told at once.
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=READABLE_FORMATS)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except Image.DecompressionBombError as exc:
         found = _PIXEL_FIGURE.search(str(exc))
         raise _too_many_pixels(name, int(found.group(1)) if found else MAX_PIXELS + 1) from None
     except UnidentifiedImageError:
@@ -147,7 +149,8 @@ def _opened(data: bytes, name: str, *, verify: bool = False) -> Iterator[Image.I
         raise _damaged(name) from None
     with image:
         width, height = image.size
-        if width * height > MAX_PIXELS:
+        bomb = any(issubclass(w.category, Image.DecompressionBombWarning) for w in warned)
+        if width * height > MAX_PIXELS or bomb:
             raise _too_many_pixels(name, width * height, (width, height))
         if verify:
             try:
@@ -174,7 +177,7 @@ def _rgb(image: Image.Image) -> Image.Image:
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
-    # No exif, icc_profile or comment is passed: nothing of the original's metadata is written.
+    # No exif, icc_profile or comment is passed, and the image's info is empty: no metadata is written.
     image.save(out, "JPEG", quality=quality, optimize=False)
     return out.getvalue()
 
@@ -207,6 +210,9 @@ def prepare_photo(data: bytes, *, taken_by: str, bench: str, source: str, name: 
             scaled.thumbnail((STORED_LONG_SIDE, STORED_LONG_SIDE), DOWNSCALE)
             scaled.info = image.info  # the orientation is read from the original's EXIF
             stored = ImageOps.exif_transpose(scaled) or scaled
+            # Pillow writes a JPEG's comment, ICC profile and EXIF from info when saving: none of it
+            # (a comment may hold a place, EXIF a position) goes into the stored photo.
+            stored.info = {}
         except (OSError, SyntaxError, ValueError, EOFError):
             raise _damaged(name) from None
     jpeg = _jpeg(stored, JPEG_QUALITY)
@@ -270,8 +276,6 @@ def _stored(row: PhotoRow, outcome_uid: str) -> StoredPhoto:
 
 
 def _photo_rows(session: Session, outcome_id: int) -> list[PhotoRow]:
-    from sqlalchemy.orm import undefer
-
     stmt = (
         select(PhotoRow)
         .where(PhotoRow.outcome_id == outcome_id)
@@ -344,6 +348,7 @@ def export_photos(store: Store, actor: Actor, start: datetime, end: datetime, fo
         raise ValueError("export_photos takes aware datetimes")
     if end <= start:
         raise UserError(_("The end of the period must come after its start."))
+    authorize(store, actor, Permission.CLAIM)
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -353,7 +358,6 @@ def export_photos(store: Store, actor: Actor, start: datetime, end: datetime, fo
                 path=folder, reason=storage_problem(exc, folder)
             )
         ) from None
-    authorize(store, actor, Permission.CLAIM)
     with store.read() as session:
         listed = session.execute(
             select(PhotoRow.id, PhotoRow.position, Unit.seq, Outcome.attempt, Unit.authorization_id)
@@ -362,8 +366,6 @@ def export_photos(store: Store, actor: Actor, start: datetime, end: datetime, fo
             .where(PhotoRow.taken_at >= start.astimezone(UTC), PhotoRow.taken_at < end.astimezone(UTC))
             .order_by(PhotoRow.taken_at, PhotoRow.id)
         ).all()
-        from rmadesk.store.models import Authorization
-
         auth_ids = sorted({row.authorization_id for row in listed})
         labels = {
             a.id: a.label
@@ -378,6 +380,29 @@ def export_photos(store: Store, actor: Actor, start: datetime, end: datetime, fo
         _written(folder / name, bytes(jpeg))
         written += 1
     return written
+
+
+def claim_packet_name(store: Store, actor: Actor, outcome_uid: str) -> str:
+    """The packet's usual file name: ``claim-RMA123-unit2.pdf`` (``-d2`` for a later decision)."""
+    with store.read() as session:
+        authorize(session, actor, Permission.CLAIM)
+        found = session.execute(
+            select(
+                Authorization.rma_id,
+                Authorization.merchant_rma_id,
+                Authorization.order_id,
+                Unit.seq,
+                Outcome.attempt,
+            )
+            .select_from(Outcome)
+            .join(Unit, Unit.id == Outcome.unit_id)
+            .join(Authorization, Authorization.id == Unit.authorization_id)
+            .where(Outcome.outcome_uid == outcome_uid)
+        ).first()
+    if found is None:
+        raise UserError(_("There is no outcome {uid}.").format(uid=outcome_uid))
+    label = found.rma_id or found.merchant_rma_id or found.order_id
+    return "claim-" + photo_file_name(label, found.seq, 0, found.attempt).removesuffix("-0.jpg") + ".pdf"
 
 
 def write_claim_packet(

@@ -351,7 +351,11 @@ def real_bench(xvfb: Xvfb, tmp_path: Path) -> Iterator[RealBench]:
         old.unlink()
     (tmp_path / "shots").mkdir()
     settings = tmp_path / "settings.toml"
-    settings.write_text("# defaults only: a developer's own settings must not reach the test\n")
+    settings.write_text(
+        "# defaults only: a developer's own settings must not reach the test\n"
+        "# but for photos: this bench has no camera, and confirms a carrier-damaged unit by scanner alone\n"
+        'photos = ["carrier_damaged=0"]\n'
+    )
     bench = RealBench(xvfb.display, tmp_path, f"sqlite:///{tmp_path}/bench.sqlite3", settings)
     out = bench.rmadesk("demo", "--sheet", str(tmp_path / "sheet.pdf"))
     assert TSHIRT in out and KETTLE in out, out

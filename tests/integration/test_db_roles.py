@@ -17,11 +17,13 @@ from rmadesk.services.bench import BenchService, Decision, new_outcome_uid
 from rmadesk.services.context import open_store
 from rmadesk.services.demo import create_demo_data
 from rmadesk.services.people import SignInFailed, sign_in
+from rmadesk.services.photos import photos_of
 from rmadesk.settings import Settings
 from rmadesk.store.roles import grant_application_role
 from rmadesk.store.uow import Store
 from tests.actors import BOSS, people
 from tests.conftest import _admin_execute, drop_pg_database, fresh_pg_database, pg_base_url
+from tests.photos import small_photo
 
 
 def _tcp(url: str) -> str:
@@ -61,7 +63,16 @@ def test_a_bench_works_as_the_application_role_and_cannot_touch_the_audit(owner:
         service = BenchService(app, load_policy(), Settings(bench="bench-1"))
         unit = service.lookup("DkQxRtLmRRMA").next_undecided
         assert unit is not None
-        service.record(Decision(new_outcome_uid(), unit.unit_id, Disposition.SELLABLE, ana.name, "bench-1"))
+        decision = Decision(
+            new_outcome_uid(),
+            unit.unit_id,
+            Disposition.SELLABLE,
+            ana.name,
+            "bench-1",
+            photos=(small_photo(1),),
+        )
+        service.record(decision)
+        assert [p.sha256 for p in photos_of(app, ana, decision.outcome_uid)] == [small_photo(1).sha256]
         refused = (
             "TRUNCATE audit_event",
             "DELETE FROM audit_event",
@@ -69,6 +80,9 @@ def test_a_bench_works_as_the_application_role_and_cannot_touch_the_audit(owner:
             "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",
             "DROP TRIGGER audit_event_append_only ON audit_event",
             "UPDATE app_user SET role = 'admin' WHERE badge = 'B-ANA'",
+            "UPDATE photo SET jpeg = 'x'",  # a claim's evidence is added, never changed or removed
+            "DELETE FROM photo",
+            "TRUNCATE photo",
             "CREATE TABLE mine (x int)",
             "DROP TABLE outcome",
             "UPDATE alembic_version SET version_num = '0001'",
