@@ -48,10 +48,8 @@ def decide_with_photos(bench: Bench, code: str, photos: list[Path]) -> str:
     w = bench.window
     bench.scan(code, wait="card")
     bench.scan("CMD-CARRIER-DAMAGED")
-    with bench.qtbot.waitSignals([w.photos.photo_added] * len(photos), timeout=5000):
-        w.photos.add_files(photos)
-    w.runner.wait()
-    bench.qtbot.wait(1)
+    w.photos.add_files(photos)
+    bench.qtbot.waitUntil(lambda: len(w.session.photos) == len(photos), timeout=5000)
     with bench.qtbot.waitSignal(w.decision_recorded, timeout=5000) as recorded:
         bench.scan("CMD-CONFIRM")
     w.runner.wait()

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLoggingCategory, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
@@ -126,6 +126,9 @@ class QtCamera(FrameSource):
     """
 
     def __init__(self, device: object | None = None, parent: QObject | None = None) -> None:
+        # The FFmpeg backend probes optional libraries (PipeWire, VA-API) and warns of each one
+        # missing at every start; a bench works without them, so that is no warning of ours.
+        QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver=false")
         from PySide6.QtMultimedia import QMediaDevices
 
         if device is None:

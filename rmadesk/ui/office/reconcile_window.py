@@ -235,13 +235,13 @@ class ReconcileWindow(QMainWindow):
 
     def _selection_changed(self) -> None:
         row = self.selected_row()
-        self.packet_button.setEnabled(row is not None and bool(getattr(row, "outcome_uids", ())))
+        self.packet_button.setEnabled(row is not None and bool(row.outcome_uids))
 
     def write_packet(self, path: Path | None = None) -> None:
         """The claim packet of the selected line's carrier-damaged unit (one file per unit), written on
         the worker."""
         row = self.selected_row()
-        uids = tuple(getattr(row, "outcome_uids", ())) if row is not None else ()
+        uids = row.outcome_uids if row is not None else ()
         if row is None or not uids:
             self._packet_problem(_("Select a line with a carrier-damage decision to make its claim packet."))
             return

@@ -22,7 +22,9 @@ def test_the_claim_packet_button_writes_a_pdf(
 ) -> None:
     store = open_store(sqlite_url)
     bench = make_bench(qtbot, store)
-    decide_with_photos(bench, HOBBIT, [jpeg_file(tmp_path / "a.jpg"), jpeg_file(tmp_path / "b.jpg")])
+    decide_with_photos(
+        bench, HOBBIT, [jpeg_file(tmp_path / "a.jpg"), jpeg_file(tmp_path / "b.jpg", colour="#33691e")]
+    )
     bench.window.close()
 
     window = ReconcileWindow(store, BOSS)
