@@ -177,8 +177,9 @@ class WorkPage(QWidget):
 
     def show_photos(self, step: Step, required: int) -> None:
         """The open unit's photos and how many its decision needs (none shown once all is decided)."""
-        self.photo_strip.setVisible(step.state is not State.DONE)
-        self.photo_strip.show_photos(step.photos, required)
+        strip = self.photo_strip
+        strip.setVisible(step.state is not State.DONE and strip.wanted(len(step.photos), required))
+        strip.show_photos(step.photos, required)
 
 
 class CandidatesPage(TitledList):

@@ -101,7 +101,10 @@ class PhotoIntake(QObject):
         """Image files into the open unit (F or the button asks for them)."""
         if not self._unit_open():
             return
-        chosen = list(paths) if paths is not None else dialogs.ask_photo_files(self.window)
+        if paths is None:
+            paths = dialogs.ask_photo_files(self.window)
+            self.window.activateWindow()  # the bench's keys are the window's again
+        chosen = list(paths)
         for path in chosen:
             self._prepare(path.name, lambda path=path, **who: prepare_photo_file(path, source=source, **who))
 

@@ -17,6 +17,7 @@ THUMB_PX = 48  # the thumbnail's long side on the card: the strip must leave the
 STRIP_STYLE = """
 QFrame#photoTile { background: white; border: 2px solid #cfd8dc; border-radius: 4px; }
 QFrame#photoTile[selected="true"] { border: 3px solid #1f4e8c; }
+QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }
 QToolButton#removePhoto { background: #b3261e; color: white; border-radius: 9px; font-weight: 700; }
 """
 
@@ -122,6 +123,7 @@ class PhotoStrip(QFrame):
         self.selected = -1
         self.tiles: list[PhotoTile] = []
         self.required = 0
+        self.camera_available = False
         # One row, the height of a thumbnail: the card and the decision above keep their room.
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 4, 12, 4)
@@ -163,6 +165,7 @@ class PhotoStrip(QFrame):
             old = self.preview_box.takeAt(0).widget()
             if old is not None:
                 old.hide()
+        self.camera_available = available
         self.take.setVisible(available)
         if preview is not None:
             preview.setFixedSize(THUMB_PX * 16 // 9, THUMB_PX)
@@ -173,6 +176,11 @@ class PhotoStrip(QFrame):
         else:
             self.hint.setText(_("No camera: F adds photo files, or drop them on the card"))
         self.setToolTip(self.hint.text() + "\n" + _("Delete removes the selected photo."))
+
+    def wanted(self, photos: int, required: int) -> bool:
+        """Whether the strip earns its room on the card: photos are there or needed, or a camera's
+        live view is to show. Otherwise P and F still add photos, and the strip appears then."""
+        return bool(photos or required or self.camera_available)
 
     def show_photos(self, photos: Sequence[object], required: int) -> None:
         """The pending photos (Photo objects or thumbnail bytes) and how many the decision needs."""

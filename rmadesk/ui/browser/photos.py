@@ -7,12 +7,13 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from rmadesk.text.i18n import _, ngettext
 from rmadesk.ui.bench.photo_strip import pixmap_of
 
 THUMB_PX = 88
+PER_ROW = 3  # thumbnails side by side: the detail pane stays as narrow as its text
 
 
 def photo_caption(photo: Any) -> str:
@@ -63,24 +64,28 @@ class UnitPhotos(QWidget):
         super().__init__(parent)
         self.photos: list[Any] = []
         self.buttons: list[ThumbButton] = []
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(8, 0, 8, 6)
-        self.row.setSpacing(4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 0, 8, 6)
+        layout.setSpacing(2)
         self.note = QLabel()
+        self.note.setWordWrap(True)
         self.note.setStyleSheet("color:#546e7a")
-        self.row.addWidget(self.note)
-        self.row.addStretch(1)
+        layout.addWidget(self.note)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(4)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(self.grid)
         self.hide()
 
     def show_photos(self, photos: Sequence[Any]) -> None:
         for button in self.buttons:
-            self.row.removeWidget(button)
+            self.grid.removeWidget(button)
             button.deleteLater()
         self.photos, self.buttons = list(photos), []
         for n, photo in enumerate(self.photos):
             button = ThumbButton(photo.thumbnail, photo_caption(photo))
             button.clicked.connect(lambda _checked=False, p=photo: self.opened.emit(p))
-            self.row.insertWidget(n, button)
+            self.grid.addWidget(button, n // PER_ROW, n % PER_ROW)
             self.buttons.append(button)
         count = len(self.photos)
         self.note.setText(

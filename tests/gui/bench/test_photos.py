@@ -287,3 +287,15 @@ def test_file_frame_sources_yield_real_jpeg_frames(qtbot: QtBot, tmp_path: Path)
     assert not source.available()
     with qtbot.waitSignal(source.capture_failed, timeout=1000):
         source.capture()
+
+
+def test_the_strip_takes_room_only_when_photos_are_there_or_needed(bench: Bench, tmp_path: Path) -> None:
+    w = bench.window
+    strip = w.work_page.photo_strip
+    bench.scan(TSHIRT, wait="card")  # no camera, and a T-shirt's decision needs no photo
+    assert not strip.isVisible()
+    with bench.qtbot.waitSignal(w.photos.photo_added, timeout=5000):
+        w.photos.add_files([jpeg_file(tmp_path / "tag.jpg")])
+    w.runner.wait()
+    bench.qtbot.waitUntil(strip.isVisible, timeout=2000)
+    assert strip_count(bench) == "Photos: 1"
