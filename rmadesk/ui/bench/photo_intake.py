@@ -149,7 +149,7 @@ class PhotoIntake(QObject):
                 )
             )
             return
-        self.window.statusBar().showMessage(_("New photo from the folder: {name}").format(name=path.name))
+        self.window.statusBar().showMessage(_("From the photo folder: {name}").format(name=path.name))
         self._prepare(path.name, lambda **who: prepare_photo_file(path, source="folder", **who))
 
     def _prepare(self, name: str, work: Callable[..., Any], uid: str | None = None) -> None:

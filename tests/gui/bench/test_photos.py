@@ -230,7 +230,7 @@ def test_a_new_image_in_the_watched_folder_joins_the_open_unit(
         w.runner.wait()
         qtbot.wait(1)
         assert len(w.work_page.photo_strip.tiles) == 1
-        assert "IMG_0001.jpg" in w.statusBar().currentMessage()
+        assert "IMG_0001.jpg" in w.statusBar().currentMessage()  # said where it came from
     finally:
         w.runner.wait()
         w.close()
