@@ -153,6 +153,8 @@ def run_gui(
             dialogs.show_error(None, _("RMA Desk cannot start"), exc.message)
             store.dispose()
             return 2
+    from rmadesk.ui.bench.camera import QtCamera
+
     window = BenchWindow(
         BenchService(store, policy, settings),
         inspector,
@@ -160,6 +162,7 @@ def run_gui(
         journal=journal,
         points=settings.large_text_pt,
         banner_note=" ".join(notes),
+        camera=QtCamera(),  # the default camera; on a bench without one, photos come from files
     )
     geometry = remembered.value("bench/geometry")
     if geometry is not None and window.restoreGeometry(geometry):

@@ -43,6 +43,8 @@ class Settings:
         label_printer: where unit labels go after each decision.
         label_folder: the folder of unit label files.
         label_size: the unit label's size.
+        photo_folder: a folder whose new images are added to the unit open on the bench (a phone's
+            uploads, say); empty: none.
         site: the site's name on reports.
         marketplace: the marketplace whose reports are imported (currency, numbers, encoding).
         claim_minutes: how long a bench's claim on an open unit lasts without being renewed.
@@ -83,6 +85,9 @@ class Settings:
         default="", metadata={"doc": "Folder for unit label files (default: data folder)"}
     )
     label_size: str = field(default="4x2", metadata={"doc": "Unit label size: 4x2 or 2.25x1.25 (inches)"})
+    photo_folder: str = field(
+        default="", metadata={"doc": "Folder whose new images are added to the open unit (empty: none)"}
+    )
     site: str = field(default="", metadata={"doc": "Site name on reports"})
     marketplace: str = field(
         default="", metadata={"doc": "Marketplace of imported reports: US, UK, DE, JP, IN, AE... (empty: US)"}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TextIO
@@ -85,6 +85,7 @@ class ReconcileRow:
             local date to ``today``.
         reimbursement_ids: the marketplace's reimbursement IDs for the line, to look up a case.
         last_paid_on: the latest approval date of those payments.
+        outcome_uids: the carrier-damage outcomes of the line, oldest first (one claim packet each).
     """
 
     status: ReconcileStatus
@@ -102,6 +103,7 @@ class ReconcileRow:
     days_since_decision: int | None
     reimbursement_ids: tuple[str, ...] = ()
     last_paid_on: date | None = None
+    outcome_uids: tuple[str, ...] = ()
 
 
 def _unit_sku() -> Any:
@@ -167,6 +169,19 @@ def _components() -> Select[Any]:
     )
 
 
+def _claimed_outcomes() -> Select[Any]:
+    """The carrier-damage outcomes behind each order line, oldest first."""
+    current = and_(Outcome.unit_id == Unit.id, Outcome.attempt == Unit.attempt)
+    return (
+        select(Authorization.order_id, _unit_sku(), Outcome.currency, Outcome.outcome_uid)
+        .select_from(Outcome)
+        .join(Unit, current)
+        .join(Authorization, Authorization.id == Unit.authorization_id)
+        .where(Outcome.disposition == Disposition.CARRIER_DAMAGED.value)
+        .order_by(Outcome.decided_at, Outcome.id)
+    )
+
+
 _COMPONENT_ORDER = {name: index for index, name in enumerate(COMPONENT_LABELS)}
 
 
@@ -195,7 +210,16 @@ def reconcile(
         parts: dict[tuple[str, str, str], list[tuple[str, Decimal]]] = defaultdict(list)
         for order_id, sku, currency, component, amount in session.execute(_components()):
             parts[(order_id, sku, currency)].append((component, amount))
-        rows = [_claim_row(found, parts, days, today) for found in session.execute(claimed)]
+        uids: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for order_id, sku, currency, uid in session.execute(_claimed_outcomes()):
+            uids[(order_id, sku, currency)].append(uid)
+        rows = [
+            replace(
+                _claim_row(found, parts, days, today),
+                outcome_uids=tuple(uids.get((found.order_id, found.sku, found.currency), ())),
+            )
+            for found in session.execute(claimed)
+        ]
         rows += [_unclaimed_row(found) for found in session.execute(unclaimed)]
     return rows
 

@@ -19,6 +19,7 @@ from rmadesk.services.context import open_store
 from rmadesk.services.demo import create_demo_data
 from rmadesk.settings import Settings
 from rmadesk.store.uow import Store
+from rmadesk.ui.bench.camera import FrameSource
 from rmadesk.ui.bench.window import BenchWindow
 from rmadesk.ui.common.sounds import Sounds
 from tests.actors import BOSS
@@ -63,7 +64,12 @@ NO_PHOTOS = ("carrier_damaged=0",)  # the photos setting of a bench that asks fo
 
 
 def make_bench(
-    qtbot: QtBot, store: Store, bench_name: str = "bench-1", inspector: str = "Ana", **settings: Any
+    qtbot: QtBot,
+    store: Store,
+    bench_name: str = "bench-1",
+    inspector: str = "Ana",
+    camera: FrameSource | None = None,
+    **settings: Any,
 ) -> Bench:
     create_demo_data(store, BOSS)
     settings.setdefault("label_folder", tempfile.mkdtemp(prefix="rmadesk-labels-"))
@@ -74,7 +80,7 @@ def make_bench(
         store, load_policy(), Settings(bench=bench_name, sounds=False, photos=tuple(photos), **settings)
     )
     sounds = Sounds(enabled=False)
-    window = BenchWindow(service, inspector, sounds=sounds, points=14)
+    window = BenchWindow(service, inspector, sounds=sounds, points=14, camera=camera)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()

@@ -88,6 +88,12 @@ class BenchActions(QObject):
         self.act_fault = action(_("Seller-fault"), ["F7"], choose(Disposition.SELLER_FAULT))
         self.act_confirm = action(_("Confirm"), ["F10", "Ctrl+Return", "Ctrl+Enter"], w.confirm)
         self.act_cancel = action(_("Cancel unit"), ["Esc"], w.cancel)
+        # P and F (on the empty scan field) and Delete are PhotoKeys'; these work wherever the focus is.
+        self.act_photo = action(_("Take photo (P)"), ["F9"], lambda: w.photos.take_photo())
+        self.act_photo_files = action(_("Add photo files… (F)"), ["Ctrl+O"], lambda: w.photos.add_files())
+        self.act_remove_photo = action(
+            _("Remove selected photo (Delete)"), ["Ctrl+Del"], lambda: w.photos.remove()
+        )
         self.act_sheet = action(_("Save command sheet…"), ["Ctrl+P"], self.save_command_sheet)
         self.act_import = action(_("Import report…"), ["Ctrl+I"], self.import_report)
         self.act_issue = action(_("Issue seller RMA…"), ["Ctrl+N"], self.issue_rma)
@@ -104,7 +110,8 @@ class BenchActions(QObject):
             _("&File"): [self.act_import, self.act_issue, None, self.act_reprint, self.act_sheet, None]
             + [self.act_sign_out, self.act_quit],
             _("&Inspect"): [self.act_yes, self.act_no, self.act_accept, self.act_sellable, self.act_carrier]
-            + [self.act_fault, self.act_confirm, self.act_cancel, None, self.act_reverse],
+            + [self.act_fault, self.act_confirm, self.act_cancel, None, self.act_photo, self.act_photo_files]
+            + [self.act_remove_photo, None, self.act_reverse],
             _("&View"): [self.act_browse, self.act_supervisor, self.act_audit, self.act_reconcile],
             _("&Help"): [self.act_help],
         }

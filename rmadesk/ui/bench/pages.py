@@ -32,6 +32,7 @@ from rmadesk.ui.bench.panels import (
     make_label,
     money_text,
 )
+from rmadesk.ui.bench.photo_strip import PhotoStrip
 from rmadesk.ui.bench.scanner import NO_SCAN
 from rmadesk.ui.common.style import NEUTRAL, scaled_font
 
@@ -122,7 +123,7 @@ class KeysLine(QLabel):
         super().__init__(
             _(
                 "F1 Help · F2 Yes · F3 No · Enter/F4 Accept · F5 Sellable · F6 Carrier-damaged · "
-                "F7 Seller-fault · F10 Confirm · Esc Cancel"
+                "F7 Seller-fault · P Photo · F Photo files · F10 Confirm · Esc Cancel"
             )
         )
         self.setObjectName("keys")
@@ -135,10 +136,13 @@ class WorkPage(QWidget):
 
     def __init__(self, points: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(10)
+        layout = QHBoxLayout()
         layout.setSpacing(14)
         self.card = AuthorizationCard(points)
+        self.photo_strip = PhotoStrip(points)
         self.steps = QStackedWidget()
         self.walkthrough = WalkthroughPanel(points)
         self.preview_panel = PreviewPanel(points)
@@ -147,6 +151,8 @@ class WorkPage(QWidget):
             self.steps.addWidget(panel)
         layout.addWidget(self.card, 11)
         layout.addWidget(self.steps, 10)
+        outer.addLayout(layout, 1)
+        outer.addWidget(self.photo_strip)
         self._card_for: tuple[object, object] | None = None
 
     def show_step(self, step: Step) -> None:
@@ -168,6 +174,12 @@ class WorkPage(QWidget):
             assert step.preview is not None
             self.preview_panel.show_preview(step.preview, step.state is State.OVERRIDING, step.reason)
             self.steps.setCurrentWidget(self.preview_panel)
+
+    def show_photos(self, step: Step, required: int) -> None:
+        """The open unit's photos and how many its decision needs (none shown once all is decided)."""
+        strip = self.photo_strip
+        strip.setVisible(step.state is not State.DONE and strip.wanted(len(step.photos), required))
+        strip.show_photos(step.photos, required)
 
 
 class CandidatesPage(TitledList):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
@@ -26,8 +27,10 @@ from rmadesk.services.inspection import Event, InspectionSession, Job, Sound, St
 from rmadesk.services.journal import Journal
 from rmadesk.text.i18n import N_, _
 from rmadesk.ui.bench.actions import BenchActions
+from rmadesk.ui.bench.camera import FrameSource
 from rmadesk.ui.bench.outage import ConnectionWatch, OutageBanner
 from rmadesk.ui.bench.pages import Banner, CandidatesPage, KeysLine, ReadyPage, SignInPage, WorkPage
+from rmadesk.ui.bench.photo_intake import PhotoIntake, PhotoKeys, is_image_path
 from rmadesk.ui.bench.scanner import ScanCatcher
 from rmadesk.ui.common import failures
 from rmadesk.ui.common.runner import Runner
@@ -60,6 +63,7 @@ class BenchWindow(QMainWindow):
         state: the screen on show: "signed_out", "ready", "picking", "inspecting", "preview" or
             "done" (an authorization already fully decided).
         last_timings: scan-to-card and confirm-to-next times of the last scan and write, in ms.
+        photos: where the open unit's photos come in (camera, files, drops, the watched folder).
 
     Signals:
         rma_scanned(str): an identifier was scanned and is being looked up.
@@ -97,6 +101,7 @@ class BenchWindow(QMainWindow):
         sounds: Sounds | None = None,
         points: float = 20.0,
         banner_note: str = "",
+        camera: FrameSource | None = None,
     ) -> None:
         super().__init__()
         self.service = service
@@ -116,6 +121,19 @@ class BenchWindow(QMainWindow):
         self.setMinimumSize(1000, 680)
         self._build(banner_note)
         self.actions = BenchActions(self)
+        if camera is not None and camera.parent() is None:
+            camera.setParent(self)
+        self.photos = PhotoIntake(
+            self, camera or FrameSource(_("no camera"), self), service.settings.photo_folder
+        )
+        camera_in_use = self.photos.camera
+        self.work_page.photo_strip.use_camera(camera_in_use.available(), camera_in_use.preview())
+        self.work_page.photo_strip.take_requested.connect(self.photos.take_photo)
+        self.work_page.photo_strip.files_requested.connect(lambda: self.photos.add_files())
+        self.work_page.photo_strip.remove_requested.connect(self.photos.remove)
+        self.photo_keys = PhotoKeys(self)
+        if self.photos.folder is not None and self.photos.folder.problem:
+            self.statusBar().showMessage(self.photos.folder.problem)
         self.watch = ConnectionWatch(self)
         self.setAcceptDrops(True)
         self.catcher = ScanCatcher(self, self.scan_field)
@@ -204,6 +222,9 @@ class BenchWindow(QMainWindow):
             return
         if step.redraw:
             self._draw(step)
+            self._camera_for(step)
+        if self.pages.currentWidget() is self.work_page and step.auth is not None:
+            self.work_page.show_photos(step, self._photos_required(step))
         if step.message is not None:
             self.say(step.message, TONE_COLOURS[step.tone])
         if step.sound is Sound.ACCEPT:
@@ -215,6 +236,8 @@ class BenchWindow(QMainWindow):
             self._write_started = time.perf_counter()
         if step.job is not None:
             self.run_job(step.job)
+        if step.take_photo:
+            self.photos.capture()  # CMD-PHOTO, P, F9 or the button, allowed by the inspection
         self._refocus()
 
     def run_job(self, job: Job | None) -> None:
@@ -243,6 +266,20 @@ class BenchWindow(QMainWindow):
             self.pages.setCurrentWidget(self.work_page)
         self.state = SCREENS[state]
         self.state_changed.emit(self.state)
+
+    def _photos_required(self, step: Step) -> int:
+        """How many photos the chosen (else the recommended) disposition needs in all."""
+        disposition = step.preview.disposition if step.preview is not None else step.recommended
+        if disposition is None:
+            return 0
+        return self.service.photo_rule.needed_for(disposition)
+
+    def _camera_for(self, step: Step) -> None:
+        """The camera runs while a unit is open, so it is ready for P; an idle bench lets it rest."""
+        if step.unit is not None and step.state is not State.DONE:
+            self.photos.camera.start()
+        else:
+            self.photos.camera.stop()
 
     def _announce(self, step: Step) -> None:
         if step.event is Event.LOOKING_UP:
@@ -355,6 +392,9 @@ class BenchWindow(QMainWindow):
 
     def confirm(self) -> None:
         """Write the current unit's outcome, its stock movement and its audit entry."""
+        if self.photos.capturing:
+            self.reject(_("Wait: the camera is taking a photo. Then confirm again."))
+            return
         if not self.runner.busy:
             self.show_step(self.session.confirm())
 
@@ -390,10 +430,16 @@ class BenchWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        self.actions.dropped(event)
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths and all(is_image_path(p) for p in paths):
+            event.acceptProposedAction()
+            self.photos.dropped(paths)  # photos of the unit on screen
+        else:
+            self.actions.dropped(event)  # a report to import
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.actions.close_windows()
+        self.photos.stop()
         self.run_job(self.session.leave())
         for runner in (self.runner, self.actions.label_runner):
             runner.wait(10000)

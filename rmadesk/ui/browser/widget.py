@@ -33,6 +33,7 @@ from rmadesk.services.browse import (
     BrowseService,
     UnitDetail,
 )
+from rmadesk.services.photos import photo_jpeg, photos_of
 from rmadesk.text.formatting import count as shown_count
 from rmadesk.text.i18n import _, ngettext
 from rmadesk.text.reasons import describe_reason
@@ -47,7 +48,9 @@ from rmadesk.ui.browser.model import (
     date_text,
     kind_text,
 )
-from rmadesk.ui.common.failures import show_failure
+from rmadesk.ui.browser.photos import UnitPhotos, photo_caption
+from rmadesk.ui.common import dialogs
+from rmadesk.ui.common.failures import show_failure, user_message
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import ERROR, scaled_font
 
@@ -104,12 +107,16 @@ class BrowserWidget(QWidget):
         filter_applied(object): a new BrowseFilter went to the database.
         authorization_selected(int): the current row changed to this authorization id.
         detail_shown(int): the detail pane now shows this authorization.
+        photos_shown(int): the detail's photo thumbnails are on show (how many).
+        photo_opened(str): a photo was opened enlarged (its SHA-256).
         load_failed(str): a query failed; the message shown.
     """
 
     filter_applied = Signal(object)
     authorization_selected = Signal(int)
     detail_shown = Signal(int)
+    photos_shown = Signal(int)
+    photo_opened = Signal(str)
     load_failed = Signal(str)
 
     def __init__(
@@ -318,6 +325,8 @@ class BrowserWidget(QWidget):
         layout.addWidget(self.history_label)
         layout.addStretch(1)
         self.unit_labels: list[QLabel] = []
+        self.unit_boxes: list[QFrame] = []
+        self.unit_photos: dict[str, UnitPhotos] = {}  # by outcome id
         self._show_fields(False)
         self.detail_area.setWidget(card)
         self.detail_area.setMinimumWidth(360)
@@ -524,10 +533,13 @@ class BrowserWidget(QWidget):
         self.detail_status.hide()
         self.detail_item.setText(message)
         self._show_fields(False)
-        for label in self.unit_labels:
-            self.units_box.removeWidget(label)
-            label.deleteLater()
-        self.unit_labels = []
+        self._clear_units()
+
+    def _clear_units(self) -> None:
+        for box in self.unit_boxes:
+            self.units_box.removeWidget(box)
+            box.deleteLater()
+        self.unit_boxes, self.unit_labels, self.unit_photos = [], [], {}
 
     def _show_fields(self, shown: bool) -> None:
         for widget in (*self.fields.values(), self.units_title, self.history_title, self.history_label):
@@ -570,17 +582,82 @@ class BrowserWidget(QWidget):
             self.fields[key].setText(value)
             self.fields[key].setVisible(bool(value))
             self.fields[f"{key}:name"].setVisible(bool(value))
-        for label in self.unit_labels:
-            self.units_box.removeWidget(label)
-            label.deleteLater()
-        self.unit_labels = [self._unit_label(u) for u in d.units]
-        for label in self.unit_labels:
-            self.units_box.addWidget(label)
+        self._clear_units()
+        for unit in d.units:
+            box = self._unit_box(unit)
+            self.unit_boxes.append(box)
+            self.units_box.addWidget(box)
         self.units_title.setText(
             _("Units ({decided} of {count} decided)").format(decided=d.decided, count=len(d.units))
         )
         self.history_label.setText(history_html(d.history))
         self.detail_area.verticalScrollBar().setValue(0)
+        self._load_photos()
+
+    def _unit_box(self, unit: UnitDetail) -> QFrame:
+        box = QFrame()
+        box.setObjectName("unit")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        label = self._unit_label(unit)
+        label.setObjectName("")
+        layout.addWidget(label)
+        self.unit_labels.append(label)
+        if unit.outcome is not None:
+            photos = UnitPhotos()
+            photos.opened.connect(self.open_photo)
+            layout.addWidget(photos)
+            self.unit_photos[unit.outcome.outcome_uid] = photos
+        return box
+
+    # ----- photos -------------------------------------------------------------------------------------
+    def _load_photos(self) -> None:
+        """The thumbnails of the decided units' photos, read on the worker."""
+        uids = list(self.unit_photos)
+        if not uids:
+            self.photos_shown.emit(0)
+            return
+        generation, store, actor = self._detail_generation, self.service.store, self.service.actor
+        self.runner.run(
+            lambda: {uid: photos_of(store, actor, uid) for uid in uids},
+            lambda photos: self._on_photos(generation, photos),
+            lambda exc: self._on_photos_failed(generation, exc),
+        )
+
+    def _on_photos(self, generation: int, photos: dict[str, list[Any]]) -> None:
+        if generation != self._detail_generation:
+            return
+        for uid, stored in photos.items():
+            if uid in self.unit_photos:
+                self.unit_photos[uid].show_photos(stored)
+        self.photos_shown.emit(sum(len(p) for p in photos.values()))
+
+    def _on_photos_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._detail_generation:
+            return
+        message = user_message(exc)
+        if message is None:
+            show_failure(exc)
+            message = _("The photos cannot be shown ({error}).").format(error=type(exc).__name__)
+        for row in self.unit_photos.values():
+            row.show_problem(message)
+
+    def open_photo(self, photo: Any) -> None:
+        """Read the whole photo on the worker and show it enlarged."""
+        store, actor = self.service.store, self.service.actor
+        title = self.detail_title.text()
+        self.runner.run(
+            lambda: photo_jpeg(store, actor, photo.id),
+            lambda jpeg: self._show_photo(jpeg, title, photo),
+            lambda exc: show_failure(exc, self._on_load_failed, unexpected=_(SEARCH_FAILED)),
+        )
+
+    def _show_photo(self, jpeg: bytes, title: str, photo: Any) -> None:
+        self.photo_opened.emit(photo.sha256)
+        dialogs.show_photo(
+            self, jpeg, _("RMA Desk: photo of {what}").format(what=title), photo_caption(photo)
+        )
 
     def _unit_label(self, unit: UnitDetail) -> QLabel:
         label = QLabel(unit_html(unit))

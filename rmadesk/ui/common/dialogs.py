@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rmadesk.domain.model import OutcomeView
 from rmadesk.text.i18n import N_, _
@@ -18,6 +32,9 @@ KEYS_HELP = N_("""<h3>Keys and codes</h3>
 <tr><td><b>F7</b> · CMD-SELLER-FAULT</td><td>seller-fault: hold for removal, disposal or RGA</td></tr>
 <tr><td><b>F10</b>, <b>Ctrl+Enter</b> · CMD-CONFIRM</td><td>write the outcome</td></tr>
 <tr><td><b>Esc</b> · CMD-CANCEL</td><td>leave the unit undecided, write nothing</td></tr>
+<tr><td><b>P</b>, <b>F9</b> · CMD-PHOTO</td><td>take a photo (without a camera: files)</td></tr>
+<tr><td><b>F</b>, <b>Ctrl+O</b></td><td>add photo files (or drop them on the card)</td></tr>
+<tr><td><b>Delete</b></td><td>remove the selected photo before confirming</td></tr>
 <tr><td><b>F8</b></td><td>reverse an outcome (supervisors)</td></tr>
 <tr><td><b>Ctrl+I</b> / <b>Ctrl+N</b></td><td>import a report / issue a seller RMA</td></tr>
 <tr><td><b>Ctrl+L</b></td><td>print the last unit label again</td></tr>
@@ -93,3 +110,55 @@ def ask_admin(parent: QWidget | None, problem: str) -> tuple[str, str] | None:
     if not ok or not pin:
         return None
     return badge.strip(), pin
+
+
+PHOTO_FOLDER_KEY = "bench/photoFiles"
+IMAGE_FILTER = N_("Images (*.jpg *.jpeg *.png *.webp *.tif *.tiff *.bmp *.gif *.heic *.heif)")
+
+
+def ask_photo_files(parent: QWidget | None) -> list[Path]:
+    """Image files to add to the unit on screen; an empty list when the person cancels."""
+    remembered = QSettings()
+    start = str(remembered.value(PHOTO_FOLDER_KEY, "") or Path.home())
+    names, _chosen = QFileDialog.getOpenFileNames(
+        parent, _("RMA Desk: add photos of the unit"), start, _(IMAGE_FILTER)
+    )
+    if names:
+        remembered.setValue(PHOTO_FOLDER_KEY, str(Path(names[0]).parent))
+    return [Path(name) for name in names]
+
+
+class PhotoDialog(QDialog):
+    """One stored photo, enlarged to fit the screen; Esc or Enter closes it."""
+
+    def __init__(self, parent: QWidget | None, jpeg: bytes, title: str, caption: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        pixmap = QPixmap()
+        if pixmap.loadFromData(jpeg, "JPG"):
+            screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+            box = screen.size() * 0.85
+            if pixmap.width() > box.width() or pixmap.height() > box.height():
+                pixmap = pixmap.scaled(
+                    box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+            self.image.setPixmap(pixmap)
+        else:
+            self.image.setText(_("This photo cannot be shown."))
+        layout.addWidget(self.image, 1)
+        if caption:
+            note = QLabel(caption)
+            note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self, self.accept)
+
+
+def show_photo(parent: QWidget | None, jpeg: bytes, title: str, caption: str = "") -> None:
+    """A stored photo, enlarged, until the person closes it."""
+    PhotoDialog(parent, jpeg, title, caption).exec()

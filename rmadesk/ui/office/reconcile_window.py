@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -21,11 +22,12 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.people import Actor
 from rmadesk.formats.csv_out import CsvWriter
+from rmadesk.services.photos import write_claim_packet
 from rmadesk.services.reconcile import RECONCILE_COLUMNS, ReconcileRow, csv_fields, reconcile
 from rmadesk.store.disk import storage_problem
 from rmadesk.store.uow import Store
 from rmadesk.text.i18n import N_, _
-from rmadesk.ui.common.failures import show_failure
+from rmadesk.ui.common.failures import show_failure, user_message
 from rmadesk.ui.common.runner import Runner
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -64,10 +66,12 @@ class ReconcileModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[str, ...]] = []
+        self.sources: list[ReconcileRow] = []  # the rows behind the table's lines, in its order
 
     def set_rows(self, rows: list[ReconcileRow], status: str | None) -> None:
         self.beginResetModel()
-        self.rows = [csv_fields(r) for r in rows if status is None or r.status.value == status]
+        self.sources = [r for r in rows if status is None or r.status.value == status]
+        self.rows = [csv_fields(r) for r in self.sources]
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
@@ -102,8 +106,35 @@ def ask_csv_path(parent: QWidget | None) -> Path | None:
     return Path(path) if path else None
 
 
+def ask_packet_path(parent: QWidget | None, suggested: str) -> Path | None:
+    """Where to save a claim packet PDF; None when the person cancels."""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, _("Save the claim packet"), str(Path.home() / suggested), "PDF (*.pdf)"
+    )
+    if not path:
+        return None
+    chosen = Path(path)
+    return chosen if chosen.suffix.lower() == ".pdf" else chosen.with_name(chosen.name + ".pdf")
+
+
+def packet_name(row: ReconcileRow, outcome_uid: str, n: int, of: int) -> str:
+    """A claim packet's file name: by RMA (or order) and, for a line of several units, its number."""
+    base = row.rma_id or row.order_id or outcome_uid
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in base)
+    return f"claim-{safe}.pdf" if of == 1 else f"claim-{safe}-{n}.pdf"
+
+
 class ReconcileWindow(QMainWindow):
-    """Claims unpaid after N days, paid differently, or payments nobody claimed."""
+    """Claims unpaid after N days, paid differently, or payments nobody claimed; the claim packet (a
+    PDF with the photos) of a line's carrier-damaged units.
+
+    Signals:
+        packet_written(object): a claim packet PDF was written (its Path).
+        packet_failed(str): a claim packet was refused or failed; the message shown.
+    """
+
+    packet_written = Signal(object)
+    packet_failed = Signal(str)
 
     def __init__(self, store: Store, actor: Actor, runner: Runner | None = None) -> None:
         super().__init__()
@@ -126,10 +157,16 @@ class ReconcileWindow(QMainWindow):
         self.days.setValue(30)
         self.days.setSuffix(_(" days before overdue"))
         save = QPushButton(_("Save CSV…"))
+        self.packet_button = QPushButton(_("Claim packet…"))
+        self.packet_button.setToolTip(
+            _("A PDF for the marketplace's or the carrier's claim: the order, the outcome and its photos")
+        )
+        self.packet_button.setEnabled(False)
         bar.addWidget(QLabel(_("Show")))
         bar.addWidget(self.status)
         bar.addWidget(self.days)
         bar.addStretch(1)
+        bar.addWidget(self.packet_button)
         bar.addWidget(save)
         layout.addLayout(bar)
         self.info = QLabel(_("Loading…"))
@@ -137,12 +174,18 @@ class ReconcileWindow(QMainWindow):
         table = QTableView()
         table.setModel(self.model)
         table.setAlternatingRowColors(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().hide()
         layout.addWidget(table, 1)
+        self.table = table
+        table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selection_changed())
+        self.model.modelReset.connect(self._selection_changed)
         self.setCentralWidget(central)
         self.status.currentIndexChanged.connect(lambda _i: self._show())
         self.days.valueChanged.connect(lambda _v: self.refresh())
         save.clicked.connect(lambda: self.save_csv())
+        self.packet_button.clicked.connect(lambda: self.write_packet())
         self.refresh()
 
     def refresh(self) -> None:
@@ -184,3 +227,55 @@ class ReconcileWindow(QMainWindow):
             return None
         self.info.setText(_("Saved {count} lines to {path}.").format(count=len(self.model.rows), path=path))
         return path
+
+    # ----- claim packets --------------------------------------------------------------------
+    def selected_row(self) -> ReconcileRow | None:
+        row = self.table.currentIndex().row()
+        return self.model.sources[row] if 0 <= row < len(self.model.sources) else None
+
+    def _selection_changed(self) -> None:
+        row = self.selected_row()
+        self.packet_button.setEnabled(row is not None and bool(row.outcome_uids))
+
+    def write_packet(self, path: Path | None = None) -> None:
+        """The claim packet of the selected line's carrier-damaged unit (one file per unit), written on
+        the worker."""
+        row = self.selected_row()
+        uids = row.outcome_uids if row is not None else ()
+        if row is None or not uids:
+            self._packet_problem(_("Select a line with a carrier-damage decision to make its claim packet."))
+            return
+        chosen = path or ask_packet_path(self, packet_name(row, uids[0], 1, len(uids)))
+        if chosen is None:
+            return
+        if len(uids) == 1:
+            targets = [(uids[0], chosen)]
+        else:  # a line of several units: one packet each, numbered after the chosen name
+            stem = chosen.stem
+            targets = [(uid, chosen.with_name(f"{stem}-{n}.pdf")) for n, uid in enumerate(uids, start=1)]
+        store, actor = self.store, self.actor
+        self.info.setText(_("Writing the claim packet…"))
+        self.packet_button.setEnabled(False)
+        self.runner.run(
+            lambda: [write_claim_packet(store, actor, uid, out) for uid, out in targets],
+            self._packets_written,
+            self._packet_failed,
+        )
+
+    def _packets_written(self, paths: list[Path]) -> None:
+        self._selection_changed()
+        names = ", ".join(str(p) for p in paths)
+        self.info.setText(_("Claim packet saved: {paths}").format(paths=names))
+        for path in paths:
+            self.packet_written.emit(path)
+
+    def _packet_failed(self, exc: BaseException) -> None:
+        self._selection_changed()
+        if user_message(exc) is None:
+            show_failure(exc, self._packet_problem, unexpected=_("The claim packet failed: {error}"))
+        else:
+            self._packet_problem(_("No claim packet was written: {reason}").format(reason=user_message(exc)))
+
+    def _packet_problem(self, message: str) -> None:
+        self.info.setText(message)
+        self.packet_failed.emit(message)
