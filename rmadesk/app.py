@@ -84,7 +84,7 @@ def run_gui(
     from rmadesk.services.people import has_users
     from rmadesk.text.formatting import choose_display
     from rmadesk.text.i18n import choose_language, current_language
-    from rmadesk.ui.bench.window import BenchWindow, app_icon
+    from rmadesk.ui.bench.window import BenchWindow, app_icon, fitted_points
     from rmadesk.ui.common import dialogs
     from rmadesk.ui.common.collector import GarbageCollector
     from rmadesk.ui.common.failures import install_excepthook
@@ -155,12 +155,13 @@ def run_gui(
             return 2
     from rmadesk.ui.bench.camera import QtCamera
 
+    screen = app.primaryScreen().availableGeometry()
     window = BenchWindow(
         BenchService(store, policy, settings),
         inspector,
         sign_in_required=sign_in_required,
         journal=journal,
-        points=settings.large_text_pt,
+        points=fitted_points(settings.large_text_pt, screen.width(), screen.height()),
         banner_note=" ".join(notes),
         camera=QtCamera(),  # the default camera; on a bench without one, photos come from files
     )

@@ -39,7 +39,8 @@ class Settings:
         carrier_damaged_location: where units wait for the damage claim.
         seller_fault_location: where units wait for removal, disposal or an RGA.
         sounds: play accept and reject sounds.
-        large_text_pt: the point size of the authorization card.
+        large_text_pt: the point size of the authorization card, at most (a smaller screen gets
+            the size that fits it, rmadesk.ui.bench.window.fitted_points).
         label_printer: where unit labels go after each decision.
         label_folder: the folder of unit label files.
         label_size: the unit label's size.
@@ -76,7 +77,9 @@ class Settings:
     carrier_damaged_location: str = field(default="DAMAGED-CLAIM", metadata={"doc": "Carrier claims"})
     seller_fault_location: str = field(default="UNSELLABLE", metadata={"doc": "Seller-fault units"})
     sounds: bool = field(default=True, metadata={"doc": "Accept and reject sounds"})
-    large_text_pt: int = field(default=20, metadata={"doc": "Card text size (points)"})
+    large_text_pt: int = field(
+        default=20, metadata={"doc": "Card text size (points); smaller on a screen too small for it"}
+    )
     label_printer: str = field(
         default="",
         metadata={"doc": "Unit labels: empty = files in label_folder, 'zpl:DEVICE', or a printer name"},

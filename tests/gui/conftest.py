@@ -69,6 +69,9 @@ def make_bench(
     bench_name: str = "bench-1",
     inspector: str = "Ana",
     camera: FrameSource | None = None,
+    points: float = 14,
+    banner_note: str = "",
+    size: tuple[int, int] = (1280, 800),
     **settings: Any,
 ) -> Bench:
     create_demo_data(store, BOSS)
@@ -80,9 +83,11 @@ def make_bench(
         store, load_policy(), Settings(bench=bench_name, sounds=False, photos=tuple(photos), **settings)
     )
     sounds = Sounds(enabled=False)
-    window = BenchWindow(service, inspector, sounds=sounds, points=14, camera=camera)
+    window = BenchWindow(
+        service, inspector, sounds=sounds, points=points, camera=camera, banner_note=banner_note
+    )
     qtbot.addWidget(window)
-    window.resize(1280, 800)
+    window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()

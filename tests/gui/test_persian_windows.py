@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QFont, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QScrollArea,
     QTableView,
     QTreeView,
     QWidget,
@@ -28,6 +29,7 @@ from rmadesk.services.context import open_store
 from rmadesk.settings import Settings
 from rmadesk.text import catalogue, formatting, i18n
 from rmadesk.text.bidi import has_right_to_left, strip_isolates
+from rmadesk.ui.bench.window import fitted_points
 from rmadesk.ui.browser.window import BrowserWindow
 from rmadesk.ui.common import language as language_module
 from rmadesk.ui.supervisor.window import SupervisorWindow
@@ -282,3 +284,97 @@ def test_persian_lines_on_screen_are_not_much_taller_than_english_ones(qtbot: Qt
     label = QLabel("آیا کالا با مجوز مطابقت دارد؟")
     qtbot.addWidget(label)
     assert label.sizeHint().height() <= 1.4 * QFontMetrics(latin).lineSpacing() + 2
+
+
+def squeezed(window: QWidget) -> list[tuple[str, str, int, int]]:
+    """Labels and buttons given less height than their text needs (lines cut or drawn over others)."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.width() <= 1 or not isinstance(widget, QLabel | QPushButton):
+            continue
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            need = widget.heightForWidth(widget.width())
+        else:
+            need = widget.minimumSizeHint().height()
+        if need > widget.height() + 2:
+            found.append((type(widget).__name__, strip_isolates(widget.text())[:40], need, widget.height()))
+        scrolled = any(isinstance(parent, QScrollArea) for parent in _ancestors(widget))
+        bottom = widget.mapTo(window, widget.rect().bottomLeft()).y()
+        if not scrolled and bottom > window.height() + 2:  # below the window's edge, out of reach
+            found.append((type(widget).__name__, strip_isolates(widget.text())[:40], bottom, window.height()))
+    return found
+
+
+def overlapping(window: QWidget) -> list[tuple[str, str]]:
+    """Pairs of texts, inputs and buttons drawn over each other (neither inside the other)."""
+    shown = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or not isinstance(widget, QLabel | QPushButton | QLineEdit):
+            continue
+        area = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+        for parent in _ancestors(widget):  # what its parents cut off is not drawn
+            if parent is window:
+                break
+            area = area.intersected(QRect(parent.mapTo(window, QPoint(0, 0)), parent.size()))
+        if area.width() > 2 and area.height() > 2:
+            shown.append((widget, area.adjusted(1, 1, -1, -1)))
+    found = []
+    for n, (one, one_area) in enumerate(shown):
+        for other, other_area in shown[n + 1 :]:
+            if one in _ancestors(other) or other in _ancestors(one):
+                continue
+            if one_area.intersects(other_area):
+                found.append((strip_isolates(one.text())[:30], strip_isolates(other.text())[:30]))
+    return found
+
+
+def _ancestors(widget: QWidget) -> Iterator[QWidget]:
+    parent = widget.parentWidget()
+    while parent is not None:
+        yield parent
+        parent = parent.parentWidget()
+
+
+OPEN_BENCH_NOTE = (
+    "Open bench: no users are set up, so anyone may inspect here ('rmadesk user add' adds people). "
+    "Single bench: the database is the file /home/inspector/.local/share/rmadesk/rmadesk.sqlite3."
+)
+
+
+@pytest.mark.parametrize(
+    ("screen", "scale"),
+    [((1280, 800), 1.0), ((1920, 1080), 1.0), ((1280, 800), 1.5), ((1920, 1080), 1.5)],
+    ids=["1280x800", "1920x1080", "1280x800-150%", "1920x1080-150%"],
+)
+def test_the_bench_is_readable_at_every_size(
+    qtbot: QtBot, store_url: str, language: str, screen: tuple[int, int], scale: float
+) -> None:
+    """At the text size fitted to the screen (the setting's 20 points where they fit), no line of the
+    card, the question or the decision is cut or drawn over another; where even the smallest text does
+    not fit (150 % on 1280×800), the pages scroll."""
+    width, height = round(screen[0] / scale), round(screen[1] / scale) - 40  # a task bar, a title bar
+    points = fitted_points(20, width, height)
+    store = open_store(store_url)
+    bench = make_bench(qtbot, store, points=points, banner_note=OPEN_BENCH_NOTE, size=(width, height))
+    try:
+        problems = {}
+        for state in ("ready", "card", "decision"):
+            if state == "card":
+                bench.scan(TSHIRT, wait="card")
+            elif state == "decision":
+                bench.scan("CMD-CARRIER-DAMAGED")
+            qtbot.wait(30)
+            assert (bench.window.width(), bench.window.height()) == (width, height)
+            problems[state] = squeezed(bench.window) + clipped(bench.window) + overlapping(bench.window)
+            if scale == 1.0:
+                needed = bench.window.minimumSizeHint()
+                assert (needed.width(), needed.height()) <= (width, height) or (
+                    needed.width() <= width and needed.height() <= height
+                ), (state, points, needed)
+        assert {state: found for state, found in problems.items() if found} == {}, points
+        if screen == (1920, 1080) and scale == 1.0:
+            assert points == 20
+    finally:
+        bench.window.runner.wait()
+        bench.window.close()
+        store.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import deque
 from pathlib import Path
@@ -11,10 +12,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -53,6 +56,25 @@ SCREENS = {
     State.DONE: "done",
 }
 SCAN_PLACEHOLDER = N_("Scan or type an RMA ID, then Enter")
+
+
+# How the bench's smallest size grows with its text size, measured with a unit's card and question
+# open and the single-bench note shown, in English and in Persian (whose screen font is as tall as
+# DejaVu Sans): margins, borders and padding, plus so much per point of text.
+_FIXED_HEIGHT_PX, _HEIGHT_PX_PER_POINT = 500, 20.5
+_FIXED_WIDTH_PX, _WIDTH_PX_PER_POINT = 300, 47.5
+SMALLEST_POINTS = 11
+
+
+def fitted_points(wanted: float, available_width: int, available_height: int) -> float:
+    """The card's text size: the one wanted (the large_text_pt setting), or as large as fits the
+    screen when that one would not (a 1280×800 screen fits 14 points), never under SMALLEST_POINTS;
+    what still does not fit scrolls."""
+    fits = min(
+        (available_height - _FIXED_HEIGHT_PX) / _HEIGHT_PX_PER_POINT,
+        (available_width - _FIXED_WIDTH_PX) / _WIDTH_PX_PER_POINT,
+    )
+    return float(max(SMALLEST_POINTS, min(wanted, math.floor(fits))))
 
 
 class BenchWindow(QMainWindow):
@@ -118,7 +140,7 @@ class BenchWindow(QMainWindow):
         self._queue: deque[str] = deque()
         self._scan_started = self._write_started = 0.0
         self.setStyleSheet(STYLE_SHEET)
-        self.setMinimumSize(1000, 680)
+        self.setMinimumSize(640, 400)  # smaller screens scroll the pages (see fitted_points)
         self._build(banner_note)
         self.actions = BenchActions(self)
         if camera is not None and camera.parent() is None:
@@ -197,7 +219,15 @@ class BenchWindow(QMainWindow):
         self.sign_in_page = SignInPage(self.points)
         self.sign_in_page.pin_entered.connect(lambda b, p: self.show_step(self.session.sign_in(b, p)))
         self.pages.addWidget(self.sign_in_page)
-        outer.addWidget(self.pages, 1)
+        # On a screen smaller than the bench's text size needs (or at 150 % scaling), the pages scroll
+        # rather than squeeze their lines and buttons over each other (fitted_points makes it rare).
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setObjectName("pages")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.page_scroll.setWidget(self.pages)
+        outer.addWidget(self.page_scroll, 1)
 
         self.keys = KeysLine(self.points)
         outer.addWidget(self.keys)

@@ -19,6 +19,7 @@ DISPOSITION_COLOURS = {d: ROLE_COLOURS[d.colour_role] for d in Disposition}
 
 STYLE_SHEET = """
 QMainWindow, QWidget#page { background: #f4f6f8; }
+QScrollArea#pages, QScrollArea#pages > QWidget > QStackedWidget { background: #f4f6f8; }
 QLabel { color: #1c2430; }
 QLabel#banner { border-radius: 8px; padding: 12px 18px; color: white; font-weight: 600; }
 QLineEdit#scan { border: 3px solid #1f4e8c; border-radius: 8px; padding: 8px 12px; background: white; }
