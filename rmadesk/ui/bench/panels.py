@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from rmadesk.domain.model import AuthorizationView, Disposition, OutcomePreview, OutcomeView, UnitView
 from rmadesk.domain.walkthrough import QUESTIONS, Question
+from rmadesk.text import formatting
 from rmadesk.text.i18n import N_, _, ngettext
 from rmadesk.text.reasons import describe_reason
 from rmadesk.ui.common.style import DISPOSITION_COLOURS, scaled_font
@@ -75,7 +76,8 @@ def clear_layout(layout: QLayout) -> None:
 
 
 def money_text(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
+    """An amount as the display shows numbers (Persian digits when the digits setting says so)."""
+    return formatting.money(amount, currency)
 
 
 class AuthorizationCard(QFrame):
@@ -157,7 +159,7 @@ class AuthorizationCard(QFrame):
         self.fields["reason"].setText(describe_reason(item.reason) or "—")
         comment = (unit.comment if unit is not None else None) or auth.customer_comment
         self.fields["comment"].setText(f"“{comment}”" if comment else "—")
-        self.fields["requested"].setText(auth.request_date.strftime("%d %b %Y") if auth.request_date else "—")
+        self.fields["requested"].setText(formatting.day(auth.request_date) if auth.request_date else "—")
         policy = {True: _("Yes"), False: _("No — out of policy"), None: _("Unknown")}[auth.in_policy]
         self.fields["policy"].setText(policy)
         self.fields["price"].setText(
