@@ -37,7 +37,8 @@ class SheetEntry:
 
 
 def command_entries() -> tuple[SheetEntry, ...]:
-    """The bench's command codes (each disposition's, then confirm and cancel) in the language in force."""
+    """The bench's command codes (each disposition's, confirm, cancel, yes, no and photo) in the language
+    in force."""
     return (
         *(SheetEntry(d.command, d.label, d.meaning) for d in Disposition),
         SheetEntry(
@@ -46,6 +47,7 @@ def command_entries() -> tuple[SheetEntry, ...]:
         SheetEntry(Command.CANCEL.value, _("Cancel this unit"), _("Discard the pending decision")),
         SheetEntry(Command.YES.value, _("Yes"), _("Answer the question on screen: yes")),
         SheetEntry(Command.NO.value, _("No"), _("Answer the question on screen: no")),
+        SheetEntry(Command.PHOTO.value, _("Take a photo"), _("Photograph the open unit for its claim")),
     )
 
 
@@ -83,6 +85,9 @@ MAX_SUBTITLE_LINES = 2
 # 4 px modules (0.34 mm) still give 2 px per module when the sheet is viewed or re-rasterized at 150 dpi;
 # narrower modules are only a fallback for codes too long to fit otherwise.
 MODULE_PX_PREFERENCE = (4, 3, MIN_MODULE_PX)
+# Bar heights tried in turn to keep a section on one page: 15 mm, then 12.7 and 10 mm (at 300 dpi), all
+# far above what a hand scanner needs of Code 128.
+BAR_HEIGHTS_PX = (180, 150, 120)
 MIN_SIDE_TEXT_WIDTH_PX = _mm(45)
 
 TITLE_FONT_PX = _pt(18)
@@ -189,12 +194,15 @@ def _card_width_for(columns: int) -> int:
     return (CONTENT_WIDTH_PX - (columns - 1) * COLUMN_GUTTER_PX) // columns
 
 
-def _render_section_barcodes(entries: Sequence[SheetEntry]) -> list[Image.Image]:
-    widest_inner_width = _card_width_for(1) - 2 * CARD_PADDING_PX
+def _render_section_barcodes(
+    entries: Sequence[SheetEntry], columns: int = 1, bar_height: int = BAR_HEIGHTS_PX[0]
+) -> list[Image.Image]:
+    """Each entry's bars at the widest module that fits a card of a sheet of so many columns."""
+    widest_inner_width = _card_width_for(columns) - 2 * CARD_PADDING_PX
     barcodes = []
     for entry in entries:
         for module_px in MODULE_PX_PREFERENCE:
-            barcode = code128_image(entry.code, module_px=module_px)
+            barcode = code128_image(entry.code, module_px=module_px, height_px=bar_height)
             if barcode.width <= widest_inner_width:
                 barcodes.append(barcode)
                 break
@@ -204,7 +212,34 @@ def _render_section_barcodes(entries: Sequence[SheetEntry]) -> list[Image.Image]
 
 
 def _build_grid(heading: str, entries: Sequence[SheetEntry]) -> _SectionGrid:
-    barcodes = _render_section_barcodes(entries)
+    """The section's cards with the widest bars; when that would split a section that could stay on one
+    page (the bench's commands stay on one sheet), shorter bars first, then narrower ones in more columns
+    (narrow bars need a sharper printer, so they come last)."""
+    widest = _grid_of(heading, entries, _render_section_barcodes(entries))
+    if _fits_one_page(widest) or not _fits_one_page(widest, room_to_spare=1.5):
+        return widest  # fits as it is, or could not fit one page however its bars were drawn
+    shorter = [
+        _grid_of(heading, entries, _render_section_barcodes(entries, bar_height=height))
+        for height in BAR_HEIGHTS_PX[1:]
+    ]
+    narrower = []
+    for columns in range(widest.columns + 1, MAX_COLUMNS + 1):
+        try:
+            narrower.append(_grid_of(heading, entries, _render_section_barcodes(entries, columns)))
+        except ValueError:  # a code too long for cards this narrow
+            break
+    return next((grid for grid in (*shorter, *narrower) if _fits_one_page(grid)), widest)
+
+
+def _fits_one_page(grid: _SectionGrid, room_to_spare: float = 1.0) -> bool:
+    """Whether the section fits one page (or a page room_to_spare times as tall)."""
+    rows = -(-len(grid.cards) // grid.columns)
+    height = _section_heading_height() + rows * grid.card_height + (rows - 1) * ROW_GAP_PX
+    room = PAGE_SIZE_PX[1] - 2 * PAGE_MARGIN_PX - _page_header_height() - _footer_height()
+    return height <= room * room_to_spare
+
+
+def _grid_of(heading: str, entries: Sequence[SheetEntry], barcodes: list[Image.Image]) -> _SectionGrid:
     widest_barcode = max(barcode.width for barcode in barcodes)
     columns = MAX_COLUMNS
     while columns > 1 and _card_width_for(columns) - 2 * CARD_PADDING_PX < widest_barcode:

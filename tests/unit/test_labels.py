@@ -130,6 +130,7 @@ def test_command_entries_cover_exactly_the_bench_commands() -> None:
         "CMD-CANCEL": "Cancel this unit",
         "CMD-YES": "Yes",
         "CMD-NO": "No",
+        "CMD-PHOTO": "Take a photo",
     }
     assert len(command_entries()) == len(titles)
 
