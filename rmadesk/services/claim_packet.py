@@ -311,12 +311,14 @@ def claim_packet_pdf(claim: Claim, *, tz: tzinfo | None = None) -> bytes:
         Spacer(1, 6),
         _facts(claim, st, tz),
         *_reimbursement(claim, st),
-        _p(_("Photos"), st.heading),
     ]
+    heading = _p(_("Photos"), st.heading)
     if claim.photos:
-        story.extend(_photo(photo, len(claim.photos), st, tz) for photo in claim.photos)
+        photos = [_photo(photo, len(claim.photos), st, tz) for photo in claim.photos]
+        # The heading goes with the first photo, not alone at the foot of the first page.
+        story.extend([KeepTogether([heading, photos[0]]), *photos[1:]])
     else:
-        story.append(_p(_("No photo was taken of this unit."), st.body))
+        story.extend([heading, _p(_("No photo was taken of this unit."), st.body)])
     made = datetime.now(UTC)
 
     def on_page(canvas: Any, doc: Any) -> None:
