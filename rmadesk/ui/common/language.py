@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTranslator
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 
 from rmadesk.text.fonts import PERSIAN_FONT_FAMILY, persian_font_path
-from rmadesk.text.i18n import right_to_left
+from rmadesk.text.i18n import SOURCE_LANGUAGE, current_language, right_to_left
 
 PERSIAN_FONT = PERSIAN_FONT_FAMILY
 LANGUAGE_KEY = "view/language"  # the language chosen in View → Language, kept per computer user
@@ -127,10 +127,33 @@ def _register_persian_font() -> list[str]:
     return QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
 
 
+_qt_translators: list[QTranslator] = []  # Qt's own catalogue in force, kept alive while installed
+
+
+def install_qt_translations(app: QCoreApplication, language: str) -> bool:
+    """Qt's own texts (the standard buttons OK, Cancel, Yes, Close of message boxes and dialogs, the
+    file dialog, context menus) from Qt's shipped qtbase catalogue of the language; whether one was
+    found (none is needed in English)."""
+    for translator in _qt_translators:
+        app.removeTranslator(translator)
+    _qt_translators.clear()
+    if language == SOURCE_LANGUAGE:
+        return True
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if not translator.load(f"qtbase_{language}", folder):
+        return False
+    app.installTranslator(translator)
+    _qt_translators.append(translator)
+    return True
+
+
 def apply_language(app: QGuiApplication) -> None:
-    """Lay the application out in the language's direction, and give its font the Persian font:
-    first in a right-to-left language, else after the usual font (a Persian item name still shows
-    shaped in an English bench). Codes stay left to right wherever they are shown."""
+    """Lay the application out in the language's direction, let Qt speak it on its standard buttons,
+    and give its font the Persian font: first in a right-to-left language, else after the usual font
+    (a Persian item name still shows shaped in an English bench). Codes stay left to right wherever
+    they are shown."""
+    install_qt_translations(app, current_language())
     rtl = right_to_left()
     app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
     families = _register_persian_font() or (
