@@ -69,8 +69,8 @@ from tests.perf.mfn_generator import write_mfn_report
 TSHIRT = "DkQxRtLmRRMA"  # 1 unit
 HOBBIT = "DsGtYuJkRRMA"  # 1 unit, damaged by the carrier
 _MESSAGES = [m.id for m in catalogue.read("en") if m.id]
-ENGLISH = {m for m in _MESSAGES if isinstance(m, str)} | {
-    p for m in _MESSAGES if isinstance(m, tuple | list) for p in m
+ENGLISH = {m.strip() for m in _MESSAGES if isinstance(m, str)} | {
+    p.strip() for m in _MESSAGES if isinstance(m, tuple | list) for p in m
 }
 # Qt's own texts on standard buttons and dialogs, which Qt's catalogue translates (not ours).
 QT_STOCK = {"OK", "Cancel", "Yes", "No", "Close", "Apply", "Save", "Open", "Discard", "Abort", "Retry"}
@@ -352,6 +352,30 @@ def test_the_check_finds_english_and_clipped_text(qtbot: QtBot, persian: str) ->
     assert ("QLabel", "Sellable") in untranslated(window)
     english.setText(i18n._("Sellable"))
     assert untranslated(window) == []
+    field = QLineEdit(window)
+    field.setGeometry(0, 80, 300, 30)
+    field.setPlaceholderText("Search by person, action, bench or RMA…")
+    choice = QComboBox(window)
+    choice.setGeometry(310, 80, 200, 30)
+    choice.addItems(["RMA", "Every line"])
+    days = QSpinBox(window)
+    days.setGeometry(310, 120, 200, 30)
+    days.setSuffix(" days before overdue")
+    filled = QLabel("Unit label saved: /tmp/a.png  (Ctrl+L prints it again)", window)
+    filled.setGeometry(0, 160, 300, 30)
+    filled.setToolTip("Print last unit label again")
+    stock = QPushButton("Cancel", window)
+    stock.setGeometry(310, 160, 100, 30)
+    for widget in (field, choice, days, filled, stock):
+        widget.show()
+    assert set(untranslated(window)) == {
+        ("QLineEdit placeholder", "Search by person, action, bench or RMA…"),
+        ("QComboBox entry", "Every line"),  # RMA is a code: it stays
+        ("QSpinBox words", "days before overdue"),
+        ("QLabel", "Unit label saved: /tmp/a.png  (Ctrl+L prints it again)"),
+        ("QLabel tooltip", "Print last unit label again"),
+        ("QPushButton", "Cancel"),
+    }
     assert [found[0] for found in clipped(window)] == ["QPushButton"]
 
 
