@@ -74,7 +74,7 @@ def run_gui(
 
     check_qt_can_start()
     install_fatal_handler()
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QRect, QSettings
     from PySide6.QtWidgets import QApplication
 
     from rmadesk.domain.policy import load_policy
@@ -155,7 +155,8 @@ def run_gui(
             return 2
     from rmadesk.ui.bench.camera import QtCamera
 
-    screen = app.primaryScreen().availableGeometry()
+    primary = app.primaryScreen()  # None only on a display without screens: take a common size then
+    screen = primary.availableGeometry() if primary is not None else QRect(0, 0, 1280, 800)
     window = BenchWindow(
         BenchService(store, policy, settings),
         inspector,
