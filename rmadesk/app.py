@@ -89,6 +89,7 @@ def run_gui(
     from rmadesk.ui.common.collector import GarbageCollector
     from rmadesk.ui.common.failures import install_excepthook
     from rmadesk.ui.common.language import apply_language, remembered_language
+    from rmadesk.ui.common.style import scale_application_font
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("RMA Desk")
@@ -101,6 +102,7 @@ def run_gui(
         choose_language(chosen)
         choose_display(current_language(), settings.digits, settings.calendar)
     apply_language(app)
+    scale_application_font(app, settings.large_text_pt)
     install_excepthook()
     try:
         policy = load_policy(settings.policy)

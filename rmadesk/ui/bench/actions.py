@@ -22,7 +22,7 @@ from rmadesk.ui.common import dialogs, printing
 from rmadesk.ui.common.failures import show_failure, user_message
 from rmadesk.ui.common.language import LANGUAGE_KEY, language_name, restart_application
 from rmadesk.ui.common.runner import Runner
-from rmadesk.ui.common.style import NEUTRAL, OK, WARN
+from rmadesk.ui.common.style import NEUTRAL, OK, WARN, text_scale
 from rmadesk.ui.office import import_report as import_dialogs
 from rmadesk.ui.office import issue_dialog
 from rmadesk.ui.office.import_report import ReportImporter
@@ -223,10 +223,13 @@ class BenchActions(QObject):
     def open_browser(self) -> None:
         """Every authorization, searchable and sortable, with each unit's outcome and history."""
         from rmadesk.services.browse import BrowseService
-        from rmadesk.ui.browser.window import BrowserWindow
+        from rmadesk.ui.browser.window import BROWSER_POINTS, BrowserWindow
 
         if self.browser_window is None:
-            self.browser_window = BrowserWindow(BrowseService(self.window.service.store, self._actor()))
+            points = BROWSER_POINTS * text_scale(self.window.service.settings.large_text_pt)
+            self.browser_window = BrowserWindow(
+                BrowseService(self.window.service.store, self._actor()), points=points
+            )
         self.browser_window.show()
         self.browser_window.raise_()
         self.browser_window.activateWindow()

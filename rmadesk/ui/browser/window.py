@@ -11,6 +11,8 @@ from rmadesk.ui.browser.widget import BrowserWidget
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.style import STYLE_SHEET
 
+BROWSER_POINTS = 11.0  # the browser's text at the usual size (scaled by the large_text_pt setting)
+
 
 class BrowserWindow(QMainWindow):
     """The "find a return" window: a BrowserWidget with its own worker, so it never waits on a bench.
@@ -24,7 +26,7 @@ class BrowserWindow(QMainWindow):
     """
 
     def __init__(
-        self, service: BrowseService, *, points: float = 11.0, parent: QWidget | None = None
+        self, service: BrowseService, *, points: float = BROWSER_POINTS, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("RMA Desk — find a return"))

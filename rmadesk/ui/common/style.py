@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication
 
 from rmadesk.domain.model import Disposition
 
@@ -48,3 +48,23 @@ def scaled_font(base: QFont, points: float, bold: bool = False) -> QFont:
     font.setPointSizeF(points)
     font.setBold(bold)
     return font
+
+
+# The large_text_pt setting's default: the bench's card at 20 points. A larger or smaller setting scales
+# every window's text by the same ratio (the browser, the supervisor view, the office windows, dialogs).
+DEFAULT_CARD_POINTS = 20.0
+
+
+def text_scale(large_text_pt: float) -> float:
+    """How much larger than usual the large_text_pt setting asks every window's text to be."""
+    return max(0.5, large_text_pt / DEFAULT_CARD_POINTS)
+
+
+def scale_application_font(app: QGuiApplication, large_text_pt: float) -> None:
+    """The application's font scaled by the setting, for every window and dialog that does not choose
+    its own size."""
+    scale = text_scale(large_text_pt)
+    if scale != 1.0:
+        font = app.font()
+        font.setPointSizeF(font.pointSizeF() * scale)
+        app.setFont(font)

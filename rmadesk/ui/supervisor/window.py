@@ -30,7 +30,7 @@ from rmadesk.summary.windows import (
 from rmadesk.text.i18n import _
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
-from rmadesk.ui.common.style import ERROR, OK, scaled_font
+from rmadesk.ui.common.style import ERROR, OK, scaled_font, text_scale
 from rmadesk.ui.supervisor.export import SupervisorExports
 from rmadesk.ui.supervisor.models import TABS, ScreenTable, screen_tables
 from rmadesk.ui.supervisor.view import INK, MUTED, SupervisorView, style_sheet
@@ -109,7 +109,7 @@ class SupervisorWindow(SupervisorView, SupervisorExports, QMainWindow):
         self.problem: str | None = None
         self._problem_text = ""
         self.wall_screen = False
-        self.points = BASE_POINTS
+        self.points = BASE_POINTS * text_scale(settings.large_text_pt)
         self.export_folder = Path(
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
         )
