@@ -12,6 +12,7 @@ from rmadesk.formats import spec, tsv
 from rmadesk.formats.amazon.registry import ParsedReport, read_report
 from rmadesk.formats.tsv import bytes_opener, decode_lines, decode_report
 from tests.integration.test_import_fba import PAID_HEADER, paid
+from tests.integration.test_marketplaces import write
 from tests.perf.mfn_generator import write_mfn_report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
@@ -60,6 +61,15 @@ def test_a_large_code_page_file_is_told_from_its_lines_outside_ascii(monkeypatch
     assert list(lines()) == split_lines(data.decode("cp1252"))
 
 
+def paid_report(path: Path, *amounts: str) -> Path:
+    """A reimbursements report of one row per amount (each row's per-unit amount and total)."""
+    rows = [
+        paid(reimbursement_id=f"59000000{n:02d}", amount_per_unit=amount, amount_total=amount)
+        for n, amount in enumerate(amounts, start=1)
+    ]
+    return write(path, PAID_HEADER, [[row[c] for c in PAID_HEADER] for row in rows])
+
+
 def comparable(report: ParsedReport) -> tuple[object, ...]:
     return (report.kind, report.encoding, report.rows, report.problems, report.duplicates, report.total_lines)
 
@@ -89,19 +99,8 @@ def test_how_amounts_are_written_is_told_by_the_whole_column_not_one_block(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """1.234 alone could be a thousand and more or a decimal; a later 1141,18 says commas are decimals."""
-    rows = [
-        paid(reimbursement_id="5900000001", amount_per_unit="1.234", amount_total="1.234"),
-        paid(reimbursement_id="5900000002", amount_per_unit="1141,18", amount_total="1141,18"),
-    ]
-    path = tmp_path / "de.txt"
-    path.write_text(
-        "\n".join(
-            "\t".join(line) for line in [PAID_HEADER, *([row[c] for c in PAID_HEADER] for row in rows)]
-        ),
-        encoding="utf-8",
-    )
     monkeypatch.setattr(spec, "BLOCK_ROWS", 1)
-    report = read_report(path)
+    report = read_report(paid_report(tmp_path / "de.txt", "1.234", "1141,18"))
     assert report.problems == ()
     assert sorted(row.amount_total for row in report.rows) == [Decimal("1141.18"), Decimal("1234")]
 
@@ -129,18 +128,7 @@ def test_a_decimal_point_in_the_first_block_tells_the_later_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """49.90 says points are decimals, so a later block's 1.234 is one and a quarter, not ambiguous."""
-    rows = [
-        paid(reimbursement_id="5900000001", amount_per_unit="49.90", amount_total="49.90"),
-        paid(reimbursement_id="5900000002", amount_per_unit="1.234", amount_total="1.234"),
-    ]
-    path = tmp_path / "us.txt"
-    path.write_text(
-        "\n".join(
-            "\t".join(line) for line in [PAID_HEADER, *([row[c] for c in PAID_HEADER] for row in rows)]
-        ),
-        encoding="utf-8",
-    )
     monkeypatch.setattr(spec, "BLOCK_ROWS", 1)
-    report = read_report(path)
+    report = read_report(paid_report(tmp_path / "us.txt", "49.90", "1.234"))
     assert report.problems == ()
     assert sorted(row.amount_total for row in report.rows) == [Decimal("1.234"), Decimal("49.90")]
