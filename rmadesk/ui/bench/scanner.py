@@ -33,6 +33,9 @@ def _is_text_input(widget: QWidget | None) -> bool:
     return False
 
 
+_ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.ShortcutOverride)
+
+
 class ScanCatcher(QObject):
     """Event filter on the application that routes scanner input to the scan field.
 
@@ -57,7 +60,7 @@ class ScanCatcher(QObject):
         self._last_key = 0.0
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.MouseButtonPress:
+        if event.type() in _ACTIVITY:  # a click, or a key that may be a shortcut (Esc, F10...)
             self.activity.emit()
             return False
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):

@@ -36,12 +36,14 @@ from rmadesk.ui.bench.pages import Banner, CandidatesPage, KeysLine, ReadyPage, 
 from rmadesk.ui.bench.photo_intake import PhotoIntake, PhotoKeys, is_image_path
 from rmadesk.ui.bench.scanner import ScanCatcher
 from rmadesk.ui.common import failures
+from rmadesk.ui.common.blink import BlinkLimit
 from rmadesk.ui.common.runner import Runner
 from rmadesk.ui.common.sounds import Sounds
 from rmadesk.ui.common.style import ERROR, INFO, NEUTRAL, NOTE, OK, STYLE_SHEET, WARN, scaled_font
 
 log = logging.getLogger(__name__)
 
+BUSY_LOOK_MS = 150  # work that lasts longer shows in the scan field's colour
 SLOW_WORK_MS = 1500  # after this long, the bench says it waits for the database
 TONE_COLOURS = {Tone.INFO: INFO, Tone.OK: OK, Tone.WARN: WARN, Tone.ERROR: ERROR, Tone.BUSY: NEUTRAL}
 # The screen each state shows; while looking up or writing, the screen stays as it was.
@@ -135,6 +137,10 @@ class BenchWindow(QMainWindow):
         self.points = points
         self.sounds = sounds or Sounds(enabled=service.settings.sounds, parent=self)
         self.runner = Runner(self)
+        self._busy_look = QTimer(self)
+        self._busy_look.setSingleShot(True)
+        self._busy_look.setInterval(BUSY_LOOK_MS)
+        self._busy_look.timeout.connect(lambda: self.scan_field.setStyleSheet("background: #fff8e1;"))
         self.state = ""
         self.last_timings: dict[str, float] = {}
         self._queue: deque[str] = deque()
@@ -161,6 +167,8 @@ class BenchWindow(QMainWindow):
         self.catcher = ScanCatcher(self, self.scan_field)
         self.catcher.scanned.connect(self.submit_scan)
         self.catcher.activity.connect(self.actions.on_activity)
+        self.blink = BlinkLimit(self)
+        self.catcher.activity.connect(self.blink.wake)
         QApplication.instance().installEventFilter(self.catcher)
         self.show_step(self.session.opening())
         self.actions.apply_permissions()
@@ -394,12 +402,16 @@ class BenchWindow(QMainWindow):
             self._drain_queue()
 
     def _on_busy(self, busy: bool) -> None:
-        self.scan_field.setStyleSheet("background: #fff8e1;" if busy else "")
+        # The field turns amber only for work a person could notice: a look-up or a ping of a few
+        # milliseconds would restyle and repaint it twice for nothing (every ten seconds, at rest).
         if busy:
+            self._busy_look.start()
             self._slow_work.start()
         else:
+            self._busy_look.stop()
             self._slow_work.stop()
-        if not busy:
+            if self.scan_field.styleSheet():
+                self.scan_field.setStyleSheet("")
             self._drain_queue()
 
     def _drain_queue(self) -> None:
