@@ -148,6 +148,7 @@ def build(url: str, size: int, log=print) -> None:  # noqa: ANN001
             conn.execute(text("VACUUM ANALYZE"))
         else:
             conn.execute(text("ANALYZE"))
+    with store.engine.begin() as conn:
         conn.execute(text(f"CREATE TABLE {BUILT} (size INTEGER NOT NULL)"))
         conn.execute(text(f"INSERT INTO {BUILT} (size) VALUES ({int(size)})"))
     log(f"  {store.name}: built in {time.perf_counter() - started:.0f} s")
