@@ -34,6 +34,7 @@ from rmadesk.store.uow import Store
 from rmadesk.summary.figures import Summary
 from rmadesk.summary.service import summarize
 from tests.actors import BOSS
+from tests.perf.figures import Figure, from_samples
 
 CHUNK = 10_000
 DAYS = 28  # the default: four ISO weeks
@@ -282,6 +283,50 @@ def timed(
         if s0 is not None and s1 is not None:
             server.append(s1 - s0)
     return wall, cpu, server, result
+
+
+def _raw_group_by(store: Store, start: datetime, end: datetime) -> None:
+    """The floor of a summary: one GROUP BY of the window's outcomes, by disposition (SQLAlchemy Core)."""
+    with store.engine.connect() as conn:
+        conn.execute(
+            select(Outcome.disposition, func.count(), func.sum(Outcome.reimbursement_total))
+            .where(Outcome.decided_at >= start, Outcome.decided_at < end)
+            .group_by(Outcome.disposition)
+        ).all()
+
+
+def measure(url: str, rows: int, repeat: int) -> list[Figure]:
+    """The summary of the last 8 hours and of the last 30 days before the latest outcome, each against
+    one raw GROUP BY over the same window: median and spread of ``repeat`` runs after a first, in ms.
+    A database without outcomes is loaded with ``rows`` outcomes over DAYS days first."""
+    store = open_store(url)
+    try:
+        with store.read() as session:
+            latest = session.scalar(select(func.max(Outcome.decided_at)))
+        if latest is None:
+            load(store, rows, DAYS)
+            with store.read() as session:
+                latest = session.scalar(select(func.max(Outcome.decided_at)))
+        assert latest is not None
+        now = latest + timedelta(minutes=1)
+        figures = []
+        for name, start in (
+            ("shift summary", now - timedelta(hours=8)),
+            ("30-day summary", now - timedelta(days=30)),
+        ):
+            wall, _cpu, _server, _result = timed(
+                lambda s=start: summarize(store, BOSS, s, now, tz=UTC, now=now), repeat, store
+            )
+            _raw_group_by(store, start, now)  # warm, as the summary's first run was
+            raw = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                _raw_group_by(store, start, now)
+                raw.append((time.perf_counter() - t0) * 1000)
+            figures.append(from_samples(name, wall, "ms", statistics.median(raw)))
+        return figures
+    finally:
+        store.dispose()
 
 
 def _load() -> str:
