@@ -28,7 +28,7 @@ from rmadesk.domain.rma_ids import validate as validate_seller_id
 from rmadesk.domain.scan import fold_code, refuse_unreadable
 from rmadesk.services.views import authorization_view, current_outcome, outcome_view
 from rmadesk.settings import Settings
-from rmadesk.store import first_decision
+from rmadesk.store import auth_status, first_decision
 from rmadesk.store.models import (
     AuditEvent,
     Authorization,
@@ -528,6 +528,7 @@ class BenchService:
                 for position, photo in enumerate(decision.photos, start=1)
             )
             first_decision.mark(session, outcome.id, auth.id)
+            auth_status.refresh(session, [auth.id])
             fresh = _load_authorization(session, auth.id)
             next_unit_id, next_claim_message = None, None
             if claim_next:

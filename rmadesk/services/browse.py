@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,11 +19,12 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    case,
+    column,
     func,
     literal_column,
     or_,
     select,
+    table,
     union,
 )
 from sqlalchemy.orm import Session, selectinload
@@ -41,16 +43,12 @@ from rmadesk.domain.scan import fold_code
 from rmadesk.formats.amazon.registry import ReportKind
 from rmadesk.services.access import authorize
 from rmadesk.services.views import authorization_view, current_outcome, item_view, outcome_view
-from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome, ScanCode, Unit
+from rmadesk.store.auth_status import AWAITING, DONE, IN_INSPECTION, STATUSES
+from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, ScanCode, Unit
 from rmadesk.store.uow import Store
 from rmadesk.text.formatting import money
 from rmadesk.text.i18n import N_, _, ngettext
 
-AWAITING = "awaiting"
-IN_INSPECTION = "in_inspection"
-DONE = "done"
-# In the order of the work, which is also the order of the Status column when sorted.
-STATUSES: tuple[str, ...] = (AWAITING, IN_INSPECTION, DONE)
 STATUS_LABELS = {AWAITING: N_("Awaiting"), IN_INSPECTION: N_("In inspection"), DONE: N_("Done")}
 KINDS: tuple[str, ...] = tuple(kind.value for kind in AuthorizationKind)
 
@@ -209,51 +207,19 @@ class AuthorizationDetail:
     safet_amount: Decimal | None = None
 
 
-# ----- SQL for the derived columns ------------------------------------------------------------------
+# ----- SQL for the stored status and the search -------------------------------------------------------
 
-
-def _current_outcomes() -> Select[Any]:
-    """Units of the outer authorization whose current attempt has an outcome."""
-    return (
-        select(Unit.id)
-        .join(Outcome, and_(Outcome.unit_id == Unit.id, Outcome.attempt == Unit.attempt))
-        .where(Unit.authorization_id == Authorization.id)
-    )
-
-
-def decided_expression() -> ColumnElement[int]:
-    """How many units of the outer authorization are decided, as a correlated subquery."""
-    counted = (
-        select(func.count(Unit.id))
-        .select_from(Unit)
-        .join(Outcome, and_(Outcome.unit_id == Unit.id, Outcome.attempt == Unit.attempt))
-        .where(Unit.authorization_id == Authorization.id)
-    )
-    return counted.correlate(Authorization).scalar_subquery()
-
-
-def status_rank_expression(decided: ColumnElement[int]) -> ColumnElement[int]:
-    """The status as its position in STATUSES: the one rule of what awaiting, in inspection and done mean.
-
-    Awaiting: no unit decided and never seen at a bench. Done: every unit decided. In inspection:
-    the rest, including an authorization whose only outcomes were reversed.
-    """
-    return case(
-        (decided >= Authorization.quantity, STATUSES.index(DONE)),
-        (and_(decided == 0, Authorization.arrived_at.is_(None)), STATUSES.index(AWAITING)),
-        else_=STATUSES.index(IN_INSPECTION),
-    )
+# What a word search looks in (migration 0016 indexes exactly these, in this order, on both databases).
+SEARCHED = ("rma_id", "merchant_rma_id", "order_id", "tracking_id", "sku", "item_name", "customer_comment")
+FTS_TABLE = "return_authorization_text"
+# The trigram index finds substrings of 3 characters or more; a shorter word is checked on the rows
+# the longer ones found.
+FTS_SHORTEST = 3
 
 
 def _status_condition(status: str) -> ColumnElement[bool]:
-    """The same rule as status_rank_expression, written so each status computes as little as it can."""
-    any_decided = _current_outcomes().correlate(Authorization).exists()
-    if status == AWAITING:
-        return and_(Authorization.arrived_at.is_(None), ~any_decided)
-    decided = decided_expression()
-    if status == DONE:
-        return decided >= Authorization.quantity
-    return and_(decided < Authorization.quantity, or_(Authorization.arrived_at.is_not(None), any_decided))
+    """The stored status (rmadesk.store.auth_status keeps it), read through its index."""
+    return Authorization.status == STATUSES.index(status)
 
 
 def _item_expression() -> ColumnElement[str]:
@@ -261,19 +227,81 @@ def _item_expression() -> ColumnElement[str]:
     return func.substr(Authorization.item_name, literal_column("1"), literal_column(str(ITEM_PREFIX)))
 
 
-def words_condition(session: Session, words: tuple[str, ...]) -> ColumnElement[bool]:
-    """Every word in the item name or the SKU, in any letter case."""
+def searched_text() -> ColumnElement[str]:
+    """PostgreSQL: the searched columns joined by spaces, exactly as migration 0016's trigram index
+    reads them (constants as literals: a parameter would not match the index expression)."""
     a = Authorization
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite's LIKE ignores the case of ASCII letters already; on the indexed prefix of the item,
-        # so that the search can read the index instead of the table.
-        item = _item_expression()
-        return and_(
-            *(or_(item.contains(w, autoescape=True), a.sku.contains(w, autoescape=True)) for w in words)
+    parts: list[ColumnElement[str]] = []
+    for name in SEARCHED:
+        if parts:
+            parts.append(literal_column("' '"))
+        parts.append(func.coalesce(getattr(a, name), literal_column("''")))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.op("||")(part)
+    return joined
+
+
+_FTS_PRESENT: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def has_text_index(session: Session) -> bool:
+    """SQLite: whether the database has the FTS5 trigram table of migration 0016 (SQLite without
+    FTS5 goes without it, and the search reads the table)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    engine = getattr(bind, "engine", bind)
+    known = _FTS_PRESENT.get(engine)
+    if known is None:
+        known = bool(
+            session.scalar(
+                select(literal_column("1"))
+                .select_from(table("sqlite_master"))
+                .where(literal_column("name") == FTS_TABLE)
+            )
         )
-    return and_(
-        *(or_(a.item_name.icontains(w, autoescape=True), a.sku.icontains(w, autoescape=True)) for w in words)
+        _FTS_PRESENT[engine] = known
+    return known
+
+
+def fts_query(words: tuple[str, ...]) -> str:
+    """An FTS5 query finding every word as a substring: each a quoted string, all of them required."""
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _any_column_contains(word: str, *, fold: bool) -> ColumnElement[bool]:
+    a = Authorization
+    columns = [getattr(a, name) for name in SEARCHED]
+    if fold:
+        return or_(*(c.icontains(word, autoescape=True) for c in columns))
+    # SQLite's LIKE ignores the case of ASCII letters already.
+    return or_(*(c.contains(word, autoescape=True) for c in columns))
+
+
+def fts_matches(words: tuple[str, ...]) -> Select[Any]:
+    """SQLite: the ids of the authorizations holding every word of 3 characters or more, from the
+    trigram table."""
+    long = tuple(w for w in words if len(w) >= FTS_SHORTEST)
+    fts = table(FTS_TABLE, column("rowid"))
+    return select(fts.c.rowid).where(
+        literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_query", fts_query(long)))
     )
+
+
+def words_condition(session: Session, words: tuple[str, ...]) -> ColumnElement[bool]:
+    """Every word in one of the SEARCHED columns (identifiers, SKU, item, the buyer's comment), in any
+    letter case: through the trigram index on both databases where it exists."""
+    if session.get_bind().dialect.name != "sqlite":
+        text = searched_text()
+        return and_(*(text.icontains(w, autoescape=True) for w in words))
+    short = [w for w in words if len(w) < FTS_SHORTEST]
+    if has_text_index(session) and len(short) < len(words):
+        return and_(
+            Authorization.id.in_(fts_matches(words)),
+            *(_any_column_contains(w, fold=False) for w in short),
+        )
+    return and_(*(_any_column_contains(w, fold=False) for w in words))
 
 
 @dataclass(frozen=True)
@@ -299,7 +327,6 @@ def identifier_statement(text: str) -> CompoundSelect:
 
 def _sorts() -> dict[str, _Sort]:
     a = Authorization
-    decided = decided_expression()
     # The expressions are written exactly as their indexes in migration 0003, or no planner uses them.
     return {
         "rma": _Sort(
@@ -311,8 +338,8 @@ def _sorts() -> dict[str, _Sort]:
         "sku": _Sort(a.sku, False, lambda r: r.sku),
         "item": _Sort(_item_expression(), False, lambda r: r.item_name[:ITEM_PREFIX]),
         "quantity": _Sort(a.quantity, False, lambda r: r.quantity),
-        "decided": _Sort(decided, False, lambda r: r.decided),
-        "status": _Sort(status_rank_expression(decided), False, lambda r: STATUSES.index(r.status)),
+        "decided": _Sort(a.decided_units, False, lambda r: r.decided),
+        "status": _Sort(a.status, False, lambda r: STATUSES.index(r.status)),
         "reason": _Sort(a.reason, True, lambda r: r.reason),
         "requested": _Sort(a.request_date, True, lambda r: r.request_date),
         "kind": _Sort(a.kind, False, lambda r: r.kind),
@@ -330,7 +357,6 @@ def sort_value(row: BrowseRow, sort_key: str) -> Any:
 
 def _row_query() -> Select[Any]:
     a = Authorization
-    decided = decided_expression()
     return select(
         a.id,
         a.kind,
@@ -340,8 +366,8 @@ def _row_query() -> Select[Any]:
         a.sku,
         a.item_name,
         a.quantity,
-        decided.label("decided"),
-        status_rank_expression(decided).label("status_rank"),
+        a.decided_units.label("decided"),
+        a.status.label("status_rank"),
         a.reason,
         a.request_date,
         a.updated_at,
@@ -413,16 +439,15 @@ class BrowseService:
         authorizations is told in milliseconds rather than counted for a second."""
         with self._read() as session:
             conditions, match = self._conditions(session, f)
-            ids = select(Authorization.id).where(*conditions)
             only_words = match is not None and match.ids is None and len(conditions) == 1
-            if only_words and session.get_bind().dialect.name == "sqlite":
-                # Common words (no id list): ordered by the item index's expression, SQLite counts
-                # through that index, a fifth of the table's size, instead of reading the table.
-                ids = ids.order_by(_item_expression())
+            if only_words and has_text_index(session) and all(len(w) >= FTS_SHORTEST for w in match.words):
+                ids = fts_matches(match.words)  # common words: counted in the trigram table alone
             elif at_most is None:
                 return int(
                     session.scalar(select(func.count()).select_from(Authorization).where(*conditions)) or 0
                 )
+            else:
+                ids = select(Authorization.id).where(*conditions)
             if at_most is not None:
                 ids = ids.limit(at_most + 1)
             return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
@@ -573,22 +598,22 @@ class BrowseService:
 
     @staticmethod
     def resolve_text(session: Session, text: str) -> TextMatch:
-        """An identifier that names authorizations wins; otherwise every word must be in the item or SKU.
+        """An identifier that names authorizations wins; otherwise every word must be in one of the
+        SEARCHED columns.
 
-        Identifiers are found through indexes (scan_code.code_folded and the identifier columns).
-        Words are substrings, which no b-tree index finds: the ids are read from one pass over the
-        item index, at most MAX_WORD_MATCHES of them; words more common than that are matched by
-        the page query itself, which then finds a page's worth quickly.
+        Identifiers are found through indexes (scan_code.code_folded and the identifier columns),
+        words through the trigram index of migration 0016 (FTS5 on SQLite, pg_trgm on PostgreSQL):
+        at most MAX_WORD_MATCHES ids; words more common than that are matched by the page query
+        itself, which then finds a page's worth quickly.
         """
         ids = BrowseService.identifier_matches(session, text)
         if ids:
             return TextMatch(tuple(ids))
         words = tuple(text.split())
-        scan = select(Authorization.id).where(words_condition(session, words))
-        if session.get_bind().dialect.name == "sqlite":
-            # Ordered by the item index's own expression, SQLite reads that index (item and SKU,
-            # a fifth of the table's size) instead of the table.
-            scan = scan.order_by(_item_expression())
+        if has_text_index(session) and all(len(w) >= FTS_SHORTEST for w in words):
+            scan = fts_matches(words)  # the trigram table alone, without the table's rows
+        else:
+            scan = select(Authorization.id).where(words_condition(session, words))
         found = session.scalars(scan.limit(MAX_WORD_MATCHES + 1)).all()
         return TextMatch(tuple(found) if len(found) <= MAX_WORD_MATCHES else None, words)
 
@@ -608,10 +633,7 @@ class BrowseService:
             ).scalar_one_or_none()
             if auth is None:
                 raise UserError(_("This authorization is no longer in the database. Search again."))
-            decided = decided_expression()
-            rank, decided_count = session.execute(
-                select(status_rank_expression(decided), decided).where(Authorization.id == auth_id)
-            ).one()
+            rank, decided_count = auth.status, auth.decided_units
             units = tuple(
                 UnitDetail(
                     unit_id=u.id,

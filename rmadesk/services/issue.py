@@ -17,6 +17,7 @@ from rmadesk.domain.rma_ids import new_rma_id
 from rmadesk.domain.scan import fold_code
 from rmadesk.labels.slip import SlipData, SlipItem, write_slip
 from rmadesk.services.access import authorize
+from rmadesk.store import auth_status
 from rmadesk.store.disk import storage_problem
 from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
 from rmadesk.store.types import utcnow
@@ -168,6 +169,7 @@ def _insert(store: Store, request: IssueRequest, rma_id: str, *, actor: str, ben
                 },
             ],
         )
+        auth_status.refresh(session, [auth_id])
         session.add(
             AuditEvent(
                 at=now,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from rmadesk.domain.errors import UserError
 from rmadesk.domain.people import Actor, Permission
 from rmadesk.services.access import authorize
-from rmadesk.store import first_decision
+from rmadesk.store import auth_status, first_decision
 from rmadesk.store.models import (
     AuditEvent,
     Authorization,
@@ -130,6 +130,7 @@ def reverse_outcome(store: Store, outcome_uid: str, *, reason: str, actor: Actor
             )
             session.flush()
             first_decision.unmark(session, auth.id)
+            auth_status.refresh(session, [auth.id])
             return Reversed(reversal_uid, outcome_uid, unit.seq, display)
     except IntegrityError:
         raise UserError(_("This outcome was reversed already (by another supervisor, just now).")) from None

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -94,6 +95,11 @@ class Authorization(Base):
     safet_claim_id: Mapped[str | None] = mapped_column(String(40))
     safet_claim_state: Mapped[str | None] = mapped_column(String(40))
     safet_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # Kept by rmadesk.store.auth_status from the units and their outcomes (migration 0016), so that
+    # the browser filters and sorts on them through indexes: the units whose current attempt is
+    # decided, and the status as its position in auth_status.STATUSES.
+    decided_units: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    status: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
     units: Mapped[list[Unit]] = relationship(
         back_populates="authorization", order_by="Unit.seq", cascade="all, delete-orphan"

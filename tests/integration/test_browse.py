@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from rmadesk.domain.model import AuthorizationView, Decision, Disposition
 from rmadesk.domain.policy import load_policy
@@ -29,6 +29,7 @@ from rmadesk.services.browse import (
 from rmadesk.services.context import open_store
 from rmadesk.services.demo import create_demo_data
 from rmadesk.services.imports import import_report
+from rmadesk.services.reversal import reverse_outcome
 from rmadesk.settings import Settings
 from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
 from rmadesk.store.schema import alembic_config, current_revision, head_revision
@@ -175,17 +176,9 @@ def test_status_and_decided_are_derived_from_current_outcomes(
 def test_a_reversed_outcome_no_longer_counts(
     store: Store, bench: BenchService, browse: BrowseService
 ) -> None:
-    decide(bench, TSHIRT)
+    recorded = decide(bench, TSHIRT)
     # A reversal bumps the unit's attempt: the old outcome stays, but it is not the current one.
-    with store.unit_of_work() as session:
-        session.execute(
-            update(Unit)
-            .where(
-                Unit.authorization_id
-                == select(Authorization.id).where(Authorization.rma_id == TSHIRT).scalar_subquery()
-            )
-            .values(attempt=1)
-        )
+    reverse_outcome(store, recorded.outcome.outcome_uid, reason="wrong shelf", actor=BOSS)
     [row] = browse.page(BrowseFilter(text=TSHIRT), "requested", False)
     assert (row.decided, row.status) == (0, "in_inspection")  # seen at a bench, nothing decided now
     assert TSHIRT in keys(everything(browse, BrowseFilter(status="in_inspection")))

@@ -17,6 +17,7 @@ from rmadesk.services.imports.fba_reimbursements import ReimbursementsImporter
 from rmadesk.services.imports.fba_returns import FbaReturnsImporter
 from rmadesk.services.imports.mfn_returns import MfnImporter
 from rmadesk.services.imports.result import ImportResult
+from rmadesk.store import auth_status
 from rmadesk.store.models import AuditEvent, ImportBatch
 from rmadesk.store.uow import Store
 from rmadesk.text.i18n import _, ngettext
@@ -115,7 +116,7 @@ def import_report(
     digest = _digest(path)
     with store.unit_of_work() as session:
         importer = IMPORTERS[report.kind](session, progress, market)
-        with importer.w.importing():
+        with importer.w.importing(), auth_status.kept_through(session):
             importer.run(report.rows)
         result = ImportResult(
             file_name=path.name,

@@ -1,4 +1,4 @@
-"""A bench at rest draws nothing: the cursor stops blinking, and quick database work leaves the field alone."""
+"""A bench at rest draws nothing: the cursor stops blinking, and quick database work leaves the field be."""
 
 from __future__ import annotations
 
