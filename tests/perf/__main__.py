@@ -112,7 +112,10 @@ def run(
             log(f"{dialect}, {size:,}: import of {plan.import_rows:,} rows")
             imports = import_figures(plan.import_rows, plan.repeat)
             log(f"{dialect}, {size:,}: browser")
-            browse = measure_browse(url, size, plan.repeat)
+            browse = [  # each named as the browser's, whoever measured it
+                f if f.name.startswith("browser") else replace(f, name=f"browser {f.name}")
+                for f in measure_browse(url, size, plan.repeat)
+            ]
             log(f"{dialect}, {size:,}: cold start")
             start = table_start.measure(url, plan.starts)
             figures = [*lookup, *window[:2], *decisions, *imports, *summaries, *browse, *start, *window[2:]]
