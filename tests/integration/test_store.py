@@ -25,6 +25,7 @@ def _drop_everything(store: Store) -> None:
     Base.metadata.drop_all(store.engine)
     with store.engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        conn.execute(text("DROP TABLE IF EXISTS return_authorization_text"))  # SQLite's text index
 
 
 def _table_names(store: Store) -> set[str]:

@@ -21,7 +21,6 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from rmadesk.services.context import open_store
 from rmadesk.services.imports import ImportResult, import_report, read_report_file
 from rmadesk.store.models import Authorization, ScanCode, Unit
 from rmadesk.store.uow import Store
+from tests.perf.figures import Figure, ratio
 from tests.perf.mfn_generator import write_fba_returns_report, write_mfn_report
 
 PG_ENV = "RMADESK_TEST_PG_URL"
@@ -39,38 +39,14 @@ _WRITTEN = ("return_authorization", "unit", "scan_code")
 _ALSO_EMPTIED = ("import_batch",)  # the audit trail is append-only; it keeps its import events
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One measured figure: the median over the runs, its floor when there is one, and the spread.
-
-    Attributes:
-        name: what was measured, e.g. "import fresh (sqlite)".
-        value: the median of the runs, in unit.
-        unit: "rows/s" or "s".
-        floor: the raw floor in the same unit (the driver alone doing the same writes), or None.
-        spread: the largest minus the smallest run, in unit.
-    """
-
-    name: str
-    value: float
-    unit: str
-    floor: float | None
-    spread: float
-
-    @property
-    def ratio(self) -> float | None:
-        """How many times slower than its floor (for rows/s: floor over value), or None."""
-        if self.floor is None or not self.value:
-            return None
-        return self.floor / self.value if self.unit == "rows/s" else self.value / self.floor
-
-    def line(self) -> str:
-        shown = "{:>11,.0f}" if self.unit == "rows/s" else "{:>11,.2f}"
-        spread = shown.format(self.spread).strip()
-        text = f"{self.name:<36} {shown.format(self.value)} {self.unit:<7} (spread {spread})"
-        if self.floor is not None:
-            text += f"  floor {shown.format(self.floor)} {self.unit}  ratio {self.ratio:4.2f}x"
-        return text
+def line(figure: Figure) -> str:
+    """The figure as one printed line, with its floor and ratio when it has one."""
+    shown = "{:>11,.0f}" if figure.unit == "rows/s" else "{:>11,.2f}"
+    spread = shown.format(figure.spread).strip()
+    text = f"{figure.name:<36} {shown.format(figure.value)} {figure.unit:<7} (spread {spread})"
+    if figure.floor is not None:
+        text += f"  floor {shown.format(figure.floor)} {figure.unit}  ratio {ratio(figure):4.2f}x"
+    return text
 
 
 def _empty(store: Store) -> None:
@@ -164,8 +140,8 @@ def measure(url: str, rows: int, repeat: int) -> list[Figure]:
             _empty(store)
         database = store.dialect
         return [
-            _figure(f"import fresh ({database})", fresh, rows, floor),
-            _figure(f"import unchanged again ({database})", again, rows, None),
+            _figure(f"import rows/s, fresh ({database})", fresh, rows, floor),
+            _figure(f"import rows/s, unchanged again ({database})", again, rows, None),
             Figure(
                 f"import unchanged again ({database})",
                 statistics.median(again),
@@ -173,7 +149,7 @@ def measure(url: str, rows: int, repeat: int) -> list[Figure]:
                 None,
                 max(again) - min(again),
             ),
-            _figure(f"raw floor ({database})", floor, rows, None),
+            _figure(f"import rows/s, raw floor ({database})", floor, rows, None),
         ]
     finally:
         store.dispose()
@@ -257,7 +233,7 @@ def main() -> None:
             if args.report == "mfn":
                 print(f"{args.rows:,} seller-fulfilled rows, median of {args.repeat} runs:")
                 for figure in measure(url, args.rows, args.repeat):
-                    print(figure.line())
+                    print(line(figure))
             if args.report == "fba" or args.changes:
                 single_runs(url, args.rows, args.report, args.profile)
 
