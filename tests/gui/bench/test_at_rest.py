@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from rmadesk.services.context import open_store
 from rmadesk.services.demo import DEMO_RETURNS
 from rmadesk.ui.common import blink
-from tests.gui.conftest import Bench, make_bench
+from tests.gui.conftest import Bench
 
 
 class Paints(QObject):
@@ -30,15 +28,11 @@ class Paints(QObject):
 
 
 @pytest.fixture
-def resting_bench(qtbot: QtBot, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bench]:
+def resting_bench(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Bench:
+    """The usual bench, made to rest after one second (the blink's limit is read as the window is made)."""
     monkeypatch.setattr(blink, "BLINK_SECONDS", 1)
     QApplication.setCursorFlashTime(500)
-    store = open_store(sqlite_url)
-    bench = make_bench(qtbot, store)
-    yield bench
-    bench.window.runner.wait()
-    bench.window.close()
-    store.dispose()
+    return request.getfixturevalue("bench")
 
 
 def paints_over(bench: Bench, seconds: float) -> int:
