@@ -6,16 +6,17 @@ import errno
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from sqlalchemy import create_engine, make_url, text  # noqa: E402
+from sqlalchemy import Engine, create_engine, make_url, text  # noqa: E402
 
 from rmadesk.services.context import open_store  # noqa: E402
+from rmadesk.store.schema import alembic_config  # noqa: E402
 from rmadesk.store.uow import Store  # noqa: E402
 
 PG_ENV = "RMADESK_TEST_PG_URL"
@@ -148,3 +149,11 @@ def full_disk(tmp_path: Path) -> Iterator[FullDisk]:
         yield FullDisk(folder)
     finally:
         subprocess.run(_as_root("umount", "-l", str(folder)), capture_output=True)
+
+
+def migrate(engine: Engine, step: Callable[..., None], revision: str) -> None:
+    """Run an Alembic command (command.upgrade or command.downgrade) to the revision, in one transaction."""
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        step(cfg, revision)

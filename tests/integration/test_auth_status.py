@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,10 @@ from rmadesk.services.reversal import reverse_outcome
 from rmadesk.settings import Settings
 from rmadesk.store import auth_status
 from rmadesk.store.models import Authorization
-from rmadesk.store.schema import alembic_config, current_revision
+from rmadesk.store.schema import current_revision
 from rmadesk.store.uow import Store
 from tests.actors import BOSS
-from tests.conftest import drop_pg_database, fresh_pg_database
+from tests.conftest import drop_pg_database, fresh_pg_database, migrate
 from tests.perf.mfn_generator import write_mfn_report
 
 
@@ -141,14 +140,7 @@ def test_migration_0016_fills_the_status_of_the_rows_there_and_goes_back(
     url = f"sqlite:///{tmp_path}/m.sqlite3" if dialect == "sqlite" else fresh_pg_database(migrated=False)
     store = Store(url)
     try:
-
-        def run(step: Callable[..., None], revision: str) -> None:
-            cfg = alembic_config(store.engine)
-            with store.engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                step(cfg, revision)
-
-        run(command.upgrade, "head")
+        migrate(store.engine, command.upgrade, "head")
         report = tmp_path / "mfn.txt"
         rmas = write_mfn_report(report, 20)
         import_report(store, report, actor="office")
@@ -160,12 +152,12 @@ def test_migration_0016_fills_the_status_of_the_rows_there_and_goes_back(
         before = stored(store)
         assert before[several[0]] == ("in_inspection", 1)
         assert before[rmas[0]][1] == 1
-        run(command.downgrade, "0015")
+        migrate(store.engine, command.downgrade, "0015")
         assert current_revision(store.engine) == "0015"
         with store.engine.connect() as conn:
             columns = conn.execute(text("SELECT * FROM return_authorization LIMIT 0")).keys()
         assert "status" not in columns and "decided_units" not in columns
-        run(command.upgrade, "0016")
+        migrate(store.engine, command.upgrade, "0016")
         assert stored(store) == before
         assert_kept(store)
         browse = BrowseService(store, BOSS, search_ttl_s=0)

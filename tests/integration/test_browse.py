@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,11 +31,11 @@ from rmadesk.services.imports import import_report
 from rmadesk.services.reversal import reverse_outcome
 from rmadesk.settings import Settings
 from rmadesk.store.models import AuditEvent, Authorization, ScanCode, Unit
-from rmadesk.store.schema import alembic_config, current_revision, head_revision
+from rmadesk.store.schema import current_revision, head_revision
 from rmadesk.store.types import utcnow
 from rmadesk.store.uow import Store
 from tests.actors import BOSS
-from tests.conftest import drop_pg_database, fresh_pg_database
+from tests.conftest import drop_pg_database, fresh_pg_database, migrate
 from tests.perf.mfn_generator import write_mfn_report
 
 TSHIRT = "DkQxRtLmRRMA"  # 1 unit, TSHIRT-BLU-L, "Organic cotton T-shirt, blue, size L", 2 days ago
@@ -537,29 +536,22 @@ def test_migration_0003_adds_the_browse_indexes_and_goes_back(dialect: str, tmp_
     )
     store = Store(url)
     try:
-
-        def run(step: Callable[..., None], revision: str) -> None:
-            cfg = alembic_config(store.engine)
-            with store.engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                step(cfg, revision)
-
-        run(command.upgrade, "0002")
+        migrate(store.engine, command.upgrade, "0002")
         assert not BROWSE_INDEXES & _index_names(store, "return_authorization")
-        run(command.upgrade, "0003")
+        migrate(store.engine, command.upgrade, "0003")
         assert current_revision(store.engine) == "0003"
         assert BROWSE_INDEXES <= _index_names(store, "return_authorization")
         assert "ix_audit_event_entity_key" in _index_names(store, "audit_event")
         # The trigram index of word search, on PostgreSQL where pg_trgm can be had (as on the test server).
         words = "ix_return_authorization_words" in _index_names(store, "return_authorization")
         assert words == (dialect == "postgresql")
-        run(command.downgrade, "0002")
+        migrate(store.engine, command.downgrade, "0002")
         assert current_revision(store.engine) == "0002"
         assert not (BROWSE_INDEXES | {"ix_return_authorization_words"}) & _index_names(
             store, "return_authorization"
         )
         assert "ix_audit_event_entity_key" not in _index_names(store, "audit_event")
-        run(command.upgrade, "head")
+        migrate(store.engine, command.upgrade, "head")
         assert current_revision(store.engine) == head_revision()
         assert BROWSE_INDEXES <= _index_names(store, "return_authorization")
     finally:

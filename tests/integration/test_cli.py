@@ -28,7 +28,7 @@ from rmadesk.store.models import AuditEvent, Authorization, ImportBatch, Outcome
 from rmadesk.store.schema import head_revision
 from rmadesk.store.uow import Store
 from tests.actors import BOSS
-from tests.conftest import FullDisk
+from tests.conftest import FullDisk, migrate
 from tests.integration.test_import import ALL, HEADSET, KETTLE, TEE, write_report
 
 DEMO_IDS = ["DkQxRtLmRRMA", "DpHwNcVbRRMA", "DsGtYuJkRRMA", "DzMbQeWfRRMA", "DaLpKsOiRRMA"]
@@ -456,17 +456,13 @@ def test_db_upgrade_from_an_older_release_keeps_the_data(capsys, tmp_path: Path)
     from sqlalchemy import create_engine, text
 
     from rmadesk.services.context import open_store
-    from rmadesk.store.schema import alembic_config
 
     url = f"sqlite:///{tmp_path}/older.sqlite3"
     store = open_store(url)
     ids, added = create_demo_data(store, BOSS)
     store.dispose()
     engine = create_engine(url)
-    with engine.begin() as conn:
-        cfg = alembic_config(engine)
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0005")  # the schema an older release left behind
+    migrate(engine, command.downgrade, "0005")  # the schema an older release left behind
     engine.dispose()
     code, out, err = run(capsys, "db", "status", "--db", url)
     assert "schema 0005" in out, out + err

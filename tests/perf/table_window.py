@@ -37,7 +37,7 @@ def _child(url: str, scans: int) -> None:
     from rmadesk.ui.bench.window import BenchWindow
     from rmadesk.ui.common.collector import GarbageCollector
     from rmadesk.ui.common.sounds import Sounds
-    from tests.perf.bench_scan import Counter, _type, _wait_for
+    from tests.perf.bench_scan import Counter, scan_to_card_ms
 
     app = QApplication.instance() or QApplication([])
     store = open_store(url)
@@ -65,13 +65,7 @@ def _child(url: str, scans: int) -> None:
     window.card_shown.connect(cards)
     times: list[float] = []
     for n in range(scans):
-        code = codes[n % len(codes)]
-        t0 = time.perf_counter()
-        before = cards.count()
-        _type(window, code)
-        _wait_for(cards, before)
-        QApplication.processEvents()
-        times.append((time.perf_counter() - t0) * 1000)
+        times.append(scan_to_card_ms(window, cards, codes[n % len(codes)]))
     window.runner.wait()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"scan_ms": times, "peak_rss_mb": peak_mb}), flush=True)
