@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _child(url: str, scans: int) -> None:
-    import resource
     import tempfile
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -67,10 +66,19 @@ def _child(url: str, scans: int) -> None:
     for n in range(scans):
         times.append(scan_to_card_ms(window, cards, codes[n % len(codes)]))
     window.runner.wait()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_rss_kib() / 1024
     print(json.dumps({"scan_ms": times, "peak_rss_mb": peak_mb}), flush=True)
     app.exec()  # at rest until ended
     collector.stop()
+
+
+def _peak_rss_kib() -> int:
+    """This process's own peak resident set (VmHWM). Not getrusage's ru_maxrss: on Linux that keeps the
+    peak of the image before exec, so a child started by a large parent would report the parent's."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("/proc/self/status has no VmHWM line")
 
 
 def _ticks(pid: int) -> int:
