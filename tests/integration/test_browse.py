@@ -394,6 +394,37 @@ def test_pages_with_a_filter_and_a_sort(varied: Store, browse: BrowseService) ->
     assert browse.page(f, "rma", False, 1, 2, after=first[0]) == whole[2:4]
 
 
+@pytest.mark.parametrize("walked_rows", [1_000, 3], ids=["found-by-walking", "walk-too-short"])
+def test_a_common_word_pages_as_a_listed_one(
+    varied: Store, browse: BrowseService, monkeypatch: pytest.MonkeyPatch, walked_rows: int
+) -> None:
+    # A word too common to list as ids is paged by walking the sort order first (SQLite), falling
+    # back to the matches' keys when the walk holds too few: either way the same pages as listed ids.
+    f = BrowseFilter(text="alpha")
+    listed = {
+        (key, descending): browse.page(f, key, descending, 0, 1000)
+        for key in SORT_KEYS
+        for descending in (False, True)
+    }
+    assert len(listed["rma", False]) == 11
+    monkeypatch.setattr("rmadesk.services.browse.MAX_WORD_MATCHES", 2)
+    monkeypatch.setattr("rmadesk.services.browse.WALKED_ROWS", walked_rows)
+    browse.forget_searches()
+    with varied.read() as session:
+        assert browse.resolve_text(session, "alpha").ids is None
+    for (key, descending), whole in listed.items():
+        by_offset = [r for offset in range(0, 15, 5) for r in browse.page(f, key, descending, offset, 5)]
+        by_keyset = browse.page(f, key, descending, 0, 5)
+        while len(by_keyset) < len(whole):
+            page = browse.page(f, key, descending, 0, 5, after=by_keyset[-1])
+            assert page, (key, descending)
+            by_keyset.extend(page)
+        assert by_offset == whole == by_keyset, (key, descending)
+    assert browse.page(BrowseFilter(text="alpha", kind="RGA"), "rma", False, 0, 100) == [
+        r for r in listed["rma", False] if r.kind == "RGA"
+    ]
+
+
 def test_unknown_sort_key_is_refused(browse: BrowseService) -> None:
     with pytest.raises(ValueError, match="sort key"):
         browse.page(BrowseFilter(), "colour", False)
