@@ -549,9 +549,8 @@ class BrowseService:
 
         A word in thousands of authorizations is usually met early in any order (a word in 68,000 of
         a million: a page in 36 ms), where looking up every match by its key to sort them all takes
-        about 120 ms. A
-        short page says only that the walk ended: the caller then asks the other way, which is right
-        when the matches cluster late in the order (e.g. one product's SKUs)."""
+        about 120 ms. A short page says only that the walk ended: the caller then asks the other way,
+        which is right when the matches cluster late in the order (e.g. one product's SKUs)."""
         order = self._order(sort, descending)
         key = sort.expression.label("walk_key")
         walked = (
