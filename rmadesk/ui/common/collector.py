@@ -7,6 +7,9 @@ import gc
 from PySide6.QtCore import QObject, QTimer
 
 INTERVAL_MS = 1000
+# The full collection that freezes the start-up's objects waits until the window is up: about 60 ms
+# kept off the way to the first scan (keys typed meanwhile wait in Qt's queue, none lost).
+SETTLE_MS = 1500
 
 
 class GarbageCollector(QObject):
@@ -18,7 +21,7 @@ class GarbageCollector(QObject):
     The timer only looks at Python's own allocation counts and collects the generations that are
     over their thresholds, as the automatic collector would have: an idle bench allocates next to
     nothing, so it collects nothing, and a busy one does the young collections that cost little.
-    What was alive when the window came up (modules, widgets) is frozen out of every collection.
+    What was alive once the window came up (modules, widgets) is frozen out of every collection.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -26,11 +29,20 @@ class GarbageCollector(QObject):
         gc.disable()
         self.thresholds = gc.get_threshold()
         self.collections = [0, 0, 0]  # how many of each generation, for the tests and the curious
-        gc.collect()
-        gc.freeze()  # the start-up's objects: never scanned again
+        gc.collect(0)  # the young generation only: cheap
+        self.settled = False
+        QTimer.singleShot(SETTLE_MS, self, self.settle)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.check)
         self._timer.start(INTERVAL_MS)
+
+    def settle(self) -> None:
+        """One full collection, then the objects left are frozen: never scanned again."""
+        if self.settled:
+            return
+        gc.collect()
+        gc.freeze()
+        self.settled = True
 
     def check(self) -> None:
         """Collect the generations whose counts are over their thresholds, youngest first."""

@@ -33,3 +33,19 @@ def test_an_idle_check_collects_nothing_and_garbage_is_collected_when_due(qtbot:
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+def test_the_start_ups_objects_are_frozen_once_the_window_is_up(qtbot: QtBot) -> None:
+    gc.unfreeze()
+    collector = GarbageCollector()
+    try:
+        assert gc.get_freeze_count() == 0  # not yet: the full collection waits for the window
+        cycle = Node()
+        gone = weakref.ref(cycle)
+        del cycle
+        qtbot.waitUntil(lambda: collector.settled, timeout=5000)
+        assert gone() is None  # collected before the rest was frozen
+        assert gc.get_freeze_count() > 1000
+    finally:
+        collector.stop()
+    assert gc.get_freeze_count() == 0
