@@ -15,7 +15,6 @@ from rmadesk.domain.model import Disposition
 from rmadesk.domain.people import Actor, Permission
 from rmadesk.labels.unit_label import UnitLabel
 from rmadesk.services import issue as issue_service
-from rmadesk.services.imports import ImportResult
 from rmadesk.services.unit_labels import LabelDestination, parse_destination, produce_unit_label
 from rmadesk.text.i18n import _, available_languages, current_language, ngettext
 from rmadesk.ui.common import dialogs, printing
@@ -28,6 +27,7 @@ from rmadesk.ui.office import issue_dialog
 from rmadesk.ui.office.import_report import ReportImporter
 
 if TYPE_CHECKING:
+    from rmadesk.services.imports import ImportResult
     from rmadesk.ui.bench.window import BenchWindow
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,12 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from rmadesk.domain.people import Actor
-from rmadesk.formats.spec import RowProblem
-from rmadesk.services.imports import ImportResult, import_report
 from rmadesk.store.uow import Store
 from rmadesk.text.i18n import N_, _
 from rmadesk.ui.common.failures import show_failure
 from rmadesk.ui.common.runner import Runner
+
+if TYPE_CHECKING:  # the report readers are loaded with the first import, not at the bench's start
+    from rmadesk.formats.spec import RowProblem
+    from rmadesk.services.imports import ImportResult
 
 _Index = QModelIndex | QPersistentModelIndex
 # The file dialog's filter names (translated with _() where shown; the patterns are not).
@@ -174,6 +177,8 @@ class ReportImporter(QObject):
         store, actor, bench, marketplace = self.store, self.actor(), self.bench, self.marketplace
 
         def work() -> ImportResult:
+            from rmadesk.services.imports import import_report
+
             return import_report(
                 store, path, actor=actor, bench=bench, progress=self._report_progress, marketplace=marketplace
             )
