@@ -28,6 +28,9 @@ from rmadesk.ui.common.style import INFO, OK, WARN
 
 # A filter's matches are counted up to this many; past it the count says "more than 10,000".
 COUNTED_AT_MOST = 10_000
+# The list holds at most this many rows (about 20 MB): past them the person narrows the filter or turns
+# the sort round, rather than an open browser scrolled through a million returns holding them all.
+MAX_ROWS_HELD = 20_000
 
 STATUS_COLOURS = {AWAITING: INFO, IN_INSPECTION: WARN, DONE: OK}
 KIND_LABELS = {
@@ -121,6 +124,7 @@ class AuthorizationsModel(QAbstractTableModel):
         self._cursor: BrowseRow | None = None  # the last row the database sent: the next page follows it
         self._fetching = False
         self._exhausted = True  # nothing to fetch until the first query starts
+        self.capped = False  # the list stopped at MAX_ROWS_HELD rows, more matching
 
     # ----- queries ------------------------------------------------------------------------------------
     def set_filter(self, f: BrowseFilter, *, force: bool = False) -> None:
@@ -139,6 +143,7 @@ class AuthorizationsModel(QAbstractTableModel):
         self._ids = set()
         self._cursor = None
         self._exhausted = False
+        self.capped = False
         self._set_fetching(False)
         self.total = None
         self.error = None
@@ -161,6 +166,7 @@ class AuthorizationsModel(QAbstractTableModel):
         self._rows = []
         self._ids = set()
         self._cursor = None
+        self.capped = False
         self.total = None
         self.endResetModel()
 
@@ -219,7 +225,9 @@ class AuthorizationsModel(QAbstractTableModel):
         if rows:
             self._cursor = rows[-1]
         # A row whose sort value changed while paging (decided meanwhile) may come round again.
-        fresh = [r for r in rows if r.auth_id not in self._ids]
+        fresh = [r for r in rows if r.auth_id not in self._ids][: MAX_ROWS_HELD - len(self._rows)]
+        if not self._exhausted and len(self._rows) + len(fresh) >= MAX_ROWS_HELD:
+            self._exhausted = self.capped = True
         if fresh:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)

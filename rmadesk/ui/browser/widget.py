@@ -470,6 +470,10 @@ class BrowserWidget(QWidget):
             ).format(found=shown_count(model.total), count=shown_count(model.everything))
             if model.total == 0:
                 text += " — " + _("nothing matches; try fewer words or clear the filters")
+        if model.capped:
+            text += " · " + _(
+                "the list stops at the first {shown}: narrow the filter or reverse the sort"
+            ).format(shown=shown_count(model.rowCount()))
         if model.loading and model.rowCount():
             text += " · " + _("loading more…")
         self.count_label.setText(text)

@@ -281,6 +281,26 @@ def test_scrolling_the_table_fetches_more(qtbot: QtBot, browser: BrowserWidget, 
     assert len({browser.model.row_at(n).auth_id for n in range(450)}) == 450
 
 
+def test_the_list_holds_a_bounded_number_of_rows_and_says_so(
+    qtbot: QtBot, browser: BrowserWidget, runner: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(browser_model, "MAX_ROWS_HELD", 300)
+    for _ in range(3):
+        if browser.model.canFetchMore(QModelIndex()):
+            with qtbot.waitSignal(browser.model.page_loaded, timeout=5000):
+                browser.table.scrollToBottom()
+    settle(qtbot, runner)
+    assert browser.model.rowCount() == 300 and browser.model.capped
+    assert not browser.model.canFetchMore(QModelIndex())
+    assert browser.count_label.text() == (
+        "450 authorizations · the list stops at the first 300: narrow the filter or reverse the sort"
+    )
+    with qtbot.waitSignal(browser.model.page_loaded, timeout=5000):
+        browser.kind_combo.setCurrentIndex(browser.kind_combo.findData("RGA"))
+    settle(qtbot, runner)
+    assert not browser.model.capped and "stops" not in browser.count_label.text()
+
+
 def test_typing_searches_after_a_pause_and_enter_searches_at_once(
     qtbot: QtBot, browser: BrowserWidget, runner: Runner
 ) -> None:
