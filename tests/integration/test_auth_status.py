@@ -153,6 +153,14 @@ def test_migration_0016_fills_the_status_of_the_rows_there_and_goes_back(
         assert before[several[0]] == ("in_inspection", 1)
         assert before[rmas[0]][1] == 1
         migrate(store.engine, command.downgrade, "0015")
+        # One that arrived and has nothing decided (its decision reversed): in inspection.
+        arrived = next(r for r in rmas if before[r] == ("awaiting", 0))
+        with store.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE return_authorization SET arrived_at = imported_at WHERE rma_id = :r"),
+                {"r": arrived},
+            )
+        before[arrived] = ("in_inspection", 0)
         assert current_revision(store.engine) == "0015"
         with store.engine.connect() as conn:
             columns = conn.execute(text("SELECT * FROM return_authorization LIMIT 0")).keys()

@@ -52,6 +52,17 @@ BACKFILL = (
     f"WHERE arrived_at IS NOT NULL OR id IN (SELECT unit.authorization_id FROM unit JOIN outcome "
     "ON outcome.unit_id = unit.id AND outcome.attempt = unit.attempt)"
 )
+# PostgreSQL: the same rule from one grouping of the decided units, joined once (the correlated form
+# above counts each row's units three times: over 8 minutes at a million authorizations).
+_DECIDED_BY_AUTH = (
+    "SELECT unit.authorization_id AS auth_id, count(unit.id) AS n FROM unit JOIN outcome "
+    "ON outcome.unit_id = unit.id AND outcome.attempt = unit.attempt GROUP BY unit.authorization_id"
+)
+BACKFILL_PG = (
+    f"UPDATE {TABLE} SET decided_units = d.n, status = CASE WHEN d.n >= quantity THEN 2 ELSE 1 END "
+    f"FROM ({_DECIDED_BY_AUTH}) AS d WHERE d.auth_id = {TABLE}.id",
+    f"UPDATE {TABLE} SET status = 1 WHERE arrived_at IS NOT NULL AND decided_units = 0",
+)
 
 
 def _has_fts5_trigram(bind: sa.Connection) -> bool:
@@ -96,7 +107,14 @@ def upgrade() -> None:
     bind = op.get_bind()
     op.add_column(TABLE, sa.Column("decided_units", sa.Integer(), nullable=False, server_default="0"))
     op.add_column(TABLE, sa.Column("status", sa.SmallInteger(), nullable=False, server_default="0"))
-    op.execute(BACKFILL)
+    if bind.dialect.name == "postgresql":
+        # The old trigram index is replaced below: dropped first, it is not kept through every
+        # row the backfill rewrites.
+        op.execute(f"DROP INDEX IF EXISTS {WORDS_INDEX}")
+        for statement in BACKFILL_PG:
+            op.execute(statement)
+    else:
+        op.execute(BACKFILL)
     for name, columns in INDEXES:
         op.create_index(name, TABLE, columns, unique=False)
     if bind.dialect.name == "postgresql":
