@@ -284,13 +284,14 @@ def _durations_sqlite(
             .select_from(o.outerjoin(auth, auth.c.id == o.c.authorization_id))
             .where(current_in("sqlite", start, end))
         )
-        for inspector, scan, arrival in session.execute(stmt):
-            if scan is not None:
-                scans[w].append(scan)
-                if w == 0:
+        # Fetched at once and sorted out by comprehensions: a window may hold a million rows.
+        rows = session.execute(stmt).all()
+        scans[w] = [scan for _inspector, scan, _arrival in rows if scan is not None]
+        arrivals[w] = [arrival for _inspector, _scan, arrival in rows if arrival is not None]
+        if w == 0:
+            for inspector, scan, _arrival in rows:
+                if scan is not None:
                     by_inspector.setdefault(inspector, []).append(scan)
-            if arrival is not None:
-                arrivals[w].append(arrival)
     result = []
     for window, scan_ms, arrival_ms in zip(groups, scans, arrivals, strict=True):
         window.seconds = sum(scan_ms) / 1000  # the whole milliseconds the median is taken from
@@ -354,11 +355,6 @@ def benches(groups: Groups) -> tuple[BenchFigures, ...]:
     return tuple(sorted(found, key=lambda b: (-b.units, b.bench)))
 
 
-def _hour_key(start: datetime, tz: tzinfo) -> datetime:
-    local = start.astimezone(tz)
-    return start - timedelta(minutes=local.minute, seconds=local.second, microseconds=local.microsecond)
-
-
 def _bucket_counts(session: Session, dialect: str, start: datetime, end: datetime) -> list[tuple[int, int]]:
     """Current outcomes per UTC quarter hour of [start, end): (bucket number, count).
 
@@ -414,17 +410,30 @@ def by_hour(
     """Units per local hour: SQL counts per UTC quarter hour, and the (at most 96 a day) quarter hours
     are added up into the local hour they belong to, so no zone arithmetic runs in SQL."""
     rows = _bucket_counts(session, dialect, start, end)
-    hours: dict[datetime, int] = {}
+    offsets: dict[int, int] = {}
+
+    def hour_of(moment: int) -> int:
+        """The UTC second the local hour holding UTC second ``moment`` (a quarter hour's start) starts."""
+        offset = offsets.get(moment)
+        if offset is None:
+            delta = datetime.fromtimestamp(moment, tz).utcoffset()
+            offset = offsets[moment] = int(delta.total_seconds()) if delta else 0
+        return moment - (moment + offset) % 3600
+
+    hours: dict[int, int] = {}
     if end - start <= timedelta(hours=MAX_FILLED_HOURS):
-        step = timedelta(seconds=BUCKET_SECONDS)
-        moment = datetime.fromtimestamp(int(start.timestamp()) // BUCKET_SECONDS * BUCKET_SECONDS, UTC)
-        while moment < end:
-            hours.setdefault(_hour_key(moment, tz), 0)
-            moment += step
+        moment = int(start.timestamp()) // BUCKET_SECONDS * BUCKET_SECONDS
+        last = end.timestamp()
+        while moment < last:
+            hours.setdefault(hour_of(moment), 0)
+            moment += BUCKET_SECONDS
     for number, count in rows:
-        key = _hour_key(datetime.fromtimestamp(int(number) * BUCKET_SECONDS, UTC), tz)
+        key = hour_of(int(number) * BUCKET_SECONDS)
         hours[key] = hours.get(key, 0) + int(count)
-    listed = tuple(HourCount(k, k.astimezone(tz), hours[k]) for k in sorted(hours))
+    listed = tuple(
+        HourCount(datetime.fromtimestamp(k, UTC), datetime.fromtimestamp(k, tz), hours[k])
+        for k in sorted(hours)
+    )
     of_day = [0] * 24
     for hour in listed:
         of_day[hour.local_start.hour] += hour.units
