@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import and_, func, insert, literal_column, select, union_all, update
 from sqlalchemy.orm import Session
 
-from rmadesk.store.models import Authorization, Unit
+from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.uow import Store
-from rmadesk.summary import queries, returns
+from rmadesk.summary import queries, returns, sql
 from rmadesk.summary.figures import HourCount, Waiting, WaitingAuthorization
 from rmadesk.summary.sql import BUCKET_SECONDS
 from tests.perf.bench_summary import FIRST_DAY, TZ, load
@@ -151,6 +151,60 @@ def _old_by_hour(
     return listed, tuple(of_day)
 
 
+def _old_durations_sqlite(
+    session: Session, windows: list[tuple[datetime, datetime]], groups: list[queries.Groups]
+) -> tuple[list[Any], dict[str, float]]:
+    """SQLite's durations as they were read before: a row per outcome."""
+    o, auth = Outcome.__table__, Authorization.__table__
+    arrived = func.coalesce(auth.c.arrived_at, o.c.scanned_at)
+    scans: list[list[int]] = [[] for _ in windows]
+    arrivals: list[list[int]] = [[] for _ in windows]
+    by_inspector: dict[str, list[int]] = {}
+    # A statement per window, like read_groups: the outcomes' columns come from their covering index.
+    for w, (start, end) in enumerate(windows):
+        stmt = (
+            select(
+                o.c.inspector,
+                sql.millis_between("sqlite", o.c.decided_at, o.c.scanned_at),
+                sql.millis_between("sqlite", o.c.decided_at, arrived),
+            )
+            .select_from(o.outerjoin(auth, auth.c.id == o.c.authorization_id))
+            .where(sql.current_in("sqlite", start, end))
+        )
+        # Fetched at once and sorted out by comprehensions: a window may hold a million rows.
+        rows = session.execute(stmt).all()
+        scans[w] = [scan for _inspector, scan, _arrival in rows if scan is not None]
+        arrivals[w] = [arrival for _inspector, _scan, arrival in rows if arrival is not None]
+        if w == 0:
+            for inspector, scan, _arrival in rows:
+                if scan is not None:
+                    by_inspector.setdefault(inspector, []).append(scan)
+    result = []
+    for window, scan_ms, arrival_ms in zip(groups, scans, arrivals, strict=True):
+        window.seconds = sum(scan_ms) / 1000  # the whole milliseconds the median is taken from
+        count = len(arrival_ms)
+        result.append(
+            (
+                queries.DurationStats(
+                    window.timed,
+                    queries._round(queries._median(scan_ms), 1000),
+                    queries._round(window.seconds / window.timed if window.timed else None),
+                ),
+                queries.DurationStats(
+                    count,
+                    queries._round(queries._median(arrival_ms), 3600 * 1000),
+                    queries._round(sum(arrival_ms) / count if count else None, 3600 * 1000),
+                ),
+            )
+        )
+    medians = {
+        name: median / 1000
+        for name, values in by_inspector.items()
+        if (median := queries._median(values)) is not None
+    }
+    return result, medians
+
+
 def _moments() -> list[datetime]:
     first = datetime.combine(FIRST_DAY, time(0), tzinfo=TZ)
     return [first + timedelta(days=days, hours=hours) for days in (1, 4, 8, 15) for hours in (3, 17)]
@@ -206,3 +260,24 @@ def test_local_hours_are_added_up_as_before(loaded: Store, zone: str) -> None:
 
 def _spelled(hour: HourCount) -> tuple[str, str, int, int]:
     return hour.start.isoformat(), hour.local_start.isoformat(), hour.local_start.fold, hour.units
+
+
+def test_sqlite_durations_are_what_a_row_per_outcome_gave(sqlite_store: Store) -> None:
+    load(sqlite_store, OUTCOMES, DAYS)
+    with sqlite_store.unit_of_work() as session:  # some outcomes without a scan time, some returns
+        # without an arrival: each list leaves out its own
+        session.execute(update(Outcome).where(Outcome.id % 7 == 0).values(scanned_at=None))
+        session.execute(update(Authorization).where(Authorization.id % 5 == 0).values(arrived_at=None))
+    first = datetime.combine(FIRST_DAY, time(0), tzinfo=TZ).astimezone(UTC)
+    cases = [
+        [(first + timedelta(hours=h), first + timedelta(hours=h + SHIFT_HOURS)), (first, first)]
+        for h in (0, 30, 100)
+    ]
+    cases.append([(first, first + timedelta(days=DAYS)), (first - timedelta(days=DAYS), first)])
+    with sqlite_store.read() as session:
+        for windows in cases:
+            groups = queries.read_groups(session, "sqlite", windows)
+            new = queries.read_durations(session, "sqlite", windows, groups)
+            old = _old_durations_sqlite(session, windows, queries.read_groups(session, "sqlite", windows))
+            assert new == old, windows
+            assert new[1], "each inspector's median"
