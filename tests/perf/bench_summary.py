@@ -305,7 +305,8 @@ _GROUPS = (
     "SELECT inspector, bench, disposition, currency, count(*), sum(CASE WHEN recommended IS NOT NULL"
     " AND recommended <> disposition THEN 1 ELSE 0 END), sum(CASE WHEN restocked THEN 1 ELSE 0 END),"
     " sum(reimbursement_total), count(scanned_at), min(coalesce(scanned_at, decided_at)), max(decided_at),"
-    " min(id), max(id) FROM outcome WHERE decided_at >= {p} AND decided_at < {p}"
+    " min(id), max(id), min(authorization_id), max(authorization_id) FROM outcome"
+    " WHERE decided_at >= {p} AND decided_at < {p}"
     " GROUP BY inspector, bench, disposition, currency"
 )
 _DURATIONS = {
@@ -319,8 +320,10 @@ _DURATIONS = {
         "SELECT o.inspector, percentile_cont(0.5) WITHIN GROUP (ORDER BY"
         " date_part('epoch', o.decided_at - o.scanned_at)), percentile_cont(0.5) WITHIN GROUP (ORDER BY"
         " date_part('epoch', o.decided_at - coalesce(a.arrived_at, o.scanned_at)))"
+        # Only the window's range of authorizations, as the summary reads them: not all to be hashed.
         " FROM outcome o LEFT JOIN return_authorization a ON a.id = o.authorization_id"
-        " WHERE o.decided_at >= %s AND o.decided_at < %s GROUP BY ROLLUP (o.inspector)"
+        " AND a.id BETWEEN %s AND %s WHERE o.decided_at >= %s AND o.decided_at < %s"
+        " GROUP BY ROLLUP (o.inspector)"
     ),
 }
 _BUCKETS = {
@@ -336,11 +339,18 @@ _WINDOW_ONLY = (
     "SELECT sku, coalesce(reason, ''), count(*) FROM return_authorization"
     " WHERE first_decided_at >= {p} AND first_decided_at < {p} GROUP BY 1, 2",
 )
+_UNDECIDED = (
+    "(SELECT authorization_id, count(*) AS n FROM unit WHERE decided_at IS NULL GROUP BY authorization_id) u"
+)
+_WAITING_ROWS = {
+    "sqlite": f"SELECT a.id, a.request_date, u.n FROM {_UNDECIDED} JOIN return_authorization a"
+    " ON a.id = u.authorization_id WHERE a.request_date <= ?",
+    # Each authorization by its key: PostgreSQL would otherwise hash the whole table (as the summary does).
+    "postgresql": f"SELECT a.id, a.request_date, u.n FROM {_UNDECIDED} CROSS JOIN LATERAL (SELECT id,"
+    " request_date FROM return_authorization WHERE id = u.authorization_id AND request_date <= %s LIMIT 1) a",
+}
 _WAITING = (
-    "WITH w AS MATERIALIZED (SELECT a.id, a.request_date, u.n FROM (SELECT authorization_id, count(*) AS n"
-    " FROM unit WHERE decided_at IS NULL GROUP BY authorization_id) u JOIN return_authorization a"
-    " ON a.id = u.authorization_id WHERE a.request_date <= {p})"
-    " SELECT count(*), sum(n), NULL FROM w UNION ALL"
+    "WITH w AS MATERIALIZED ({rows}) SELECT count(*), sum(n), NULL FROM w UNION ALL"
     " SELECT * FROM (SELECT id, n, request_date FROM w ORDER BY request_date, id LIMIT 10) oldest"
 )
 
@@ -361,16 +371,23 @@ def _raw_minimal(store: Store, start: datetime, end: datetime, now: datetime) ->
         cursor = connection.cursor()
         if dialect == "sqlite":
             cursor.execute("BEGIN")
+        else:  # as the summary tunes its transaction (rmadesk.summary.service)
+            for setting in ("jit = off", "random_page_cost = 1.1", "work_mem = '64MB'"):
+                cursor.execute(f"SET LOCAL {setting}")
         for bounds in (window, before):
             cursor.execute(_GROUPS.format(p=mark), bounds)
-            cursor.fetchall()
-            cursor.execute(_DURATIONS[dialect], bounds)
+            groups = cursor.fetchall()
+            if dialect == "postgresql":
+                auth_ids = [a for g in groups for a in g[-2:] if a is not None] or [0]
+                cursor.execute(_DURATIONS[dialect], (min(auth_ids), max(auth_ids), *bounds))
+            else:
+                cursor.execute(_DURATIONS[dialect], bounds)
             cursor.fetchall()
         for statement in _WINDOW_ONLY:
             cursor.execute(statement.format(p=mark, bucket=_BUCKETS[dialect]), window)
             cursor.fetchall()
         cutoff = (now - timedelta(hours=24)).date() - timedelta(days=1)
-        cursor.execute(_WAITING.format(p=mark), (cutoff,))
+        cursor.execute(_WAITING.format(rows=_WAITING_ROWS[dialect]), (cutoff,))
         cursor.fetchall()
         connection.rollback()
     finally:
