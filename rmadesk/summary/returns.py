@@ -52,33 +52,49 @@ def waiting(
     requested = [table.c.request_date <= cutoff]
     if since is not None:
         requested.append(table.c.request_date >= since)
-    names = ("id", "rma_id", "merchant_rma_id", "order_id", "sku", "request_date", "quantity")
     auth: Any = table
     source = open_units.join(table, table.c.id == open_units.c.auth_id)
     if dialect == "postgresql":
         # Each authorization read by its key (LATERAL ... LIMIT 1 keeps it so): PostgreSQL would
         # rather scan and hash the whole table, at many times the cost of a few thousand look-ups.
         auth = (
-            select(*(table.c[name] for name in names))
+            select(table.c.id, table.c.request_date)
             .where(table.c.id == open_units.c.auth_id, *requested)
             .limit(1)
             .lateral("waiting_auth")
         )
         source, requested = open_units.join(auth, literal_column("true")), []
-    stmt = (
-        select(
-            *(auth.c[name] for name in names),
-            open_units.c.undecided,
-            func.count().over().label("auths"),
-            func.sum(open_units.c.undecided).over().label("units"),
-        )
+    # The waiting authorizations, narrow (id, request date, undecided units), read once: counted,
+    # and the oldest few picked from them, whose other columns alone are then read.
+    found = (
+        select(auth.c.id, auth.c.request_date, open_units.c.undecided)
         .select_from(source)
         .where(*requested)
-        .order_by(auth.c.request_date, auth.c.id)
-        .limit(OLDEST_WAITING)
+        .cte("waiting")
+        .prefix_with("MATERIALIZED")
     )
-    rows = session.execute(stmt).all()
-    oldest = tuple(
+    oldest = (
+        select(found.c.id, found.c.undecided)
+        .order_by(found.c.request_date, found.c.id)
+        .limit(OLDEST_WAITING)
+        .subquery("oldest")
+    )
+    names = ("id", "rma_id", "merchant_rma_id", "order_id", "sku", "request_date", "quantity")
+    nothing = literal_column("NULL")
+    listed = select(*(table.c[name] for name in names), oldest.c.undecided).select_from(
+        oldest.join(table, table.c.id == oldest.c.id)
+    )
+    overall = select(*([nothing] * (len(names) - 1)), func.count(), func.sum(found.c.undecided))
+    rows = session.execute(union_all(listed, overall)).all()
+    count = units = 0
+    listed_rows = []
+    for r in rows:
+        if r[0] is None:
+            count, units = int(r[6] or 0), int(r[7] or 0)
+        else:
+            listed_rows.append(r)
+    listed_rows.sort(key=lambda r: (r[5], r[0]))
+    oldest_waiting = tuple(
         WaitingAuthorization(
             auth_id=r[0],
             display_id=r[1] or r[2] or f"{r[3]} / {r[4]}",
@@ -88,11 +104,9 @@ def waiting(
             undecided=int(r[7]),
             waiting_hours=round((now - datetime.combine(r[5], time(0), tzinfo=tz)).total_seconds() / 3600, 1),
         )
-        for r in rows
+        for r in listed_rows
     )
-    count = int(rows[0].auths) if rows else 0
-    units = int(rows[0].units) if rows else 0
-    return Waiting(count, units, cutoff, since, now, oldest)
+    return Waiting(count, units, cutoff, since, now, oldest_waiting)
 
 
 def _reason_counts(window: Window) -> Subquery:
@@ -100,18 +114,21 @@ def _reason_counts(window: Window) -> Subquery:
     first-decision index of migration 0008); '' stands for no reason."""
     auth, unit = Authorization.__table__, Unit.__table__
     decided_in = and_(auth.c.first_decided_at >= window[0], auth.c.first_decided_at < window[1])
-    # Each further item of a return counts as a return of its own SKU, for its own reason.
+    # Each further item of a return counts as a return of its own SKU, for its own reason: the items
+    # of the window's returns only, each looked up by its return in the items index of migration 0012
+    # (its WHERE must read as written here), not every item in the database.
     items = (
-        select(unit.c.authorization_id, unit.c.item_seq, unit.c.item_sku, unit.c.item_reason)
-        .where(unit.c.item_seq.is_not(None))
+        select(auth.c.id, unit.c.item_seq, unit.c.item_sku, unit.c.item_reason)
+        .select_from(
+            auth.join(unit, and_(unit.c.authorization_id == auth.c.id, unit.c.item_seq.is_not(None)))
+        )
+        .where(decided_in)
         .distinct()
         .subquery("items")
     )
     rows = union_all(
         select(auth.c.sku.label("sku"), auth.c.reason.label("reason")).where(decided_in),
-        select(items.c.item_sku, items.c.item_reason)
-        .select_from(items.join(auth, auth.c.id == items.c.authorization_id))
-        .where(decided_in),
+        select(items.c.item_sku, items.c.item_reason),
     ).subquery("returned")
     reason = func.coalesce(rows.c.reason, literal_column("''"))
     return (

@@ -10,8 +10,10 @@ from pathlib import Path
 from rmadesk.domain.errors import UserError
 from rmadesk.store.disk import storage_problem
 from rmadesk.summary.figures import Summary
-from rmadesk.summary.render import csv, json, text
 from rmadesk.text.i18n import _
+
+# Each renderer imports its module when it runs: a command writes one format, and the start-up of
+# ``rmadesk summary`` should not pay for the others.
 
 
 @dataclass(frozen=True)
@@ -23,16 +25,22 @@ class Options:
 
 
 def _text(summary: Summary, options: Options) -> bytes:
+    from rmadesk.summary.render import text
+
     return text.summary_to_text(summary).encode("utf-8")
 
 
 def _csv(summary: Summary, options: Options) -> bytes:
+    from rmadesk.summary.render import csv
+
     out = io.StringIO()
     csv.write_csv(summary, out, options.table)
     return out.getvalue().encode("utf-8")
 
 
 def _json(summary: Summary, options: Options) -> bytes:
+    from rmadesk.summary.render import json
+
     return json.summary_json_text(summary).encode("utf-8")
 
 
