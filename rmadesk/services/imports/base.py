@@ -120,6 +120,11 @@ def refuse_unstorable(rows: Sequence[ReportRow], checks: Sequence[StoreCheck]) -
                         _("{column} holds a NUL character, which cannot be stored").format(column=check.label)
                     )
         elif check.reads_as == "money":
+            # A column repeats its amounts: each distinct one is checked once, the rows only if one fails.
+            distinct = set(values)
+            distinct.discard(None)
+            if all(abs(value) < _MAX_MONEY and value == value.quantize(_MONEY_STEP) for value in distinct):
+                continue
             for index, value in enumerate(values):
                 if value is None:
                     continue
@@ -135,6 +140,10 @@ def refuse_unstorable(rows: Sequence[ReportRow], checks: Sequence[StoreCheck]) -
                     )
         else:
             limit = MAX_UNITS_PER_ROW if check.reads_as == "units" else _MAX_COUNT
+            distinct = set(values)
+            distinct.discard(None)
+            if all(abs(value) <= limit for value in distinct):
+                continue
             for index, value in enumerate(values):
                 if value is not None and abs(value) > limit:
                     what = _("units for one return") if check.reads_as == "units" else _("a count")
