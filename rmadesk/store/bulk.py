@@ -138,11 +138,15 @@ class BulkWriter:
             finally:
                 self.connection.exec_driver_sql(definition)
             return
+        from psycopg.copy import QueuedLibpqWriter  # PostgreSQL only: SQLite benches never load it
+
         statement = f"COPY {target} ({names}) FROM STDIN"
         dbapi = self.dialect.loaded_dbapi
         try:
             with self.connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-                with cursor.copy(statement) as copy:
+                # A thread sends what is formatted while the rows after it are formatted: the server
+                # updates the indexes on its core meanwhile, not after the last row.
+                with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
                     for row in rows:
                         copy.write_row(row)
         except dbapi.Error as exc:

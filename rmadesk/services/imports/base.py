@@ -51,7 +51,12 @@ def content_digest(values: object, size: int = 32) -> str:
 def code_rows(
     codes: Iterable[tuple[str, str | None]], auth_id: int, unit_id: int | None = None
 ) -> list[tuple[Any, ...]]:
-    return [(code, fold_code(code), kind, auth_id, unit_id) for kind, code in codes if code]
+    # An ASCII code folds as str.upper() does, which costs a fraction of fold_code's translation.
+    return [
+        (code, code.upper() if code.isascii() else fold_code(code), kind, auth_id, unit_id)
+        for kind, code in codes
+        if code
+    ]
 
 
 def show(value: Any) -> str:
