@@ -10,7 +10,6 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Protocol
 
 from rmadesk.formats.cells import (
@@ -185,7 +184,7 @@ class _Cells:
         table: Table,
         rows: list[tuple[str, ...]],
         decimal_comma: bool | None = None,
-        money_cells: dict[str, set[str]] | None = None,
+        money_cells: _MoneyCells | None = None,
     ) -> None:
         self.count = len(rows)
         self.decimal_comma = decimal_comma
@@ -212,14 +211,18 @@ class _Cells:
         unreadable: set[int] = set()
         self.unreadable[column.field] = unreadable
         if parse is None:
-            self.columns[column.field] = [value or None for value in raw]
+            # Equal texts as one object each: a report repeats its statuses, currencies, reasons and
+            # carriers on every row, and 100,000 rows of copies weigh tens of megabytes. (Parsed
+            # cells are one object per distinct text already, through ``parsed`` below.)
+            shared: dict[str, str | None] = {"": None}
+            self.columns[column.field] = list(map(shared.setdefault, raw, raw))
             return
         parsed: dict[str, Any] = {"": None}
         refused: dict[str, str] = {}
         distinct = set(raw)
         reason = _UNREADABLE.get(column.reads_as, "")
         if column.reads_as is CellType.MONEY:
-            whole = distinct if self.money_cells is None else self.money_cells[column.field]
+            whole = distinct if self.money_cells is None else self.money_cells.cells(column.field, distinct)
             parse, reason, ambiguous = self._money_reader(whole)
             for value in distinct & ambiguous:
                 refused[value] = _(
@@ -335,20 +338,23 @@ def read_rows(
     problems: list[RowProblem] = []
     by_key: dict[str, ReportRow] = {}
     duplicates = short = total = 0
-    money_cells: dict[str, set[str]] | None = None
+    money_cells: _MoneyCells | None = None
     blocks = _blocks(table.rows, BLOCK_ROWS)
     first = next(blocks, [])
     second = next(blocks, None)
     if second is not None and decimal_comma is None:
         # A column whose first block shows a decimal point is told by it; the others by all their cells.
-        money_cells, unsettled = _money_cells(spec, table, width, needed, first)
-        if unsettled:
+        told, unsettled = _money_cells(spec, table, width, needed, first)
+
+        def whole_column(fields: set[str]) -> dict[str, set[str]]:
             whole = table if isinstance(table.rows, list) else reread() if reread is not None else None
             if whole is None:
                 raise ValueError(
                     "a streamed table of several blocks needs reread to tell how amounts are written"
                 )
-            money_cells.update(_money_cells(spec, whole, width, needed, whole.rows, unsettled)[0])
+            return _money_cells(spec, whole, width, needed, whole.rows, fields)[0]
+
+        money_cells = _MoneyCells(told, unsettled, whole_column)
     following = _resumed([first] if second is None else [first, second], blocks)
     del first, second  # a block's raw cells are let go of once it is read
     names = [field.name for field in dataclasses.fields(spec.row_type) if field.name != "line"]
@@ -387,7 +393,7 @@ def _make_rows(
     lines: list[int],
     rows: list[tuple[str, ...]],
     decimal_comma: bool | None,
-    money_cells: dict[str, set[str]] | None,
+    money_cells: _MoneyCells | None,
     by_key: dict[str, ReportRow],
     problems: list[RowProblem],
 ) -> int:
@@ -397,7 +403,7 @@ def _make_rows(
     spec.validate(cells)
     row_type = spec.row_type
     duplicates = 0
-    columns = [_shared(cells.values(name)) for name in names]
+    columns = [cells.values(name) for name in names]
     for index, (line, values) in enumerate(zip(lines, zip(*columns, strict=True), strict=True)):
         reasons = cells.reasons.get(index)
         if reasons:
@@ -424,6 +430,39 @@ def _blocks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(rows)
     while block := list(itertools.islice(iterator, size)):
         yield block
+
+
+_PLAIN_AMOUNT = re.compile(r"(?:[-+]?\d+)?")
+
+
+class _MoneyCells:
+    """How the amount columns of a table of several blocks write their amounts, told by all of a
+    column's cells: for a column the first block did not settle, the whole table is read again,
+    but only once a block holds a cell other than an empty one or a whole number.
+
+    Those read the same under either convention, with the same reason if refused, so a column that
+    holds nothing else (a claim amount nobody filled in) costs no second reading of the file.
+    """
+
+    def __init__(
+        self,
+        told: dict[str, set[str]],
+        unsettled: set[str],
+        whole_column: Callable[[set[str]], dict[str, set[str]]],
+    ) -> None:
+        self.told = told
+        self.unsettled = unsettled
+        self.whole_column = whole_column
+
+    def cells(self, field: str, block: set[str]) -> set[str]:
+        """The cells that tell field's convention, for a block whose distinct cells are block."""
+        if field not in self.unsettled:
+            return self.told[field]
+        if all(_PLAIN_AMOUNT.fullmatch(value) for value in block):
+            return block  # nothing here depends on the convention
+        self.told.update(self.whole_column(self.unsettled))
+        self.unsettled = set()
+        return self.told[field]
 
 
 def _money_cells(
@@ -459,14 +498,6 @@ def _money_cells(
         else:
             cells[field] = {point}
     return cells, unsettled
-
-
-def _shared(values: list[Any]) -> list[Any]:
-    """The column with equal texts and dates as one object each: a report repeats its statuses,
-    currencies, reasons, carriers and dates on every row, and 100,000 rows of copies weigh tens of
-    megabytes. (Amounts stay as read: 1.0 and 1.00 are equal but not the same text.)"""
-    memo: dict[Any, Any] = {}
-    return [memo.setdefault(v, v) if type(v) is str or type(v) is date else v for v in values]
 
 
 def _width_problem(count: int, width: int, needed: int) -> str:

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from rmadesk.domain.errors import UserError
 from rmadesk.text.i18n import _
 
-MAX_IN = 10_000  # values per IN list; SQLite allows 32,766 parameters per statement
+MAX_IN = 10_000
+# From this many rows in one insert, SQLite's text index is filled for all of them after the insert.
+TEXT_INDEX_IN_BULK = 500  # values per IN list; SQLite allows 32,766 parameters per statement
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
@@ -42,6 +44,7 @@ class BulkWriter:
             )
         self.postgresql = self.dialect.name == "postgresql"
         self._quote = self.dialect.identifier_preparer.quote
+        self._text_triggers: dict[str, tuple[str, str, str, list[str]] | None] = {}
 
     @contextmanager
     def importing(self) -> Iterator[None]:
@@ -111,18 +114,66 @@ class BulkWriter:
         target = self.dialect.identifier_preparer.format_table(table)
         if not self.postgresql:
             marks = ", ".join("?" * len(columns))
-            self.connection.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
+            statement = f"INSERT INTO {target} ({names}) VALUES ({marks})"
+            trigger = (
+                self._text_trigger(table) if len(rows) >= TEXT_INDEX_IN_BULK and "id" in columns else None
+            )
+            if trigger is None:
+                self.connection.exec_driver_sql(statement, rows)
+                return
+            # The trigger would index each row's text on its own, which costs three times the insert;
+            # one statement indexing all of them after it costs a fraction. The trigger is back before
+            # any other statement, in the same transaction: a failed import leaves it as it was.
+            name, definition, text_table, text_columns = trigger
+            ids = [row[columns.index("id")] for row in rows]
+            self.connection.exec_driver_sql(f"DROP TRIGGER {self._quote(name)}")
+            try:
+                self.connection.exec_driver_sql(statement, rows)
+                listed = ", ".join(self._quote(column) for column in text_columns)
+                self.connection.exec_driver_sql(
+                    f"INSERT INTO {self._quote(text_table)} (rowid, {listed}) "  # noqa: S608 - our own names
+                    f"SELECT id, {listed} FROM {target} WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(ids),),
+                )
+            finally:
+                self.connection.exec_driver_sql(definition)
             return
+        from psycopg.copy import QueuedLibpqWriter  # PostgreSQL only: SQLite benches never load it
+
         statement = f"COPY {target} ({names}) FROM STDIN"
         dbapi = self.dialect.loaded_dbapi
         try:
             with self.connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-                with cursor.copy(statement) as copy:
+                # A thread sends what is formatted while the rows after it are formatted: the server
+                # updates the indexes on its core meanwhile, not after the last row.
+                with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
                     for row in rows:
                         copy.write_row(row)
         except dbapi.Error as exc:
             # Wrapped like SQLAlchemy's own errors, so a lost server still reads "database unavailable".
             raise DBAPIError.instance(statement, None, exc, dbapi.Error, dialect=self.dialect) from exc
+
+    def _text_trigger(self, table: Table) -> tuple[str, str, str, list[str]] | None:
+        """SQLite: the trigger that keeps table's FTS5 text index (migration 0016) as each row is
+        inserted, as (its name, its CREATE statement, the text table, its columns); None without one."""
+        if table.name not in self._text_triggers:
+            name = f"{table.name}_text_ai"
+            found = self.connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
+                (name, table.name),
+            ).first()
+            text_table = f"{table.name}_text"
+            if found is None:
+                self._text_triggers[table.name] = None
+            else:
+                columns = [
+                    row[1]
+                    for row in self.connection.exec_driver_sql(
+                        f"PRAGMA table_info({self._quote(text_table)})"
+                    )
+                ]
+                self._text_triggers[table.name] = (found[0], found[1], text_table, columns)
+        return self._text_triggers[table.name]
 
     def update_by_id(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         """Update columns of many rows; each tuple is (id, *values in the order of columns)."""

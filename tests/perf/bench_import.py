@@ -83,6 +83,8 @@ def _raw_insert(store: Store, written: list[tuple[str, tuple[str, ...], list[tup
         started = time.perf_counter()
         if store.dialect == "postgresql":
             with driver.cursor() as cursor:  # type: ignore[union-attr]
+                # One COPY of a whole table may outlast a bench's statement limit on a busy server.
+                cursor.execute("SET LOCAL statement_timeout = 0")
                 for name, columns, rows in written:
                     with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
                         for row in rows:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rmadesk.formats import spec, tsv
+from rmadesk.formats.amazon import mfn_returns
 from rmadesk.formats.amazon.registry import ParsedReport, read_report
 from rmadesk.formats.tsv import bytes_opener, decode_lines, decode_report
 from tests.integration.test_import_fba import PAID_HEADER, paid
@@ -132,3 +133,58 @@ def test_a_decimal_point_in_the_first_block_tells_the_later_blocks(
     report = read_report(paid_report(tmp_path / "us.txt", "49.90", "1.234"))
     assert report.problems == ()
     assert sorted(row.amount_total for row in report.rows) == [Decimal("1.234"), Decimal("49.90")]
+
+
+def streamed_rows(path: Path) -> tuple[spec.RowsRead, int]:
+    """The seller-fulfilled report at path read as it streams, and how often it was read again."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    rereads: list[int] = []
+
+    def again() -> tsv.Table:
+        rereads.append(1)
+        table = tsv.stream_table(iter(lines))
+        assert table is not None
+        return table
+
+    table = tsv.stream_table(iter(lines))
+    assert table is not None
+    return spec.read_rows(mfn_returns.SPEC, table, reread=again), len(rereads)
+
+
+def test_an_amount_column_of_whole_numbers_and_empty_cells_reads_the_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column that shows no point or comma (say SafeT amounts nobody filled in) reads alike under
+    both conventions: telling which is no reason to read the whole file twice."""
+    path = tmp_path / "mfn.txt"
+    write_mfn_report(path, 30)
+    whole, _rereads = streamed_rows(path)
+    monkeypatch.setattr(spec, "BLOCK_ROWS", 4)
+    in_blocks, rereads = streamed_rows(path)
+    assert (in_blocks.rows, in_blocks.problems) == (whole.rows, whole.problems)
+    assert rereads == 0
+    # One SafeT amount written with a decimal comma, in the last block: that column's cells are then
+    # all read to tell its convention, which takes a second reading of the file.
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    last = lines[-1].split("\t")
+    last[30] = "12,50"  # SafeT claim reimbursement amount
+    path.write_text("\n".join([*lines[:-1], "\t".join(last)]) + "\n", encoding="utf-8")
+    comma, rereads = streamed_rows(path)
+    assert rereads == 1
+    assert [row.safet_amount for row in comma.rows if row.safet_amount is not None] == [Decimal("12.50")]
+
+
+def test_a_later_block_that_tells_the_convention_tells_it_for_every_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks of whole numbers first, then 1.234 (a thousand, or one and a quarter?), then 1141,18:
+    the whole column says commas are decimals, so 1.234 is a thousand and more."""
+    monkeypatch.setattr(spec, "BLOCK_ROWS", 1)
+    report = read_report(paid_report(tmp_path / "de.txt", "12", "7", "1.234", "1141,18"))
+    assert report.problems == ()
+    assert sorted(row.amount_total for row in report.rows) == [
+        Decimal("7"),
+        Decimal("12"),
+        Decimal("1141.18"),
+        Decimal("1234"),
+    ]

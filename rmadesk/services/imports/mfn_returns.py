@@ -27,6 +27,7 @@ from rmadesk.services.imports.base import (
     ReportImporter,
     code_rows,
     content_digest,
+    folded,
     store_checks,
 )
 from rmadesk.store import bulk
@@ -344,11 +345,16 @@ class MfnImporter(ReportImporter):
         units: list[tuple[Any, ...]] = []
         item_units: list[tuple[Any, ...]] = []
         codes: list[tuple[Any, ...]] = []
+        items = self.items
         for auth_id, (vals, digest, row) in zip(ids, new, strict=True):
             auths.append((auth_id, *vals, digest, now, now))
-            units.extend((auth_id, seq, 0) for seq in range(1, row.quantity + 1))
-            item_units.extend(self._item_units(auth_id, row))
-            codes.extend(code_rows(_mfn_codes(vals), auth_id))
+            units.extend([(auth_id, seq, 0) for seq in range(1, row.quantity + 1)])
+            if row.key in items:
+                item_units.extend(self._item_units(auth_id, row))
+            for kind, index in _MFN_CODES:
+                code = vals[index]
+                if code:
+                    codes.append((code, folded(code), kind, auth_id, None))
         codes.sort(key=itemgetter(0))
         self.w.insert(AUTH, ("id", *_MFN_COLUMNS, "source_hash", *STAMPS), auths)
         self.w.insert(UNIT, ("authorization_id", "seq", "attempt"), units)
