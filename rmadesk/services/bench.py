@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, selectinload
 
-from rmadesk.domain.errors import AmbiguousCode, NothingToDecide, UnknownCode, UserError
+from rmadesk.domain.errors import AmbiguousCode, DatabaseUnavailable, NothingToDecide, UnknownCode, UserError
 from rmadesk.domain.model import (
     AuthorizationView,
     Decision,
@@ -31,6 +33,7 @@ from rmadesk.domain.scan import fold_code, refuse_unreadable
 from rmadesk.services.views import authorization_view, card_view, current_outcome, outcome_view, read_card
 from rmadesk.settings import Settings
 from rmadesk.store import auth_status, first_decision
+from rmadesk.store.engine import READ_ONLY
 from rmadesk.store.models import (
     AuditEvent,
     Authorization,
@@ -42,7 +45,7 @@ from rmadesk.store.models import (
     Unit,
 )
 from rmadesk.store.types import utcnow
-from rmadesk.store.uow import Store
+from rmadesk.store.uow import Store, is_database_trouble
 from rmadesk.text.i18n import _
 
 
@@ -205,6 +208,24 @@ class BenchService:
         self.policy = policy
         self.settings = settings
         self.photo_rule: PhotoRule = policy.photos.overridden(settings.photo_changes())
+        self._reads = store.engine.execution_options(**{READ_ONLY: True})
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A read of the scan's own: a transaction on a connection, without the ORM session that
+        ``Store.read`` opens (a scan reads through Core alone); deferred on SQLite, so it never
+        waits for the write lock. Database trouble becomes DatabaseUnavailable, as there."""
+        try:
+            with self._reads.connect() as connection, connection.begin():
+                yield connection
+        except (OperationalError, PoolTimeout, DBAPIError) as exc:
+            if is_database_trouble(exc):
+                raise DatabaseUnavailable(
+                    _("The database cannot be reached or refused the work ({database}): {reason}").format(
+                        database=self.store.name, reason=self.store.trouble(exc)
+                    )
+                ) from exc
+            raise
 
     def find(self, code: str) -> Found:
         """What a scanned identifier names: one authorization (and unit, for an LPN) or several.
@@ -213,18 +234,18 @@ class BenchService:
         looked up. An exact match wins; otherwise a case-insensitive match, since Caps Lock
         flips case. Raises UnknownCode with a message for the inspector.
         """
-        with self.store.read() as session:
-            named = self._named(session, code)
+        with self._reading() as connection:
+            named = self._named(connection, code)
             if isinstance(named, Found):
                 return named
             auth_id, unit_id = named
-            rows = read_card(session.connection(), auth_id)
+            rows = read_card(connection, auth_id)
             return Found(code=code, authorization=card_view(rows), unit_id=unit_id)
 
-    def _named(self, session: Session, code: str) -> Found | tuple[int, int | None]:
+    def _named(self, connection: Connection, code: str) -> Found | tuple[int, int | None]:
         """The one authorization (and LPN's unit) the code names, or a Found with the candidates."""
         refuse_unreadable(code)  # NUL or a lone surrogate would fail in the database driver
-        matches = self._matches(session.connection(), code)
+        matches = self._matches(connection, code)
         if not matches and looks_like_seller_id(code):
             validate_seller_id(code)  # a misread seller number is told so, not "unknown"
         if not matches:
@@ -236,7 +257,7 @@ class BenchService:
             )
         auth_ids = sorted({auth_id for auth_id, _unit_id in matches})
         if len(auth_ids) > 1:
-            return Found(code=code, candidates=self._candidates(session, auth_ids))
+            return Found(code=code, candidates=self._candidates(connection, auth_ids))
         unit_ids = {unit_id for _auth_id, unit_id in matches if unit_id is not None}
         return auth_ids[0], (unit_ids.pop() if len(unit_ids) == 1 else None)
 
@@ -262,7 +283,7 @@ class BenchService:
         return [(a, u) for a, u in folded]
 
     @staticmethod
-    def _candidates(session: Session, auth_ids: list[int]) -> tuple[Candidate, ...]:
+    def _candidates(connection: Connection, auth_ids: list[int]) -> tuple[Candidate, ...]:
         decided = (
             select(Unit.authorization_id, func.count(Outcome.id).label("decided"))
             .join(Outcome, (Outcome.unit_id == Unit.id) & (Outcome.attempt == Unit.attempt))
@@ -270,7 +291,7 @@ class BenchService:
             .group_by(Unit.authorization_id)
             .subquery()
         )
-        rows = session.execute(
+        rows = connection.execute(
             select(
                 Authorization.id,
                 Authorization.rma_id,
@@ -306,8 +327,8 @@ class BenchService:
         The code is resolved in a read (an unknown code never waits for the write lock), then the
         authorization is loaded once, in the transaction that claims its unit.
         """
-        with self.store.read() as session:
-            named = self._named(session, code)
+        with self._reading() as connection:
+            named = self._named(connection, code)
         if isinstance(named, Found):
             return named
         auth_id, unit_id = named
@@ -425,8 +446,8 @@ class BenchService:
             session.execute(select(1))
 
     def refresh(self, auth_id: int) -> AuthorizationView:
-        with self.store.read() as session:
-            return card_view(read_card(session.connection(), auth_id))
+        with self._reading() as connection:
+            return card_view(read_card(connection, auth_id))
 
     def cannot_value(self, auth: AuthorizationView) -> str | None:
         """Why the policy cannot value a decision on this return (no terms for its currency), or None."""

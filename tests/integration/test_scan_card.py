@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import selectinload
 
+from rmadesk.domain.errors import DatabaseUnavailable
 from rmadesk.domain.model import Decision, Disposition
 from rmadesk.domain.policy import load_policy
 from rmadesk.services.bench import BenchService, UnitClaimed, new_outcome_uid
@@ -135,3 +137,15 @@ def test_a_unit_held_on_another_bench_is_passed_over_then_named(bench: BenchServ
     # Once decided, the unit is not claimed again: opening names no unit (and raises nothing).
     _decide(bench, one, Disposition.SELLABLE)
     assert bench.claim(first.authorization.auth_id, who="Ana", bench="b1", prefer_unit=one) is None
+
+
+def test_a_scan_with_the_database_away_says_so(tmp_path: Path) -> None:
+    away = Store(f"postgresql+psycopg:///rmadesk?host={tmp_path}/no-server-here")
+    try:
+        service = BenchService(away, load_policy(), Settings(bench="b1"))
+        for call in (lambda: service.find(KETTLE), lambda: service.refresh(1)):
+            with pytest.raises(DatabaseUnavailable) as info:
+                call()
+            assert "cannot be reached" in info.value.message
+    finally:
+        away.dispose()
