@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -210,13 +210,17 @@ class BenchService:
         self.photo_rule: PhotoRule = policy.photos.overridden(settings.photo_changes())
         self._reads = store.engine.execution_options(**{READ_ONLY: True})
 
+    def _reading(self) -> AbstractContextManager[Connection]:
+        """A read of the scan's own: deferred on SQLite, so it never waits for the write lock."""
+        return self._transaction(write=False)
+
     @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        """A read of the scan's own: a transaction on a connection, without the ORM session that
-        ``Store.read`` opens (a scan reads through Core alone); deferred on SQLite, so it never
-        waits for the write lock. Database trouble becomes DatabaseUnavailable, as there."""
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
+        """A transaction on a connection, without the ORM session that ``Store.read`` and
+        ``Store.unit_of_work`` open (a scan and a claim go through Core alone); a write begins
+        IMMEDIATE on SQLite, as there. Database trouble becomes DatabaseUnavailable, as there."""
         try:
-            with self._reads.connect() as connection, connection.begin():
+            with (self.store.engine if write else self._reads).connect() as connection, connection.begin():
                 yield connection
         except (OperationalError, PoolTimeout, DBAPIError) as exc:
             if is_database_trouble(exc):
@@ -339,9 +343,9 @@ class BenchService:
         self, auth_id: int, *, who: str, bench: str, prefer_unit: int | None = None
     ) -> Found:
         """An authorization with the unit this bench has just claimed (or its outcomes, when decided)."""
-        with self.store.unit_of_work() as session:  # read and claim in one transaction
-            rows = read_card(session.connection(), auth_id)
-            unit_id = self._claim_in(session, rows, who, bench, prefer_unit)
+        with self._transaction(write=True) as connection:  # read and claim in one transaction
+            rows = read_card(connection, auth_id)
+            unit_id = self._claim_in(connection, rows, who, bench, prefer_unit)
             # The card shows no claim: the rows read before the claim are the authorization as it stands.
             view = card_view(rows)
         return Found(code="", authorization=view, unit_id=unit_id if unit_id else prefer_unit)
@@ -353,21 +357,26 @@ class BenchService:
         claimed, None when the preferred unit is already decided; raises UnitClaimed naming the
         bench and person when every undecided unit is open elsewhere.
         """
-        with self.store.unit_of_work() as session:
-            return self._claim_in(session, read_card(session.connection(), auth_id), who, bench, prefer_unit)
+        with self._transaction(write=True) as connection:
+            return self._claim_in(connection, read_card(connection, auth_id), who, bench, prefer_unit)
 
     def _claim_in(
-        self, session: Session, card: Sequence[Row[Any]], who: str, bench: str, prefer_unit: int | None
+        self,
+        within: Session | Connection,
+        card: Sequence[Row[Any]],
+        who: str,
+        bench: str,
+        prefer_unit: int | None,
     ) -> int | None:
         """Claim a unit of the authorization whose card rows (``read_card``) were read in this
-        transaction: the preferred unit first, then the others in order."""
+        transaction (of a session, or of a connection): the preferred unit first, then the others."""
         units = [row for row in card if row.unit_id is not None]
         if prefer_unit is not None:
             preferred = next((u for u in units if u.unit_id == prefer_unit), None)
             if preferred is not None and preferred.outcome_uid is not None:
                 return None
             units.sort(key=lambda u: u.unit_id != prefer_unit)
-        connection = session.connection()
+        connection = within.connection() if isinstance(within, Session) else within
         # On SQLite the transaction holds the write lock from its BEGIN IMMEDIATE, before the card
         # was read: no other bench can have claimed or decided a unit since, so the rows read are
         # the units as they stand. PostgreSQL lets others write meanwhile: each claim is checked.
@@ -390,7 +399,7 @@ class BenchService:
                 if held is None and _held_elsewhere(unit, bench, who, utcnow()):
                     held = (unit.seq, unit)
                 continue
-            savepoint = session.begin_nested()
+            savepoint = within.begin_nested()
             taken = connection.execute(_CLAIM, {**params, **key}).rowcount
             # Another bench may have decided the unit while this statement waited for its lock:
             # a fresh look (a new snapshot on PostgreSQL) tells.
