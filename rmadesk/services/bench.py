@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, selectinload
 
-from rmadesk.domain.errors import AmbiguousCode, NothingToDecide, UnknownCode, UserError
+from rmadesk.domain.errors import AmbiguousCode, DatabaseUnavailable, NothingToDecide, UnknownCode, UserError
 from rmadesk.domain.model import (
     AuthorizationView,
     Decision,
@@ -26,9 +30,10 @@ from rmadesk.domain.policy import Policy, compute_reimbursement
 from rmadesk.domain.rma_ids import looks_like_seller_id
 from rmadesk.domain.rma_ids import validate as validate_seller_id
 from rmadesk.domain.scan import fold_code, refuse_unreadable
-from rmadesk.services.views import authorization_view, current_outcome, outcome_view
+from rmadesk.services.views import authorization_view, card_view, current_outcome, outcome_view, read_card
 from rmadesk.settings import Settings
 from rmadesk.store import auth_status, first_decision
+from rmadesk.store.engine import READ_ONLY
 from rmadesk.store.models import (
     AuditEvent,
     Authorization,
@@ -40,7 +45,7 @@ from rmadesk.store.models import (
     Unit,
 )
 from rmadesk.store.types import utcnow
-from rmadesk.store.uow import Store
+from rmadesk.store.uow import Store, is_database_trouble
 from rmadesk.text.i18n import _
 
 
@@ -104,13 +109,52 @@ class UnitClaimed(UserError):
     """Another bench holds the unit: its inspection is open there."""
 
 
-def _held_elsewhere(unit: Unit, bench: str, who: str, now: datetime) -> bool:
+def _held_elsewhere(unit: Unit | Row[Any], bench: str, who: str, now: datetime) -> bool:
+    """Whether another bench (or person) holds the unit's claim: an ORM unit, or a card row."""
     return (
         unit.claimed_by_bench is not None
         and unit.claim_expires_at is not None
         and unit.claim_expires_at > now
         and (unit.claimed_by_bench, unit.claimed_by) != (bench, who)
     )
+
+
+_SCAN_CODE = ScanCode.__table__
+_UNIT = Unit.__table__
+_OUTCOME = Outcome.__table__
+# The scan's statements, built once so that each scan reuses their compiled form.
+_BY_CODE = select(_SCAN_CODE.c.authorization_id, _SCAN_CODE.c.unit_id).where(
+    _SCAN_CODE.c.code == bindparam("code")
+)
+_BY_FOLDED = select(_SCAN_CODE.c.authorization_id, _SCAN_CODE.c.unit_id).where(
+    _SCAN_CODE.c.code_folded == bindparam("code")
+)
+# A unit is claimed when it is free, its claim ran out, or this bench and person hold it already.
+_CLAIM = (
+    update(_UNIT)
+    .where(
+        _UNIT.c.id == bindparam("b_unit"),
+        _UNIT.c.attempt == bindparam("b_attempt"),
+        or_(
+            _UNIT.c.claimed_by_bench.is_(None),
+            _UNIT.c.claim_expires_at < bindparam("now", type_=_UNIT.c.claim_expires_at.type),
+            and_(_UNIT.c.claimed_by_bench == bindparam("bench"), _UNIT.c.claimed_by == bindparam("who")),
+        ),
+    )
+    .values(
+        claimed_by_bench=bindparam("bench"),
+        claimed_by=bindparam("who"),
+        claim_expires_at=bindparam("expires", type_=_UNIT.c.claim_expires_at.type),
+    )
+)
+_DECIDED = (
+    select(func.count())
+    .select_from(_OUTCOME)
+    .where(_OUTCOME.c.unit_id == bindparam("b_unit"), _OUTCOME.c.attempt == bindparam("b_attempt"))
+)
+_CLAIM_OF = select(_UNIT.c.claimed_by_bench, _UNIT.c.claimed_by, _UNIT.c.claim_expires_at).where(
+    _UNIT.c.id == bindparam("b_unit")
+)
 
 
 def _load_authorization(session: Session, auth_id: int) -> Authorization:
@@ -164,6 +208,28 @@ class BenchService:
         self.policy = policy
         self.settings = settings
         self.photo_rule: PhotoRule = policy.photos.overridden(settings.photo_changes())
+        self._reads = store.engine.execution_options(**{READ_ONLY: True})
+
+    def _reading(self) -> AbstractContextManager[Connection]:
+        """A read of the scan's own: deferred on SQLite, so it never waits for the write lock."""
+        return self._transaction(write=False)
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
+        """A transaction on a connection, without the ORM session that ``Store.read`` and
+        ``Store.unit_of_work`` open (a scan and a claim go through Core alone); a write begins
+        IMMEDIATE on SQLite, as there. Database trouble becomes DatabaseUnavailable, as there."""
+        try:
+            with (self.store.engine if write else self._reads).connect() as connection, connection.begin():
+                yield connection
+        except (OperationalError, PoolTimeout, DBAPIError) as exc:
+            if is_database_trouble(exc):
+                raise DatabaseUnavailable(
+                    _("The database cannot be reached or refused the work ({database}): {reason}").format(
+                        database=self.store.name, reason=self.store.trouble(exc)
+                    )
+                ) from exc
+            raise
 
     def find(self, code: str) -> Found:
         """What a scanned identifier names: one authorization (and unit, for an LPN) or several.
@@ -172,21 +238,18 @@ class BenchService:
         looked up. An exact match wins; otherwise a case-insensitive match, since Caps Lock
         flips case. Raises UnknownCode with a message for the inspector.
         """
-        with self.store.read() as session:
-            named = self._named(session, code)
+        with self._reading() as connection:
+            named = self._named(connection, code)
             if isinstance(named, Found):
                 return named
             auth_id, unit_id = named
-            return Found(
-                code=code,
-                authorization=authorization_view(_load_authorization(session, auth_id)),
-                unit_id=unit_id,
-            )
+            rows = read_card(connection, auth_id)
+            return Found(code=code, authorization=card_view(rows), unit_id=unit_id)
 
-    def _named(self, session: Session, code: str) -> Found | tuple[int, int | None]:
+    def _named(self, connection: Connection, code: str) -> Found | tuple[int, int | None]:
         """The one authorization (and LPN's unit) the code names, or a Found with the candidates."""
         refuse_unreadable(code)  # NUL or a lone surrogate would fail in the database driver
-        matches = self._matches(session, code)
+        matches = self._matches(connection, code)
         if not matches and looks_like_seller_id(code):
             validate_seller_id(code)  # a misread seller number is told so, not "unknown"
         if not matches:
@@ -198,7 +261,7 @@ class BenchService:
             )
         auth_ids = sorted({auth_id for auth_id, _unit_id in matches})
         if len(auth_ids) > 1:
-            return Found(code=code, candidates=self._candidates(session, auth_ids))
+            return Found(code=code, candidates=self._candidates(connection, auth_ids))
         unit_ids = {unit_id for _auth_id, unit_id in matches if unit_id is not None}
         return auth_ids[0], (unit_ids.pop() if len(unit_ids) == 1 else None)
 
@@ -216,16 +279,15 @@ class BenchService:
         return found.authorization
 
     @staticmethod
-    def _matches(session: Session, code: str) -> list[tuple[int, int | None]]:
-        pairs = select(ScanCode.authorization_id, ScanCode.unit_id)
-        exact = session.execute(pairs.where(ScanCode.code == code)).all()
+    def _matches(connection: Connection, code: str) -> list[tuple[int, int | None]]:
+        exact = connection.execute(_BY_CODE, {"code": code}).all()
         if exact:
             return [(a, u) for a, u in exact]
-        folded = session.execute(pairs.where(ScanCode.code_folded == fold_code(code))).all()
+        folded = connection.execute(_BY_FOLDED, {"code": fold_code(code)}).all()
         return [(a, u) for a, u in folded]
 
     @staticmethod
-    def _candidates(session: Session, auth_ids: list[int]) -> tuple[Candidate, ...]:
+    def _candidates(connection: Connection, auth_ids: list[int]) -> tuple[Candidate, ...]:
         decided = (
             select(Unit.authorization_id, func.count(Outcome.id).label("decided"))
             .join(Outcome, (Outcome.unit_id == Unit.id) & (Outcome.attempt == Unit.attempt))
@@ -233,7 +295,7 @@ class BenchService:
             .group_by(Unit.authorization_id)
             .subquery()
         )
-        rows = session.execute(
+        rows = connection.execute(
             select(
                 Authorization.id,
                 Authorization.rma_id,
@@ -269,8 +331,8 @@ class BenchService:
         The code is resolved in a read (an unknown code never waits for the write lock), then the
         authorization is loaded once, in the transaction that claims its unit.
         """
-        with self.store.read() as session:
-            named = self._named(session, code)
+        with self._reading() as connection:
+            named = self._named(connection, code)
         if isinstance(named, Found):
             return named
         auth_id, unit_id = named
@@ -281,10 +343,11 @@ class BenchService:
         self, auth_id: int, *, who: str, bench: str, prefer_unit: int | None = None
     ) -> Found:
         """An authorization with the unit this bench has just claimed (or its outcomes, when decided)."""
-        with self.store.unit_of_work() as session:  # claim and read back in one transaction
-            auth = _load_authorization(session, auth_id)
-            unit_id = self._claim_in(session, auth, who, bench, prefer_unit)
-            view = authorization_view(auth)
+        with self._transaction(write=True) as connection:  # read and claim in one transaction
+            rows = read_card(connection, auth_id)
+            unit_id = self._claim_in(connection, rows, who, bench, prefer_unit)
+            # The card shows no claim: the rows read before the claim are the authorization as it stands.
+            view = card_view(rows)
         return Found(code="", authorization=view, unit_id=unit_id if unit_id else prefer_unit)
 
     def claim(self, auth_id: int, *, who: str, bench: str, prefer_unit: int | None = None) -> int | None:
@@ -294,57 +357,68 @@ class BenchService:
         claimed, None when the preferred unit is already decided; raises UnitClaimed naming the
         bench and person when every undecided unit is open elsewhere.
         """
-        with self.store.unit_of_work() as session:
-            return self._claim_in(session, _load_authorization(session, auth_id), who, bench, prefer_unit)
+        with self._transaction(write=True) as connection:
+            return self._claim_in(connection, read_card(connection, auth_id), who, bench, prefer_unit)
 
     def _claim_in(
-        self, session: Session, auth: Authorization, who: str, bench: str, prefer_unit: int | None
+        self,
+        within: Session | Connection,
+        card: Sequence[Row[Any]],
+        who: str,
+        bench: str,
+        prefer_unit: int | None,
     ) -> int | None:
-        units = list(auth.units)
+        """Claim a unit of the authorization whose card rows (``read_card``) were read in this
+        transaction (of a session, or of a connection): the preferred unit first, then the others."""
+        units = [row for row in card if row.unit_id is not None]
         if prefer_unit is not None:
-            preferred = next((u for u in units if u.id == prefer_unit), None)
-            if preferred is not None and current_outcome(preferred) is not None:
+            preferred = next((u for u in units if u.unit_id == prefer_unit), None)
+            if preferred is not None and preferred.outcome_uid is not None:
                 return None
-            units.sort(key=lambda u: u.id != prefer_unit)
+            units.sort(key=lambda u: u.unit_id != prefer_unit)
+        connection = within.connection() if isinstance(within, Session) else within
+        # On SQLite the transaction holds the write lock from its BEGIN IMMEDIATE, before the card
+        # was read: no other bench can have claimed or decided a unit since, so the rows read are
+        # the units as they stand. PostgreSQL lets others write meanwhile: each claim is checked.
+        locked = connection.dialect.name == "sqlite"
         now = utcnow()
-        expires = now + timedelta(minutes=self.settings.claim_minutes)
-        held: Unit | None = None
+        params = {
+            "now": now,
+            "bench": bench,
+            "who": who,
+            "expires": now + timedelta(minutes=self.settings.claim_minutes),
+        }
+        held: tuple[int, Row[Any]] | None = None  # (seq, claim) of a unit open on another bench
         for unit in units:
-            if current_outcome(unit) is not None:
+            if unit.outcome_uid is not None:
                 continue
-            savepoint = session.begin_nested()
-            taken = session.execute(
-                update(Unit)
-                .where(
-                    Unit.id == unit.id,
-                    Unit.attempt == unit.attempt,
-                    or_(
-                        Unit.claimed_by_bench.is_(None),
-                        Unit.claim_expires_at < now,
-                        and_(Unit.claimed_by_bench == bench, Unit.claimed_by == who),
-                    ),
-                )
-                .values(claimed_by_bench=bench, claimed_by=who, claim_expires_at=expires)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            key = {"b_unit": unit.unit_id, "b_attempt": unit.attempt}
+            if locked:
+                if connection.execute(_CLAIM, {**params, **key}).rowcount:
+                    return int(unit.unit_id)
+                if held is None and _held_elsewhere(unit, bench, who, utcnow()):
+                    held = (unit.seq, unit)
+                continue
+            savepoint = within.begin_nested()
+            taken = connection.execute(_CLAIM, {**params, **key}).rowcount
             # Another bench may have decided the unit while this statement waited for its lock:
             # a fresh look (a new snapshot on PostgreSQL) tells.
-            decided_meanwhile = session.scalar(
-                select(func.count())
-                .select_from(Outcome)
-                .where(Outcome.unit_id == unit.id, Outcome.attempt == unit.attempt)
-            )
+            decided_meanwhile = connection.execute(_DECIDED, key).scalar()
             if taken and not decided_meanwhile:
                 savepoint.commit()
-                return unit.id
+                return int(unit.unit_id)
             savepoint.rollback()
             if not decided_meanwhile and held is None:
-                session.refresh(unit)
-                if _held_elsewhere(unit, bench, who, utcnow()):
-                    held = unit  # open on another bench (a unit decided meanwhile is simply skipped)
+                claim = connection.execute(_CLAIM_OF, key).one()
+                if _held_elsewhere(claim, bench, who, utcnow()):
+                    held = (unit.seq, claim)  # open on another bench (one decided meanwhile is skipped)
         if held is None:
             return None
-        raise self._claimed_elsewhere(auth, held)
+        first = card[0]
+        seq, claim = held
+        raise self._claimed_elsewhere(
+            first.rma_id or first.merchant_rma_id or first.order_id, first.quantity, seq, claim
+        )
 
     def release(self, unit_id: int, *, who: str, bench: str) -> None:
         """Give up this bench's claim on a unit (cancelled, or the bench closes)."""
@@ -357,7 +431,8 @@ class BenchService:
             )
 
     @staticmethod
-    def _claimed_elsewhere(auth: Authorization, unit: Unit) -> UnitClaimed:
+    def _claimed_elsewhere(label: str, quantity: int, seq: int, unit: Unit | Row[Any]) -> UnitClaimed:
+        """Unit ``seq`` of an authorization, held by another bench: ``unit`` carries its claim."""
         until = unit.claim_expires_at.astimezone().strftime("%H:%M") if unit.claim_expires_at else "?"
         return UnitClaimed(
             _(
@@ -365,9 +440,9 @@ class BenchService:
                 "is open on bench {bench} ({person}). "
                 "Finish it there, or wait until {until} when the claim runs out."
             ).format(
-                label=auth.label,
-                seq=unit.seq,
-                quantity=auth.quantity,
+                label=label,
+                seq=seq,
+                quantity=quantity,
                 bench=unit.claimed_by_bench,
                 person=unit.claimed_by,
                 until=until,
@@ -380,8 +455,8 @@ class BenchService:
             session.execute(select(1))
 
     def refresh(self, auth_id: int) -> AuthorizationView:
-        with self.store.read() as session:
-            return authorization_view(_load_authorization(session, auth_id))
+        with self._reading() as connection:
+            return card_view(read_card(connection, auth_id))
 
     def cannot_value(self, auth: AuthorizationView) -> str | None:
         """Why the policy cannot value a decision on this return (no terms for its currency), or None."""
@@ -452,7 +527,7 @@ class BenchService:
             # A decision kept on the bench during an outage was made while this bench held the
             # unit; its claim may have run out since, but the unit was decided all the same.
             if not from_journal and _held_elsewhere(unit, decision.bench, decision.inspector, now):
-                raise self._claimed_elsewhere(auth, unit)
+                raise self._claimed_elsewhere(auth.label, auth.quantity, unit.seq, unit)
             auth_view = authorization_view(auth)
             shown = next((u for u in auth_view.units if u.unit_id == unit.id), None)
             preview = self.preview(auth_view, decision.disposition, shown)
@@ -529,7 +604,8 @@ class BenchService:
             )
             first_decision.mark(session, outcome.id, auth.id)
             auth_status.refresh(session, [auth.id])
-            fresh = _load_authorization(session, auth.id)
+            session.flush()  # the photos too: the card below is read through the session's connection
+            fresh = read_card(session.connection(), auth.id)
             next_unit_id, next_claim_message = None, None
             if claim_next:
                 try:
@@ -538,7 +614,7 @@ class BenchService:
                     next_claim_message = exc.message
             return Recorded(
                 outcome_view(outcome),
-                authorization_view(fresh),
+                card_view(fresh),
                 next_unit_id=next_unit_id,
                 next_unit_message=next_claim_message,
             )
