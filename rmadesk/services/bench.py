@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from rmadesk.domain.errors import AmbiguousCode, DatabaseUnavailable, NothingToDecide, UnknownCode, UserError
+from rmadesk.domain.errors import AmbiguousCode, NothingToDecide, UnknownCode, UserError
 from rmadesk.domain.model import (
     AuthorizationView,
     Decision,
@@ -30,22 +28,28 @@ from rmadesk.domain.policy import Policy, compute_reimbursement
 from rmadesk.domain.rma_ids import looks_like_seller_id
 from rmadesk.domain.rma_ids import validate as validate_seller_id
 from rmadesk.domain.scan import fold_code, refuse_unreadable
-from rmadesk.services.views import authorization_view, card_view, current_outcome, outcome_view, read_card
+from rmadesk.services.views import (
+    CARD_BY_CODE,
+    CARD_BY_FOLDED,
+    authorization_view,
+    card_view,
+    current_outcome,
+    outcome_view,
+    read_card,
+)
 from rmadesk.settings import Settings
 from rmadesk.store import auth_status, first_decision
-from rmadesk.store.engine import READ_ONLY
 from rmadesk.store.models import (
     AuditEvent,
     Authorization,
     Outcome,
     Photo,
     ReimbursementLineRow,
-    ScanCode,
     StockMovement,
     Unit,
 )
 from rmadesk.store.types import utcnow
-from rmadesk.store.uow import Store, is_database_trouble
+from rmadesk.store.uow import Store
 from rmadesk.text.i18n import _
 
 
@@ -119,16 +123,9 @@ def _held_elsewhere(unit: Unit | Row[Any], bench: str, who: str, now: datetime) 
     )
 
 
-_SCAN_CODE = ScanCode.__table__
 _UNIT = Unit.__table__
 _OUTCOME = Outcome.__table__
-# The scan's statements, built once so that each scan reuses their compiled form.
-_BY_CODE = select(_SCAN_CODE.c.authorization_id, _SCAN_CODE.c.unit_id).where(
-    _SCAN_CODE.c.code == bindparam("code")
-)
-_BY_FOLDED = select(_SCAN_CODE.c.authorization_id, _SCAN_CODE.c.unit_id).where(
-    _SCAN_CODE.c.code_folded == bindparam("code")
-)
+# The claim's statements, built once so that each reuses its compiled form.
 # A unit is claimed when it is free, its claim ran out, or this bench and person hold it already.
 _CLAIM = (
     update(_UNIT)
@@ -208,28 +205,6 @@ class BenchService:
         self.policy = policy
         self.settings = settings
         self.photo_rule: PhotoRule = policy.photos.overridden(settings.photo_changes())
-        self._reads = store.engine.execution_options(**{READ_ONLY: True})
-
-    def _reading(self) -> AbstractContextManager[Connection]:
-        """A read of the scan's own: deferred on SQLite, so it never waits for the write lock."""
-        return self._transaction(write=False)
-
-    @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[Connection]:
-        """A transaction on a connection, without the ORM session that ``Store.read`` and
-        ``Store.unit_of_work`` open (a scan and a claim go through Core alone); a write begins
-        IMMEDIATE on SQLite, as there. Database trouble becomes DatabaseUnavailable, as there."""
-        try:
-            with (self.store.engine if write else self._reads).connect() as connection, connection.begin():
-                yield connection
-        except (OperationalError, PoolTimeout, DBAPIError) as exc:
-            if is_database_trouble(exc):
-                raise DatabaseUnavailable(
-                    _("The database cannot be reached or refused the work ({database}): {reason}").format(
-                        database=self.store.name, reason=self.store.trouble(exc)
-                    )
-                ) from exc
-            raise
 
     def find(self, code: str) -> Found:
         """What a scanned identifier names: one authorization (and unit, for an LPN) or several.
@@ -238,32 +213,37 @@ class BenchService:
         looked up. An exact match wins; otherwise a case-insensitive match, since Caps Lock
         flips case. Raises UnknownCode with a message for the inspector.
         """
-        with self._reading() as connection:
+        with self.store.one_statement() as connection:
             named = self._named(connection, code)
-            if isinstance(named, Found):
-                return named
-            auth_id, unit_id = named
-            rows = read_card(connection, auth_id)
-            return Found(code=code, authorization=card_view(rows), unit_id=unit_id)
+        if isinstance(named, Found):
+            return named
+        _auth_id, unit_id, rows = named
+        return Found(code=code, authorization=card_view(rows), unit_id=unit_id)
 
-    def _named(self, connection: Connection, code: str) -> Found | tuple[int, int | None]:
-        """The one authorization (and LPN's unit) the code names, or a Found with the candidates."""
+    def _named(self, connection: Connection, code: str) -> Found | tuple[int, int | None, list[Row[Any]]]:
+        """The one authorization the code names, the LPN's unit and its card rows (``read_card``), or a
+        Found with the candidates. Each statement is a whole look-up (``one_statement`` suffices)."""
         refuse_unreadable(code)  # NUL or a lone surrogate would fail in the database driver
-        matches = self._matches(connection, code)
-        if not matches and looks_like_seller_id(code):
+        rows = connection.execute(CARD_BY_CODE, {"code": code}).all()
+        if not rows:  # Caps Lock flips case
+            rows = connection.execute(CARD_BY_FOLDED, {"code": fold_code(code)}).all()
+        if not rows and looks_like_seller_id(code):
             validate_seller_id(code)  # a misread seller number is told so, not "unknown"
-        if not matches:
+        if not rows:
             raise UnknownCode(
                 _(
                     "No return authorization has the code “{code}”. Check that its returns report "
                     "was imported, or scan the RMA barcode on the return label."
                 ).format(code=code)
             )
-        auth_ids = sorted({auth_id for auth_id, _unit_id in matches})
+        auth_ids = sorted({row.id for row in rows})
         if len(auth_ids) > 1:
             return Found(code=code, candidates=self._candidates(connection, auth_ids))
-        unit_ids = {unit_id for _auth_id, unit_id in matches if unit_id is not None}
-        return auth_ids[0], (unit_ids.pop() if len(unit_ids) == 1 else None)
+        # A code on two of the authorization's code rows (an order ID that is its tracking ID too)
+        # gives its units twice: the first code row's are the card.
+        card = [row for row in rows if row.code_row == rows[0].code_row]
+        unit_ids = {row.named_unit for row in rows if row.named_unit is not None}
+        return auth_ids[0], (unit_ids.pop() if len(unit_ids) == 1 else None), card
 
     def lookup(self, code: str) -> AuthorizationView:
         """The one authorization a scanned identifier names; AmbiguousCode when it names several."""
@@ -277,14 +257,6 @@ class BenchService:
                 ).format(code=code, count=len(found.candidates), listed=listed)
             )
         return found.authorization
-
-    @staticmethod
-    def _matches(connection: Connection, code: str) -> list[tuple[int, int | None]]:
-        exact = connection.execute(_BY_CODE, {"code": code}).all()
-        if exact:
-            return [(a, u) for a, u in exact]
-        folded = connection.execute(_BY_FOLDED, {"code": fold_code(code)}).all()
-        return [(a, u) for a, u in folded]
 
     @staticmethod
     def _candidates(connection: Connection, auth_ids: list[int]) -> tuple[Candidate, ...]:
@@ -329,13 +301,13 @@ class BenchService:
         """Find what a scan names and claim the unit to inspect, so no other bench decides it too.
 
         The code is resolved in a read (an unknown code never waits for the write lock), then the
-        authorization is loaded once, in the transaction that claims its unit.
+        authorization is read again in the transaction that claims its unit, as it stands then.
         """
-        with self._reading() as connection:
+        with self.store.one_statement() as connection:
             named = self._named(connection, code)
         if isinstance(named, Found):
             return named
-        auth_id, unit_id = named
+        auth_id, unit_id, _rows = named
         found = self.open_authorization(auth_id, who=who, bench=bench, prefer_unit=unit_id)
         return replace(found, code=code)
 
@@ -343,7 +315,7 @@ class BenchService:
         self, auth_id: int, *, who: str, bench: str, prefer_unit: int | None = None
     ) -> Found:
         """An authorization with the unit this bench has just claimed (or its outcomes, when decided)."""
-        with self._transaction(write=True) as connection:  # read and claim in one transaction
+        with self.store.connection(write=True) as connection:  # read and claim in one transaction
             rows = read_card(connection, auth_id)
             unit_id = self._claim_in(connection, rows, who, bench, prefer_unit)
             # The card shows no claim: the rows read before the claim are the authorization as it stands.
@@ -357,7 +329,7 @@ class BenchService:
         claimed, None when the preferred unit is already decided; raises UnitClaimed naming the
         bench and person when every undecided unit is open elsewhere.
         """
-        with self._transaction(write=True) as connection:
+        with self.store.connection(write=True) as connection:
             return self._claim_in(connection, read_card(connection, auth_id), who, bench, prefer_unit)
 
     def _claim_in(
@@ -455,7 +427,7 @@ class BenchService:
             session.execute(select(1))
 
     def refresh(self, auth_id: int) -> AuthorizationView:
-        with self._reading() as connection:
+        with self.store.one_statement() as connection:
             return card_view(read_card(connection, auth_id))
 
     def cannot_value(self, auth: AuthorizationView) -> str | None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, select
+from sqlalchemy import Connection, Row, Select, and_, bindparam, select
 from sqlalchemy.exc import NoResultFound
 
 from rmadesk.domain.model import (
@@ -19,11 +19,12 @@ from rmadesk.domain.model import (
     UnitView,
 )
 from rmadesk.domain.policy import unit_amount
-from rmadesk.store.models import Authorization, Outcome, Unit
+from rmadesk.store.models import Authorization, Outcome, ScanCode, Unit
 
 _A = Authorization.__table__
 _U = Unit.__table__
 _O = Outcome.__table__
+_S = ScanCode.__table__
 
 
 def outcome_view(outcome: Outcome) -> OutcomeView:
@@ -103,64 +104,76 @@ def authorization_view(auth: Authorization) -> AuthorizationView:
 
 # What the bench's card shows, in one statement: the authorization, each of its units (in order) and the
 # outcome of each unit's current attempt, with the claim each unit carries. One row per unit (one row
-# with empty unit columns for an authorization without units). Built once, so its compiled form is
-# reused from the engine's statement cache.
-CARD = (
-    select(
-        _A.c.id,
-        _A.c.kind,
-        _A.c.rma_id,
-        _A.c.merchant_rma_id,
-        _A.c.order_id,
-        _A.c.sku,
-        _A.c.asin,
-        _A.c.item_name,
-        _A.c.quantity,
-        _A.c.reason,
-        _A.c.customer_comment,
-        _A.c.request_date,
-        _A.c.in_policy,
-        _A.c.order_amount,
-        _A.c.order_quantity,
-        _A.c.tax_amount,
-        _A.c.currency,
-        _A.c.category,
-        _A.c.request_status,
-        _U.c.id.label("unit_id"),
-        _U.c.seq,
-        _U.c.lpn,
-        _U.c.attempt,
-        _U.c.marketplace_comment,
-        _U.c.item_seq,
-        _U.c.item_sku,
-        _U.c.item_asin,
-        _U.c.item_name.label("unit_item_name"),
-        _U.c.item_reason,
-        _U.c.item_price,
-        _U.c.item_category,
-        _U.c.claimed_by_bench,
-        _U.c.claimed_by,
-        _U.c.claim_expires_at,
-        _O.c.outcome_uid,
-        _O.c.disposition,
-        _O.c.restocked,
-        _O.c.location,
-        _O.c.reimbursement_total,
-        _O.c.currency.label("outcome_currency"),
-        _O.c.inspector,
-        _O.c.bench,
-        _O.c.decided_at,
-        _O.c.recommended,
-        _O.c.override_reason,
-    )
-    .select_from(
-        _A.outerjoin(_U, _U.c.authorization_id == _A.c.id).outerjoin(
-            _O, and_(_O.c.unit_id == _U.c.id, _O.c.attempt == _U.c.attempt)
-        )
-    )
-    .where(_A.c.id == bindparam("auth_id"))
-    .order_by(_U.c.seq)
+# with empty unit columns for an authorization without units).
+_CARD_COLUMNS = (
+    _A.c.id,
+    _A.c.kind,
+    _A.c.rma_id,
+    _A.c.merchant_rma_id,
+    _A.c.order_id,
+    _A.c.sku,
+    _A.c.asin,
+    _A.c.item_name,
+    _A.c.quantity,
+    _A.c.reason,
+    _A.c.customer_comment,
+    _A.c.request_date,
+    _A.c.in_policy,
+    _A.c.order_amount,
+    _A.c.order_quantity,
+    _A.c.tax_amount,
+    _A.c.currency,
+    _A.c.category,
+    _A.c.request_status,
+    _U.c.id.label("unit_id"),
+    _U.c.seq,
+    _U.c.lpn,
+    _U.c.attempt,
+    _U.c.marketplace_comment,
+    _U.c.item_seq,
+    _U.c.item_sku,
+    _U.c.item_asin,
+    _U.c.item_name.label("unit_item_name"),
+    _U.c.item_reason,
+    _U.c.item_price,
+    _U.c.item_category,
+    _U.c.claimed_by_bench,
+    _U.c.claimed_by,
+    _U.c.claim_expires_at,
+    _O.c.outcome_uid,
+    _O.c.disposition,
+    _O.c.restocked,
+    _O.c.location,
+    _O.c.reimbursement_total,
+    _O.c.currency.label("outcome_currency"),
+    _O.c.inspector,
+    _O.c.bench,
+    _O.c.decided_at,
+    _O.c.recommended,
+    _O.c.override_reason,
 )
+_CARD_UNITS = _A.outerjoin(_U, _U.c.authorization_id == _A.c.id).outerjoin(
+    _O, and_(_O.c.unit_id == _U.c.id, _O.c.attempt == _U.c.attempt)
+)
+# Built once, so that their compiled forms are reused from the engine's statement cache.
+CARD = (
+    select(*_CARD_COLUMNS).select_from(_CARD_UNITS).where(_A.c.id == bindparam("auth_id")).order_by(_U.c.seq)
+)
+
+
+def _card_by(code_column: Any) -> Select[Any]:
+    """The card of every authorization a scan code names (``code_column`` = :code), each row with the
+    scan code's row and the unit it names (an LPN's): the look-up behind a scan in one statement."""
+    return (
+        select(_S.c.id.label("code_row"), _S.c.unit_id.label("named_unit"), *_CARD_COLUMNS)
+        .select_from(_S.join(_CARD_UNITS, _A.c.id == _S.c.authorization_id))
+        .where(code_column == bindparam("code"))
+        .order_by(_A.c.id, _S.c.id, _U.c.seq)
+    )
+
+
+CARD_BY_CODE = _card_by(_S.c.code)
+CARD_BY_FOLDED = _card_by(_S.c.code_folded)
 
 
 def read_card(connection: Connection, auth_id: int) -> Sequence[Row[Any]]:

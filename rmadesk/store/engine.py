@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 ENV_DATABASE_URL = "RMADESK_DATABASE_URL"
 READ_ONLY = "rmadesk_read_only"  # execution option of the engine that read-only sessions use
+# Execution option of a connection whose work is one statement (a scan's look-up): it runs outside any
+# transaction, since one statement sees one consistent state by itself; no BEGIN and no COMMIT.
+ONE_STATEMENT = "rmadesk_one_statement"
 APP_NAME = "rmadesk"
 # How long an SQLite writer waits for the lock before it gives up. An import holds the write lock
 # for the whole file (all or nothing): 100,000 rows take seconds, a file near the size limit about a
@@ -69,7 +72,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection: Any) -> None:
         # Reads begin deferred: in WAL mode they see a consistent snapshot without taking the
         # write lock, so a long report never holds up a bench's commit.
-        if connection.get_execution_options().get(READ_ONLY):
+        options = connection.get_execution_options()
+        if options.get(ONE_STATEMENT):
+            return  # autocommit: the driver's commit and rollback do nothing outside a transaction
+        if options.get(READ_ONLY):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

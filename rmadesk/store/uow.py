@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rmadesk.domain.errors import DatabaseUnavailable
 from rmadesk.store.disk import storage_problem
-from rmadesk.store.engine import READ_ONLY, SQLITE_WAIT_MS, describe_url, make_engine, make_sessionmaker
+from rmadesk.store.engine import (
+    ONE_STATEMENT,
+    READ_ONLY,
+    SQLITE_WAIT_MS,
+    describe_url,
+    make_engine,
+    make_sessionmaker,
+)
 from rmadesk.text.i18n import _
 
 
@@ -46,9 +53,12 @@ class Store:
                 )
             ) from exc
         self._sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
-        self._read_sessions: sessionmaker[Session] = make_sessionmaker(
-            self.engine.execution_options(**{READ_ONLY: True})
-        )
+        self._reads = self.engine.execution_options(**{READ_ONLY: True})
+        self._read_sessions: sessionmaker[Session] = make_sessionmaker(self._reads)
+        one = {READ_ONLY: True, ONE_STATEMENT: True}
+        if self.engine.dialect.name == "postgresql":
+            one["isolation_level"] = "AUTOCOMMIT"
+        self._one_statement = self.engine.execution_options(**one)
 
     @property
     def name(self) -> str:
@@ -83,10 +93,31 @@ class Store:
             yield session
 
     @contextmanager
+    def connection(self, *, write: bool) -> Iterator[Connection]:
+        """A Core connection in a transaction, without an ORM session (for the scan's hot path): a
+        write begins IMMEDIATE on SQLite, as a unit of work does; a read does not take the lock."""
+        with self.guarded(), (self.engine if write else self._reads).connect() as connection:
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def one_statement(self) -> Iterator[Connection]:
+        """A Core connection for reads of one statement each, outside any transaction: no BEGIN and
+        no COMMIT to wait for (each statement alone sees one consistent state of the database)."""
+        with self.guarded(), self._one_statement.connect() as connection:
+            yield connection
+
+    @contextmanager
     def _transaction(self, sessions: sessionmaker[Session]) -> Iterator[Session]:
+        with self.guarded(), sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """Database trouble (unreachable, locked, disk full) raised inside becomes DatabaseUnavailable,
+        with a message that names the database and the reason."""
         try:
-            with sessions() as session, session.begin():
-                yield session
+            yield
         except (OperationalError, PoolTimeout, DBAPIError) as exc:
             if is_database_trouble(exc):
                 raise DatabaseUnavailable(

@@ -40,7 +40,7 @@ def assert_kept(store: Store) -> None:
 
 def quantities(store: Store) -> dict[str, int]:
     with store.read() as session:
-        return dict(session.execute(select(Authorization.auth_key, Authorization.quantity)).tuples().all())
+        return dict(session.execute(select(Authorization.auth_key, Authorization.quantity)).all())
 
 
 def decide_one(bench: BenchService, rma: str) -> str:

@@ -17,9 +17,9 @@ from rmadesk.domain.policy import load_policy
 from rmadesk.services.bench import BenchService, UnitClaimed, new_outcome_uid
 from rmadesk.services.demo import create_demo_data
 from rmadesk.services.reversal import reverse_outcome
-from rmadesk.services.views import authorization_view, card_view, read_card
+from rmadesk.services.views import CARD_BY_CODE, authorization_view, card_view, read_card
 from rmadesk.settings import Settings
-from rmadesk.store.models import Authorization, Unit
+from rmadesk.store.models import Authorization, ScanCode, Unit
 from rmadesk.store.uow import Store
 from tests.actors import BOSS
 
@@ -101,13 +101,50 @@ def test_the_card_is_the_view_of_the_whole_authorization(bench: BenchService, st
     assert bench.lookup(MUGS) == shown == bench.refresh(mugs.auth_id)
 
 
-def test_a_scan_reads_its_card_in_two_statements(bench: BenchService, store: Store) -> None:
+def test_a_scan_reads_its_card_in_one_statement_without_a_transaction(
+    bench: BenchService, store: Store
+) -> None:
     bench.lookup(MUGS)  # statements compiled and connection opened before counting
     with _statements(store) as seen:
         found = bench.find(MUGS)
     assert found.authorization is not None and len(found.authorization.units) == 3
-    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
-    assert len(reads) == 2, seen  # the scan code, then the card
+    # the scan code and the card together; no BEGIN (nor, on PostgreSQL, a transaction of the driver)
+    assert len(seen) == 1 and seen[0].lstrip().upper().startswith("SELECT"), seen
+    with store.engine.connect() as connection:
+        assert connection.execute(CARD_BY_CODE, {"code": MUGS}).all()  # the statement itself
+    # a code typed with Caps Lock on is found by its folded form, in a second statement
+    with _statements(store) as seen:
+        assert bench.find(MUGS.swapcase()).authorization == found.authorization
+    assert len(seen) == 2, seen
+
+
+def test_a_code_twice_on_one_authorization_shows_its_units_once(bench: BenchService, store: Store) -> None:
+    mugs = bench.lookup(MUGS)
+    with store.unit_of_work() as session:  # its Merchant RMA ID happens to be its tracking ID too
+        session.add(
+            ScanCode(code=MUGS, code_folded=MUGS.upper(), code_kind="tracking", authorization_id=mugs.auth_id)
+        )
+    assert bench.lookup(MUGS) == mugs
+    assert [u.seq for u in mugs.units] == [1, 2, 3]
+
+
+def test_an_lpn_scan_names_its_unit_in_the_same_statement(bench: BenchService, store: Store) -> None:
+    mugs = bench.lookup(MUGS)
+    second = mugs.units[1].unit_id
+    with store.unit_of_work() as session:
+        session.add(
+            ScanCode(
+                code="LPNMUG0002",
+                code_folded="LPNMUG0002",
+                code_kind="lpn",
+                authorization_id=mugs.auth_id,
+                unit_id=second,
+            )
+        )
+    with _statements(store) as seen:
+        found = bench.find("lpnmug0002")  # folded: two statements
+    assert found.unit_id == second and found.authorization == mugs
+    assert len(seen) == 2, seen
 
 
 def test_opening_a_unit_reads_the_card_once(bench: BenchService, store: Store) -> None:
@@ -116,7 +153,9 @@ def test_opening_a_unit_reads_the_card_once(bench: BenchService, store: Store) -
     assert found.unit_id == found.authorization.units[0].unit_id  # type: ignore[union-attr]
     reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
     updates = [s for s in seen if s.lstrip().upper().startswith("UPDATE")]
-    # the scan code, the card, and on PostgreSQL the check that nobody decided the unit meanwhile
+    # the scan code with the card (outside the write transaction: an unknown code never waits for the
+    # write lock), the card as it stands in the claim's transaction, and on PostgreSQL the check that
+    # nobody decided the unit meanwhile
     assert len(reads) == (2 if store.dialect == "sqlite" else 3), seen
     assert len(updates) == 1, seen
 
