@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from rmadesk.domain.errors import AmbiguousCode, NothingToDecide, UnknownCode, UserError
 from rmadesk.domain.model import (
@@ -31,9 +31,7 @@ from rmadesk.domain.scan import fold_code, refuse_unreadable
 from rmadesk.services.views import (
     CARD_BY_CODE,
     CARD_BY_FOLDED,
-    authorization_view,
     card_view,
-    current_outcome,
     outcome_view,
     read_card,
 )
@@ -154,14 +152,9 @@ _CLAIM_OF = select(_UNIT.c.claimed_by_bench, _UNIT.c.claimed_by, _UNIT.c.claim_e
 )
 
 
-def _load_authorization(session: Session, auth_id: int) -> Authorization:
-    stmt = (
-        select(Authorization)
-        .where(Authorization.id == auth_id)
-        .options(selectinload(Authorization.units).selectinload(Unit.outcomes))
-        .execution_options(populate_existing=True)
-    )
-    return session.execute(stmt).scalar_one()
+def _card_of(session: Session, auth_id: int) -> AuthorizationView:
+    """The authorization as the bench shows it, read in the session's transaction in one statement."""
+    return card_view(read_card(session.connection(), auth_id))
 
 
 def _already_written(session: Session, outcome_uid: str) -> Recorded | None:
@@ -169,8 +162,11 @@ def _already_written(session: Session, outcome_uid: str) -> Recorded | None:
     outcome = session.scalar(select(Outcome).where(Outcome.outcome_uid == outcome_uid))
     if outcome is None:
         return None
-    auth = _load_authorization(session, outcome.unit.authorization_id)
-    return Recorded(outcome_view(outcome), authorization_view(auth), already_written=True)
+    return Recorded(outcome_view(outcome), _card_of(session, outcome.authorization_id), already_written=True)
+
+
+def _unit_shown(auth: AuthorizationView, unit_id: int) -> UnitView:
+    return next(u for u in auth.units if u.unit_id == unit_id)
 
 
 def _decided(decision: Decision, preview: OutcomePreview) -> dict[str, object]:
@@ -491,17 +487,16 @@ class BenchService:
             unit = session.scalar(unit_stmt)
             if unit is None:
                 raise UserError(_("This unit no longer exists in the database. Scan the RMA again."))
-            auth = _load_authorization(session, unit.authorization_id)
-            done = current_outcome(unit)
-            if done is not None:
-                raise self._already_decided(auth, unit, done)
+            auth = session.get_one(Authorization, unit.authorization_id)
+            auth_view = _card_of(session, auth.id)
+            shown = _unit_shown(auth_view, unit.id)
+            if shown.outcome is not None:
+                raise self._already_decided(auth, unit.seq, shown.outcome)
             now = utcnow()
             # A decision kept on the bench during an outage was made while this bench held the
             # unit; its claim may have run out since, but the unit was decided all the same.
             if not from_journal and _held_elsewhere(unit, decision.bench, decision.inspector, now):
                 raise self._claimed_elsewhere(auth.label, auth.quantity, unit.seq, unit)
-            auth_view = authorization_view(auth)
-            shown = next((u for u in auth_view.units if u.unit_id == unit.id), None)
             preview = self.preview(auth_view, decision.disposition, shown)
             outcome = Outcome(
                 outcome_uid=decision.outcome_uid,
@@ -599,14 +594,13 @@ class BenchService:
             unit = session.get(Unit, decision.unit_id)
             if unit is None:
                 raise UserError(_("This unit no longer exists in the database. Scan the RMA again."))
-            auth = _load_authorization(session, unit.authorization_id)
-            done = current_outcome(unit)
+            done = _unit_shown(_card_of(session, unit.authorization_id), unit.id).outcome
             if done is None:
                 raise UserError(_("The database refused the decision. Confirm again to retry."))
-            raise self._already_decided(auth, unit, done)
+            raise self._already_decided(unit.authorization, unit.seq, done)
 
     @staticmethod
-    def _already_decided(auth: Authorization, unit: Unit, done: Outcome) -> NothingToDecide:
+    def _already_decided(auth: Authorization, seq: int, done: OutcomeView) -> NothingToDecide:
         when = done.decided_at.astimezone().strftime("%Y-%m-%d %H:%M")
         return NothingToDecide(
             _(
@@ -614,10 +608,10 @@ class BenchService:
                 "was already decided {disposition} by {inspector} "
                 "on bench {bench} at {when}. Nothing was written."
             ).format(
-                seq=unit.seq,
+                seq=seq,
                 quantity=auth.quantity,
                 label=auth.label,
-                disposition=Disposition(done.disposition).label.lower(),
+                disposition=done.disposition.label.lower(),
                 inspector=done.inspector,
                 bench=done.bench,
                 when=when,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import event, func, select, text, update
+from sqlalchemy import bindparam, event, func, select, text, update
 from sqlalchemy.orm import Session
 
 from rmadesk.store.models import AuditChain, AuditEvent
@@ -46,6 +46,19 @@ def event_hash(e: AuditEvent, chain: str, seq: int, prev_hash: str) -> str:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
 
 
+_CHAIN = AuditChain.__table__
+# A chain's head, made when the chain is new, and locked (a write) in the same statement. Built once.
+_HEAD = text(
+    "INSERT INTO audit_chain (chain, seq, hash) VALUES (:chain, 0, '') "
+    "ON CONFLICT (chain) DO UPDATE SET chain = excluded.chain RETURNING seq, hash"
+)
+_MOVE_HEAD = (
+    update(_CHAIN)
+    .where(_CHAIN.c.chain == bindparam("b_chain"))
+    .values(seq=bindparam("b_seq"), hash=bindparam("b_hash"))
+)
+
+
 def _link_new_events(session: Session, _context: Any, _instances: Any) -> None:
     new = [o for o in session.new if isinstance(o, AuditEvent) and o.hash is None]
     if not new:
@@ -57,22 +70,13 @@ def _link_new_events(session: Session, _context: Any, _instances: Any) -> None:
         by_chain[e.bench].append(e)
     conn = session.connection()
     for chain in sorted(by_chain):  # one order for every writer: no two lock each other's heads
-        conn.execute(
-            text(
-                "INSERT INTO audit_chain (chain, seq, hash) VALUES (:chain, 0, '') "
-                "ON CONFLICT (chain) DO NOTHING"
-            ),
-            {"chain": chain},
-        )
         # The head's row is held to the end of the transaction: the next event of this bench waits.
-        seq, last = conn.execute(
-            select(AuditChain.seq, AuditChain.hash).where(AuditChain.chain == chain).with_for_update()
-        ).one()
+        seq, last = conn.execute(_HEAD, {"chain": chain}).one()
         for e in sorted(by_chain[chain], key=lambda e: e.at):
             seq += 1
             e.chain, e.seq, e.prev_hash = chain, seq, last
             e.hash = last = event_hash(e, chain, seq, last)
-        conn.execute(update(AuditChain).where(AuditChain.chain == chain).values(seq=seq, hash=last))
+        conn.execute(_MOVE_HEAD, {"b_chain": chain, "b_seq": seq, "b_hash": last})
 
 
 def link_audit_events(factory: Any) -> None:

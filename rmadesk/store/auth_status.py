@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, case, func, select, update
+from sqlalchemy import ColumnElement, Table, Update, and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from rmadesk.store.models import Authorization, Outcome, Unit
@@ -55,10 +55,9 @@ def status_rank(decided: ColumnElement[int], auth: Table = _AUTH) -> ColumnEleme
     )
 
 
-def _refresh_where(session: Session, condition: ColumnElement[bool]) -> None:
-    session.flush()  # the outcomes, attempts and arrivals this transaction wrote so far
+def _refresh_statement(condition: ColumnElement[bool]) -> Update:
     decided = decided_units()
-    session.execute(
+    return (
         update(_AUTH)
         .where(condition)
         .values(
@@ -70,6 +69,15 @@ def _refresh_where(session: Session, condition: ColumnElement[bool]) -> None:
     )
 
 
+# Built once (its compiled form is reused): the refresh of the authorizations with the ids given.
+_REFRESH_IDS = _refresh_statement(_AUTH.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _refresh_where(session: Session, condition: ColumnElement[bool]) -> None:
+    session.flush()  # the outcomes, attempts and arrivals this transaction wrote so far
+    session.execute(_refresh_statement(condition))
+
+
 def refresh(session: Session, authorization_ids: Sequence[int]) -> None:
     """Store the status of these authorizations from their units, in the session's transaction.
 
@@ -78,8 +86,11 @@ def refresh(session: Session, authorization_ids: Sequence[int]) -> None:
     return committed, and counts its outcome too.
     """
     ids = sorted(set(authorization_ids))
+    if not ids:
+        return
+    session.flush()  # the outcomes, attempts and arrivals this transaction wrote so far
     for start in range(0, len(ids), _IDS_PER_UPDATE):
-        _refresh_where(session, _AUTH.c.id.in_(ids[start : start + _IDS_PER_UPDATE]))
+        session.execute(_REFRESH_IDS, {"ids": ids[start : start + _IDS_PER_UPDATE]})
 
 
 def refresh_all(session: Session) -> None:

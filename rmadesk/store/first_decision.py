@@ -3,10 +3,25 @@ counts a return's reason once, in the window of that decision."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from rmadesk.store.models import Authorization, Outcome, Unit
+
+_AUTH = Authorization.__table__
+# Built once, so that each decision reuses its compiled form.
+_MARK = (
+    update(_AUTH)
+    .where(_AUTH.c.id == bindparam("auth_id"))
+    .values(
+        first_decided_at=func.coalesce(
+            _AUTH.c.first_decided_at,
+            select(Outcome.decided_at).where(Outcome.id == bindparam("outcome_id")).scalar_subquery(),
+        ),
+        updated_at=_AUTH.c.updated_at,  # the authorization itself is unchanged
+    )
+    .execution_options(synchronize_session=False)
+)
 
 
 def mark(session: Session, outcome_id: int, authorization_id: int) -> None:
@@ -15,17 +30,7 @@ def mark(session: Session, outcome_id: int, authorization_id: int) -> None:
     The row is written even when its date stays, so that the write locks it: a reversal of the same
     return that holds it waits for this decision, and one that went first is seen.
     """
-    auth = Authorization.__table__
-    decided = select(Outcome.decided_at).where(Outcome.id == outcome_id).scalar_subquery()
-    session.execute(
-        update(auth)
-        .where(auth.c.id == authorization_id)
-        .values(
-            first_decided_at=func.coalesce(auth.c.first_decided_at, decided),
-            updated_at=auth.c.updated_at,  # the authorization itself is unchanged
-        )
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_MARK, {"auth_id": authorization_id, "outcome_id": outcome_id})
 
 
 def unmark(session: Session, authorization_id: int) -> None:
