@@ -213,12 +213,12 @@ class BenchService:
             named = self._named(connection, code)
         if isinstance(named, Found):
             return named
-        _auth_id, unit_id, rows = named
+        unit_id, rows = named
         return Found(code=code, authorization=card_view(rows), unit_id=unit_id)
 
-    def _named(self, connection: Connection, code: str) -> Found | tuple[int, int | None, list[Row[Any]]]:
-        """The one authorization the code names, the LPN's unit and its card rows (``read_card``), or a
-        Found with the candidates. Each statement is a whole look-up (``one_statement`` suffices)."""
+    def _named(self, connection: Connection, code: str) -> Found | tuple[int | None, list[Row[Any]]]:
+        """The LPN's unit and the card rows (``read_card``) of the one authorization the code names, or
+        a Found with the candidates. Each statement is a whole look-up (``one_statement`` suffices)."""
         refuse_unreadable(code)  # NUL or a lone surrogate would fail in the database driver
         rows = connection.execute(CARD_BY_CODE, {"code": code}).all()
         if not rows:  # Caps Lock flips case
@@ -239,7 +239,7 @@ class BenchService:
         # gives its units twice: the first code row's are the card.
         card = [row for row in rows if row.code_row == rows[0].code_row]
         unit_ids = {row.named_unit for row in rows if row.named_unit is not None}
-        return auth_ids[0], (unit_ids.pop() if len(unit_ids) == 1 else None), card
+        return (unit_ids.pop() if len(unit_ids) == 1 else None), card
 
     def lookup(self, code: str) -> AuthorizationView:
         """The one authorization a scanned identifier names; AmbiguousCode when it names several."""
@@ -303,8 +303,8 @@ class BenchService:
             named = self._named(connection, code)
         if isinstance(named, Found):
             return named
-        auth_id, unit_id, _rows = named
-        found = self.open_authorization(auth_id, who=who, bench=bench, prefer_unit=unit_id)
+        unit_id, rows = named  # the card is read again in the claim's transaction
+        found = self.open_authorization(rows[0].id, who=who, bench=bench, prefer_unit=unit_id)
         return replace(found, code=code)
 
     def open_authorization(
