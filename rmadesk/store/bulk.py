@@ -21,6 +21,9 @@ MAX_IN = 10_000
 TEXT_INDEX_IN_BULK = 500  # values per IN list; SQLite allows 32,766 parameters per statement
 
 
+IMPORT_STATEMENT_LIMIT = "10min"  # a statement's limit while a report is imported on PostgreSQL
+
+
 def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -59,6 +62,10 @@ class BulkWriter:
                         "imported; import the file again when the other import has finished."
                     )
                 )
+            # A bench's statements stop after 15 s; one COPY of a big report's codes, checked against
+            # its authorizations, can take longer on a busy server (seen at 100,000 rows). Roomier,
+            # still bounded, for this transaction alone.
+            self.connection.exec_driver_sql(f"SET LOCAL statement_timeout = '{IMPORT_STATEMENT_LIMIT}'")
             yield
             return
         # New rows land all over a dozen indexes; with the default 2 MB cache SQLite keeps evicting
