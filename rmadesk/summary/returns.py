@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import Subquery, and_, func, literal_column, select, union_all
+from sqlalchemy import CompoundSelect, Subquery, and_, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
+from rmadesk.store.auth_status import AWAITING, IN_INSPECTION, STATUSES
 from rmadesk.store.models import Authorization, Unit
 from rmadesk.summary.figures import ReasonAlert, ReasonShare, SkuReasons, Waiting, WaitingAuthorization, ratio
 from rmadesk.summary.sql import Window, bytewise
@@ -18,6 +18,8 @@ OLDEST_WAITING = 10
 TOP_SKUS = 20
 TOP_REASONS = 5
 NO_REASON = N_("(no reason given)")
+# The stored statuses of an authorization with a unit undecided.
+OPEN_STATUSES = (STATUSES.index(AWAITING), STATUSES.index(IN_INSPECTION))
 
 
 def waiting_cutoff(now: datetime, tz: tzinfo, waiting_hours: int) -> date:
@@ -30,62 +32,19 @@ def waiting_cutoff(now: datetime, tz: tzinfo, waiting_hours: int) -> date:
 
 
 def waiting(
-    session: Session, dialect: str, now: datetime, tz: tzinfo, waiting_hours: int, within_days: int | None
+    session: Session, now: datetime, tz: tzinfo, waiting_hours: int, within_days: int | None
 ) -> Waiting:
     """Authorizations requested on or before the cutoff (and, given ``within_days``, not before that
     many days ago) with units undecided.
 
-    A unit is undecided while unit.decided_at is NULL (migration 0006: the bench dates a unit's
-    decision and a reversal clears it). The partial index ix_unit_undecided holds just those units,
-    by authorization: they are counted from it without reading any other unit, grouped in its order,
-    and only their authorizations are read. Its WHERE must read as written here.
+    An authorization with a unit undecided is one whose stored status (rmadesk.store.auth_status) is
+    not done, and quantity - decided_units of its units wait. Migration 0017 keeps both columns in the
+    index of (status, request_date, id): each open status is one range of it in request-date order,
+    so the count, the units and the oldest few are read from the index alone, whatever the backlog.
     """
     cutoff = waiting_cutoff(now, tz, waiting_hours)
     since = (now.astimezone(tz) - timedelta(days=within_days)).date() if within_days is not None else None
-    open_units = (
-        select(Unit.authorization_id.label("auth_id"), func.count().label("undecided"))
-        .where(Unit.decided_at.is_(None))
-        .group_by(Unit.authorization_id)
-        .subquery("undecided")
-    )
-    table = Authorization.__table__
-    requested = [table.c.request_date <= cutoff]
-    if since is not None:
-        requested.append(table.c.request_date >= since)
-    auth: Any = table
-    source = open_units.join(table, table.c.id == open_units.c.auth_id)
-    if dialect == "postgresql":
-        # Each authorization read by its key (LATERAL ... LIMIT 1 keeps it so): PostgreSQL would
-        # rather scan and hash the whole table, at many times the cost of a few thousand look-ups.
-        auth = (
-            select(table.c.id, table.c.request_date)
-            .where(table.c.id == open_units.c.auth_id, *requested)
-            .limit(1)
-            .lateral("waiting_auth")
-        )
-        source, requested = open_units.join(auth, literal_column("true")), []
-    # The waiting authorizations, narrow (id, request date, undecided units), read once: counted,
-    # and the oldest few picked from them, whose other columns alone are then read.
-    found = (
-        select(auth.c.id, auth.c.request_date, open_units.c.undecided)
-        .select_from(source)
-        .where(*requested)
-        .cte("waiting")
-        .prefix_with("MATERIALIZED")
-    )
-    oldest = (
-        select(found.c.id, found.c.undecided)
-        .order_by(found.c.request_date, found.c.id)
-        .limit(OLDEST_WAITING)
-        .subquery("oldest")
-    )
-    names = ("id", "rma_id", "merchant_rma_id", "order_id", "sku", "request_date", "quantity")
-    nothing = literal_column("NULL")
-    listed = select(*(table.c[name] for name in names), oldest.c.undecided).select_from(
-        oldest.join(table, table.c.id == oldest.c.id)
-    )
-    overall = select(*([nothing] * (len(names) - 1)), func.count(), func.sum(found.c.undecided))
-    rows = session.execute(union_all(listed, overall)).all()
+    rows = session.execute(waiting_statement(cutoff, since)).all()
     count = units = 0
     listed_rows = []
     for r in rows:
@@ -104,9 +63,37 @@ def waiting(
             undecided=int(r[7]),
             waiting_hours=round((now - datetime.combine(r[5], time(0), tzinfo=tz)).total_seconds() / 3600, 1),
         )
-        for r in listed_rows
+        for r in listed_rows[:OLDEST_WAITING]
     )
     return Waiting(count, units, cutoff, since, now, oldest_waiting)
+
+
+_WAITING_NAMES = ("id", "rma_id", "merchant_rma_id", "order_id", "sku", "request_date", "quantity")
+
+
+def waiting_statement(cutoff: date, since: date | None) -> CompoundSelect:
+    """The oldest few open authorizations of each open status (in the index's order, merged by the
+    caller) and a last row of NULLs with the count and the undecided units of all of them."""
+    table = Authorization.__table__
+    requested = [table.c.request_date <= cutoff]
+    if since is not None:
+        requested.append(table.c.request_date >= since)
+    undecided = table.c.quantity - table.c.decided_units
+    arms = []
+    for rank in OPEN_STATUSES:
+        oldest = (
+            select(*(table.c[name] for name in _WAITING_NAMES), undecided.label("undecided"))
+            .where(table.c.status == rank, *requested)
+            .order_by(table.c.request_date, table.c.id)
+            .limit(OLDEST_WAITING)
+            .subquery(f"oldest_{rank}")
+        )
+        arms.append(select(*oldest.c))
+    nothing = literal_column("NULL")
+    overall = select(*([nothing] * (len(_WAITING_NAMES) - 1)), func.count(), func.sum(undecided)).where(
+        table.c.status.in_(OPEN_STATUSES), *requested
+    )
+    return union_all(*arms, overall)
 
 
 def _reason_counts(window: Window) -> Subquery:

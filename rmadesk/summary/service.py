@@ -78,7 +78,7 @@ def summarize(
         by_hour, of_day = queries.by_hour(session, dialect, start, end, tz)
         components = queries.components(session, dialect, windows[0], groups[0])
         restocked = queries.restocked(session, dialect, windows[0], groups[0])
-        waiting = returns.waiting(session, dialect, now, tz, waiting_hours, waiting_within_days)
+        waiting = returns.waiting(session, now, tz, waiting_hours, waiting_within_days)
         skus_returned, returned, reasons, alerts = returns.reasons(
             session, dialect, windows[0], alert_share, alert_min_count, top_skus, top_reasons
         )

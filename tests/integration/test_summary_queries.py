@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import and_, func, insert, literal_column, select, union_all, update
 from sqlalchemy.orm import Session
 
+from rmadesk.store import auth_status
 from rmadesk.store.models import Authorization, Outcome, Unit
 from rmadesk.store.uow import Store
 from rmadesk.summary import queries, returns, sql
@@ -44,21 +45,31 @@ def loaded(store: Store) -> Iterator[Store]:
                             "item_seq": item,
                             "item_sku": f"ITEM-{n % 13:02d}",
                             "item_reason": None if n % 4 == 0 else f"REASON-{n % 3}",
-                            "decided_at": None if n % 6 == 0 else datetime(2026, 10, 27, tzinfo=UTC),
                         }
                     )
                     next_id += 1
         session.execute(insert(Unit), rows)
+        # Each further unit is one more of its return's quantity, undecided, as an import writes it.
+        added: dict[int, int] = {}
+        for row in rows:
+            added[row["authorization_id"]] = added.get(row["authorization_id"], 0) + 1
+        for auth_id, more in added.items():
+            session.execute(
+                update(Authorization)
+                .where(Authorization.id == auth_id)
+                .values(quantity=Authorization.quantity + more)
+            )
         # Spread the undecided returns' request dates (some without one) so that the cutoff and the
         # "within days" bound each leave some out.
         for n, auth_id in enumerate(auth_ids[::11]):
             day = None if n % 17 == 0 else FIRST_DAY + timedelta(days=n % 12 - 3)
             session.execute(update(Authorization).where(Authorization.id == auth_id).values(request_date=day))
+        auth_status.refresh_all(session)
     yield store
 
 
 def _old_waiting(
-    session: Session, dialect: str, now: datetime, tz: tzinfo, waiting_hours: int, within_days: int | None
+    session: Session, now: datetime, tz: tzinfo, waiting_hours: int, within_days: int | None
 ) -> Waiting:
     """The waiting list as it was read before: every authorization row, counted by a window function."""
     cutoff = returns.waiting_cutoff(now, tz, waiting_hours)
@@ -216,7 +227,7 @@ def test_waiting_list_is_what_the_window_count_gave(loaded: Store) -> None:
         for now in _moments():
             for hours in (0, 24, 72):
                 for within in (None, 2, 5):
-                    args = (session, loaded.dialect, now.astimezone(UTC), TZ, hours, within)
+                    args = (session, now.astimezone(UTC), TZ, hours, within)
                     new, old = returns.waiting(*args), _old_waiting(*args)
                     assert new == old, (now, hours, within)
                     compared += new.count > 0

@@ -139,26 +139,29 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
             reason = favourite[sku] if sku in favourite and rng.random() < 0.7 else rng.choice(REASONS)
             currency = "USD" if auth_id % 10 == 0 else "EUR"
             first_scan = moment - timedelta(seconds=rng.randint(20, 300))
-            loader.add(
-                Authorization,
-                {
-                    "id": auth_id,
-                    "auth_key": f"K{auth_id}",
-                    "kind": "RMA",
-                    "source": "mfn_report",
-                    "rma_id": f"D{auth_id:07d}RRMA",
-                    "order_id": f"111-{auth_id:07d}",
-                    "sku": sku,
-                    "item_name": f"Item {sku}",
-                    "quantity": quantity,
-                    "reason": reason,
-                    "currency": currency,
-                    "request_date": (moment.astimezone(TZ) - timedelta(days=rng.randint(1, 10))).date(),
-                    "arrived_at": first_scan,
-                    "imported_at": first_scan,
-                    "updated_at": first_scan,
-                },
-            )
+            auth_row = {
+                "id": auth_id,
+                "auth_key": f"K{auth_id}",
+                "kind": "RMA",
+                "source": "mfn_report",
+                "rma_id": f"D{auth_id:07d}RRMA",
+                "order_id": f"111-{auth_id:07d}",
+                "sku": sku,
+                "item_name": f"Item {sku}",
+                "quantity": quantity,
+                "reason": reason,
+                "currency": currency,
+                "request_date": (moment.astimezone(TZ) - timedelta(days=rng.randint(1, 10))).date(),
+                "arrived_at": first_scan,
+                "imported_at": first_scan,
+                "updated_at": first_scan,
+            }
+            # This return's other rows, added after it once its stored status is known.
+            rows: list[tuple[Any, dict[str, Any]]] = []
+
+            def keep(table: Any, row: dict[str, Any], rows: list[tuple[Any, dict[str, Any]]] = rows) -> None:
+                rows.append((table, row))
+
             inspector = rng.choice(INSPECTORS)
             bench = f"BENCH-{INSPECTORS.index(inspector) % 20 + 1:02d}"
             for seq in range(1, quantity + 1):
@@ -166,7 +169,7 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
                 # Undecided units (decided_at NULL) make the waiting list; a decided one carries the
                 # time of its outcome, as the bench writes it.
                 undecided = written >= outcomes or rng.random() < 0.02
-                loader.add(
+                keep(
                     Unit,
                     {
                         "id": unit_id,
@@ -184,7 +187,7 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
                 recommended = disposition if rng.random() < 0.9 else rng.choice(tuple(LOCATIONS))
                 lines = LINES[disposition]
                 scanned = moment - timedelta(seconds=rng.randint(15, 240))
-                loader.add(
+                keep(
                     Outcome,
                     {
                         "id": outcome_id,
@@ -207,7 +210,7 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
                     },
                 )
                 for component, amount in lines:
-                    loader.add(
+                    keep(
                         ReimbursementLineRow,
                         {
                             "outcome_id": outcome_id,
@@ -216,7 +219,7 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
                             "currency": currency,
                         },
                     )
-                loader.add(
+                keep(
                     StockMovement,
                     {
                         "outcome_id": outcome_id,
@@ -228,6 +231,13 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
                     },
                 )
                 moment = next(times, moment)
+            decided = sum(1 for table, _row in rows if table is Outcome)
+            # What rmadesk.store.auth_status stores for it (it arrived before its first decision).
+            auth_row["decided_units"] = decided
+            auth_row["status"] = 2 if decided >= quantity else 1
+            loader.add(Authorization, auth_row)
+            for table, row in rows:
+                loader.add(table, row)
         loader.flush()
     # The returns' first decisions, dated as migration 0008 dates them from what is recorded (the bench
     # dates them with each decision; these rows were bulk-loaded past it).
