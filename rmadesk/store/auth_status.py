@@ -25,6 +25,8 @@ DONE = "done"
 # In the order of the work, which is also the order of the Status column when sorted: the stored
 # status is the position of its name here.
 STATUSES: tuple[str, ...] = (AWAITING, IN_INSPECTION, DONE)
+# The stored statuses of an authorization with a unit undecided: every one but done.
+OPEN: tuple[int, ...] = tuple(rank for rank, name in enumerate(STATUSES) if name != DONE)
 
 _AUTH: Table = Authorization.__table__  # type: ignore[assignment]
 _UNIT: Table = Unit.__table__  # type: ignore[assignment]

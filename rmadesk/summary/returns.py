@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CompoundSelect, Subquery, and_, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
-from rmadesk.store.auth_status import AWAITING, IN_INSPECTION, STATUSES
+from rmadesk.store.auth_status import OPEN
 from rmadesk.store.models import Authorization, Unit
 from rmadesk.summary.figures import ReasonAlert, ReasonShare, SkuReasons, Waiting, WaitingAuthorization, ratio
 from rmadesk.summary.sql import Window, bytewise
@@ -18,8 +18,6 @@ OLDEST_WAITING = 10
 TOP_SKUS = 20
 TOP_REASONS = 5
 NO_REASON = N_("(no reason given)")
-# The stored statuses of an authorization with a unit undecided.
-OPEN_STATUSES = (STATUSES.index(AWAITING), STATUSES.index(IN_INSPECTION))
 
 
 def waiting_cutoff(now: datetime, tz: tzinfo, waiting_hours: int) -> date:
@@ -80,7 +78,7 @@ def waiting_statement(cutoff: date, since: date | None) -> CompoundSelect:
         requested.append(table.c.request_date >= since)
     undecided = table.c.quantity - table.c.decided_units
     arms = []
-    for rank in OPEN_STATUSES:
+    for rank in OPEN:
         oldest = (
             select(*(table.c[name] for name in _WAITING_NAMES), undecided.label("undecided"))
             .where(table.c.status == rank, *requested)
@@ -91,7 +89,7 @@ def waiting_statement(cutoff: date, since: date | None) -> CompoundSelect:
         arms.append(select(*oldest.c))
     nothing = literal_column("NULL")
     overall = select(*([nothing] * (len(_WAITING_NAMES) - 1)), func.count(), func.sum(undecided)).where(
-        table.c.status.in_(OPEN_STATUSES), *requested
+        table.c.status.in_(OPEN), *requested
     )
     return union_all(*arms, overall)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -50,10 +51,7 @@ def loaded(store: Store) -> Iterator[Store]:
                     next_id += 1
         session.execute(insert(Unit), rows)
         # Each further unit is one more of its return's quantity, undecided, as an import writes it.
-        added: dict[int, int] = {}
-        for row in rows:
-            added[row["authorization_id"]] = added.get(row["authorization_id"], 0) + 1
-        for auth_id, more in added.items():
+        for auth_id, more in Counter(row["authorization_id"] for row in rows).items():
             session.execute(
                 update(Authorization)
                 .where(Authorization.id == auth_id)

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from rmadesk.domain.shifts import DEFAULT_SHIFTS, day_window, shift_window, week_window
 from rmadesk.services.context import open_store
-from rmadesk.store import first_decision
+from rmadesk.store import auth_status, first_decision
 from rmadesk.store.models import Authorization, Outcome, ReimbursementLineRow, StockMovement, Unit
 from rmadesk.store.uow import Store
 from rmadesk.summary.figures import Summary
@@ -158,10 +158,6 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
             }
             # This return's other rows, added after it once its stored status is known.
             rows: list[tuple[Any, dict[str, Any]]] = []
-
-            def keep(table: Any, row: dict[str, Any], rows: list[tuple[Any, dict[str, Any]]] = rows) -> None:
-                rows.append((table, row))
-
             inspector = rng.choice(INSPECTORS)
             bench = f"BENCH-{INSPECTORS.index(inspector) % 20 + 1:02d}"
             for seq in range(1, quantity + 1):
@@ -169,15 +165,17 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
                 # Undecided units (decided_at NULL) make the waiting list; a decided one carries the
                 # time of its outcome, as the bench writes it.
                 undecided = written >= outcomes or rng.random() < 0.02
-                keep(
-                    Unit,
-                    {
-                        "id": unit_id,
-                        "authorization_id": auth_id,
-                        "seq": seq,
-                        "attempt": 0,
-                        "decided_at": None if undecided else moment,
-                    },
+                rows.append(
+                    (
+                        Unit,
+                        {
+                            "id": unit_id,
+                            "authorization_id": auth_id,
+                            "seq": seq,
+                            "attempt": 0,
+                            "decided_at": None if undecided else moment,
+                        },
+                    ),
                 )
                 if undecided:
                     continue
@@ -187,54 +185,62 @@ def load(store: Store, outcomes: int, days: int, seed: int = 7) -> tuple[int, fl
                 recommended = disposition if rng.random() < 0.9 else rng.choice(tuple(LOCATIONS))
                 lines = LINES[disposition]
                 scanned = moment - timedelta(seconds=rng.randint(15, 240))
-                keep(
-                    Outcome,
-                    {
-                        "id": outcome_id,
-                        "outcome_uid": f"uid-{outcome_id}",
-                        "unit_id": unit_id,
-                        "authorization_id": auth_id,
-                        "attempt": 0,
-                        "disposition": disposition,
-                        "recommended": recommended,
-                        "restocked": disposition == "sellable",
-                        "location": LOCATIONS[disposition],
-                        "currency": currency,
-                        "reimbursement_total": sum((a for _, a in lines), Decimal("0")),
-                        "policy_name": "default",
-                        "inspector": inspector,
-                        "bench": bench,
-                        "scanned_at": scanned,
-                        "decided_at": moment,
-                        "recorded_at": moment,
-                    },
+                rows.append(
+                    (
+                        Outcome,
+                        {
+                            "id": outcome_id,
+                            "outcome_uid": f"uid-{outcome_id}",
+                            "unit_id": unit_id,
+                            "authorization_id": auth_id,
+                            "attempt": 0,
+                            "disposition": disposition,
+                            "recommended": recommended,
+                            "restocked": disposition == "sellable",
+                            "location": LOCATIONS[disposition],
+                            "currency": currency,
+                            "reimbursement_total": sum((a for _, a in lines), Decimal("0")),
+                            "policy_name": "default",
+                            "inspector": inspector,
+                            "bench": bench,
+                            "scanned_at": scanned,
+                            "decided_at": moment,
+                            "recorded_at": moment,
+                        },
+                    ),
                 )
                 for component, amount in lines:
-                    keep(
-                        ReimbursementLineRow,
+                    rows.append(
+                        (
+                            ReimbursementLineRow,
+                            {
+                                "outcome_id": outcome_id,
+                                "component": component,
+                                "amount": amount,
+                                "currency": currency,
+                            },
+                        ),
+                    )
+                rows.append(
+                    (
+                        StockMovement,
                         {
                             "outcome_id": outcome_id,
-                            "component": component,
-                            "amount": amount,
-                            "currency": currency,
+                            "sku": sku,
+                            "quantity": 1,
+                            "location": LOCATIONS[disposition],
+                            "sellable": disposition == "sellable",
+                            "moved_at": moment,
                         },
-                    )
-                keep(
-                    StockMovement,
-                    {
-                        "outcome_id": outcome_id,
-                        "sku": sku,
-                        "quantity": 1,
-                        "location": LOCATIONS[disposition],
-                        "sellable": disposition == "sellable",
-                        "moved_at": moment,
-                    },
+                    ),
                 )
                 moment = next(times, moment)
             decided = sum(1 for table, _row in rows if table is Outcome)
             # What rmadesk.store.auth_status stores for it (it arrived before its first decision).
             auth_row["decided_units"] = decided
-            auth_row["status"] = 2 if decided >= quantity else 1
+            auth_row["status"] = auth_status.STATUSES.index(
+                auth_status.DONE if decided >= quantity else auth_status.IN_INSPECTION
+            )
             loader.add(Authorization, auth_row)
             for table, row in rows:
                 loader.add(table, row)
