@@ -95,7 +95,7 @@ def _kill_rounds(store: Store, url: str, rmas: list[str], folder: Path, rounds: 
 def test_sigkill_mid_commit_many_times_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/bench.sqlite3"
     store = open_store(url)
-    rmas = seed_authorizations(store, tmp_path, 500, seed=21)
+    rmas = seed_authorizations(store, tmp_path, 1000, seed=21)
     figures = _kill_rounds(store, url, rmas, tmp_path, rounds=30, seed=5)
     store.dispose()
     with sqlite3.connect(tmp_path / "bench.sqlite3") as conn:
